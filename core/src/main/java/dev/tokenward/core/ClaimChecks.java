@@ -22,7 +22,7 @@ final class ClaimChecks {
     if (claims.containsKey("nonce") || claims.containsKey("at_hash") || claims.containsKey("c_hash")) {
       throw new TokenValidationException(Reason.ID_TOKEN, "this is an OpenID Connect ID token (it carries "
           + (claims.containsKey("nonce") ? "'nonce'" : claims.containsKey("at_hash") ? "'at_hash'" : "'c_hash'")
-          + " and its aud is " + Json.shown(Claims.audiences(claims)) + "), not an access token for " + audiences
+          + " and its aud is " + Json.shown(String.join(", ", Claims.audiences(claims))) + "), not an access token for " + audiences
           + "; send the access token, requested with audience=" + audiences.iterator().next());
     }
   }
@@ -58,7 +58,7 @@ final class ClaimChecks {
         : audiences.stream().allMatch(a -> a.endsWith("/userinfo"))
             ? "; the token is only good for /userinfo: request it with audience=" + accepted.iterator().next()
             : "";
-    throw new TokenValidationException(Reason.WRONG_AUDIENCE, "token 'aud' " + Json.shown(audiences)
+    throw new TokenValidationException(Reason.WRONG_AUDIENCE, "token 'aud' " + Json.shown(String.join(", ", audiences))
         + " does not contain this API's identifier, one of " + accepted + hint);
   }
 
