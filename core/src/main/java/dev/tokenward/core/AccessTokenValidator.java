@@ -1,0 +1,548 @@
+package dev.tokenward.core;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.nimbusds.jose.jwk.JWKSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.OkHttpClient;
+
+/**
+ * Decides whether an access token was issued for this API: the one object a resource server
+ * needs. Build it once at start-up and share it; it is immutable and thread-safe.
+ *
+ * <pre>{@code
+ * AccessTokenValidator validator = AccessTokenValidator.builder()
+ *     .issuer("https://tenant.auth0.com/")   // exact iss, trailing slash included
+ *     .audience("https://api.example.com")   // the API identifier
+ *     .build();
+ * VerifiedToken token = validator.validate(raw);
+ * }</pre>
+ *
+ * <p>Once the issuer's keys are cached, validating a JWT does no I/O and takes no lock; a token
+ * seen before is answered from a bounded cache keyed by its hash. An issuer that is down at
+ * start-up is not an error: keys are fetched on first use and while unreachable validation fails
+ * with {@link Reason#ISSUER_UNAVAILABLE} (503), never as an invalid token.
+ */
+public final class AccessTokenValidator {
+  private final List<IssuerState> issuers;
+  private final Settings settings;
+  private final Clock clock;
+  private final Cache<TokenHash, CachedJwt> tokenCache; // null when disabled
+  private final Duration discoveryWait;
+
+  /** A verified JWT in the cache, with what a hit must re-check. */
+  private record CachedJwt(VerifiedToken token, IssuerState issuer, ClaimChecks.Times times) {}
+
+  private AccessTokenValidator(Builder b, List<TrustedIssuer> trusted) {
+    this.settings = new Settings(b);
+    this.clock = b.clock;
+    OkHttpClient client = b.httpClient != null ? b.httpClient : IssuerHttp.defaultClient();
+    IssuerHttp http = new IssuerHttp(client);
+    this.discoveryWait = http.callTimeout().multipliedBy(2);
+    Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+    this.tokenCache = settings.tokenCacheSize == 0 ? null : Caffeine.newBuilder()
+        .maximumSize(settings.tokenCacheSize)
+        .expireAfterWrite(settings.tokenCacheTtl)
+        .ticker(ticker)
+        .build();
+    long onlineTtlNanos = settings.onlineCacheTtl.toNanos();
+    Cache<TokenHash, VerifiedToken> onlineCache = Caffeine.newBuilder()
+        .maximumSize(Math.max(1, settings.onlineCacheSize))
+        .expireAfter(Expiry.creating((TokenHash k, VerifiedToken v) -> {
+          long untilExpiry = TimeUnit.SECONDS.toNanos(Math.min(v.expiresAtSeconds() - clock.millis() / 1000,
+              Long.MAX_VALUE / 2_000_000_000L));
+          return Duration.ofNanos(Math.max(0, Math.min(onlineTtlNanos, untilExpiry)));
+        }))
+        .ticker(ticker)
+        .build();
+    Executor executor = fetchExecutor();
+    List<IssuerState> states = new ArrayList<>();
+    for (TrustedIssuer t : trusted) {
+      states.add(new IssuerState(t, http, executor, clock, settings, onlineCache));
+    }
+    this.issuers = List.copyOf(states);
+  }
+
+  /** Starts a configuration. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The trusted issuers, in the order configured. */
+  public List<TrustedIssuer> issuers() {
+    List<TrustedIssuer> out = new ArrayList<>();
+    issuers.forEach(s -> out.add(s.config));
+    return List.copyOf(out);
+  }
+
+  /**
+   * Validates an access token: a JWT locally against every rule, an opaque token by the issuer's
+   * opaque-token policy.
+   *
+   * @param token the raw token, without the {@code Bearer } prefix
+   * @throws TokenValidationException with the reason it was refused
+   */
+  public VerifiedToken validate(String token) throws TokenValidationException {
+    if (token == null || token.isEmpty()) {
+      throw new TokenValidationException(Reason.MALFORMED, "the token is empty");
+    }
+    if (token.length() > settings.maxTokenLength) {
+      throw new TokenValidationException(Reason.MALFORMED, "the token is " + token.length()
+          + " characters long, more than the limit of " + settings.maxTokenLength);
+    }
+    int segments = ParsedJws.segments(token);
+    if (segments != 3) {
+      return opaque(token, segments);
+    }
+    TokenHash hash = null;
+    if (tokenCache != null) {
+      hash = TokenHash.of(token);
+      CachedJwt hit = tokenCache.getIfPresent(hash);
+      if (hit != null) {
+        if (hit.issuer().stillTrusts(hit.token().keyRef)) {
+          try {
+            ClaimChecks.checkStillValid(hit.times(), clock.millis() / 1000, settings.clockSkewSeconds,
+                settings.maxTokenAgeSeconds);
+          } catch (TokenValidationException e) {
+            tokenCache.invalidate(hash);
+            throw e;
+          }
+          return hit.token();
+        }
+        tokenCache.invalidate(hash); // its key left the JWKS: verify again from scratch
+      }
+    }
+    return verifyJwt(token, hash);
+  }
+
+  /**
+   * Validates like {@link #validate} and then, for a JWT, also asks the issuer whether the token is
+   * still active (introspection if client credentials are configured, else userinfo), for
+   * endpoints that must honour revocation. The issuer's answer is cached briefly by token hash.
+   */
+  public VerifiedToken validateOnline(String token) throws TokenValidationException {
+    VerifiedToken verified = validate(token);
+    if (verified.kind() == TokenKind.JWT) {
+      IssuerState issuer = issuerOf(verified);
+      issuer.online.check(token, issuer.config.clientId != null ? OpaqueTokenPolicy.INTROSPECT : OpaqueTokenPolicy.USERINFO);
+    }
+    return verified;
+  }
+
+  private VerifiedToken verifyJwt(String token, TokenHash hash) throws TokenValidationException {
+    ParsedJws jws = ParsedJws.parse(token, settings.maxTokenLength);
+    String alg = jws.algorithm;
+    if (alg.equalsIgnoreCase("none")) {
+      throw new TokenValidationException(Reason.DISALLOWED_ALGORITHM, "token 'alg' is none: unsigned tokens are never accepted");
+    }
+    jws.checkCriticalHeaders();
+    Object iss = jws.claims.get("iss");
+    if (iss == null) {
+      throw new TokenValidationException(Reason.MISSING_CLAIM, "token has no 'iss' claim");
+    }
+    if (!(iss instanceof String issuerName)) {
+      throw new TokenValidationException(Reason.MALFORMED, "token 'iss' is not a string");
+    }
+    IssuerState issuer = selectIssuer(issuerName);
+    TrustedIssuer config = issuer.config;
+    if (!config.algorithms.contains(alg)) {
+      throw new TokenValidationException(Reason.DISALLOWED_ALGORITHM, "token 'alg' " + Json.shown(alg)
+          + " is not among the algorithms allowed for this issuer " + config.algorithms);
+    }
+    KeyCandidate key = verifySignature(issuer, jws);
+    if (settings.requireAccessTokenType) {
+      ClaimChecks.typeIsAccessToken(jws);
+    }
+    ClaimChecks.notAnIdToken(jws.claims, config.audiences);
+    ClaimChecks.audience(jws.claims, config.audiences, alg);
+    ClaimChecks.Times times = ClaimChecks.times(jws.claims, clock.millis() / 1000, settings.clockSkewSeconds,
+        settings.maxTokenAgeSeconds);
+    VerifiedToken verified = new VerifiedToken(TokenKind.JWT, issuerName, jws.claims, jws.header, times.exp(),
+        times.nbf(), times.iat(), key);
+    for (ClaimCheck check : settings.claimChecks) {
+      check.check(verified);
+    }
+    if (hash != null) {
+      tokenCache.put(hash, new CachedJwt(verified, issuer, times));
+    }
+    return verified;
+  }
+
+  private KeyCandidate verifySignature(IssuerState issuer, ParsedJws jws) throws TokenValidationException {
+    String alg = jws.algorithm;
+    byte[] input = jws.signingInput();
+    String signature = jws.signatureSegment();
+    if (alg.startsWith("HS")) {
+      if (issuer.hmacKey.verify(alg, input, signature)) {
+        return issuer.hmacKey;
+      }
+      throw badSignature(alg, jws.keyId);
+    }
+    KeySet keys = issuer.keys();
+    boolean fitted = false;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      for (KeyCandidate k : keys.candidates(jws.keyId)) {
+        if (k.fits(alg)) {
+          fitted = true;
+          if (k.verify(alg, input, signature)) {
+            return k;
+          }
+        }
+      }
+      if (fitted || attempt == 1) {
+        break;
+      }
+      KeySet newer = issuer.refreshForUnknownKey();
+      if (newer == null || newer == keys) {
+        break;
+      }
+      keys = newer;
+    }
+    if (fitted) {
+      throw badSignature(alg, jws.keyId);
+    }
+    throw new TokenValidationException(Reason.UNKNOWN_KEY, (jws.keyId == null ? "token names no 'kid' and no key"
+        : "no key with 'kid' " + Json.shown(jws.keyId)) + " of the issuer fits 'alg' " + Json.shown(alg)
+        + (issuer.keys().size() == 0 ? " (the issuer's key set holds no usable key)" : ""));
+  }
+
+  private static TokenValidationException badSignature(String alg, String kid) {
+    return new TokenValidationException(Reason.BAD_SIGNATURE, "the token's " + alg + " signature does not verify with "
+        + (kid == null ? "the issuer's key" : "the issuer's key " + Json.shown(kid)));
+  }
+
+  /** The configured issuer whose (effective) name equals {@code iss} exactly; only configured ones are candidates. */
+  private IssuerState selectIssuer(String iss) throws TokenValidationException {
+    for (IssuerState s : issuers) {
+      if (s.discovery.effectiveIssuer().equals(iss)) {
+        return s;
+      }
+    }
+    for (IssuerState s : issuers) {
+      if (Discovery.stripSlash(s.config.issuer).equals(Discovery.stripSlash(iss))) {
+        if (!s.discovery.discovered()) {
+          s.discovery.await(discoveryWait); // may adopt the discovered spelling of the issuer
+          if (s.discovery.effectiveIssuer().equals(iss)) {
+            return s;
+          }
+        }
+        throw new TokenValidationException(Reason.WRONG_ISSUER, "token 'iss' " + Json.shown(iss)
+            + " differs from the configured issuer " + Json.shown(s.discovery.effectiveIssuer())
+            + " only by a trailing slash; configure the issuer exactly as tokens carry it (Auth0: with the trailing slash)");
+      }
+    }
+    List<String> expected = new ArrayList<>();
+    issuers.forEach(s -> expected.add(s.discovery.effectiveIssuer()));
+    throw new TokenValidationException(Reason.WRONG_ISSUER, "token 'iss' " + Json.shown(iss)
+        + " is not a trusted issuer; expected " + (expected.size() == 1 ? expected.get(0) : "one of " + expected));
+  }
+
+  private VerifiedToken opaque(String token, int segments) throws TokenValidationException {
+    for (IssuerState s : issuers) {
+      if (s.config.opaqueTokens != OpaqueTokenPolicy.REJECT) {
+        VerifiedToken verified = s.online.check(token, s.config.opaqueTokens);
+        for (ClaimCheck check : settings.claimChecks) {
+          check.check(verified);
+        }
+        return verified;
+      }
+    }
+    String what = segments == 5 ? "an encrypted JWE (5 segments)" : "not a JWT (" + segments + " segment"
+        + (segments == 1 ? "" : "s") + ")";
+    String audience = issuers.get(0).config.audiences.iterator().next();
+    throw new TokenValidationException(Reason.OPAQUE_REJECTED, "the token is " + what
+        + " and opaque tokens are rejected. Auth0 issues opaque access tokens, good only for /userinfo, when the "
+        + "client omits the audience parameter: request the token with audience=" + audience);
+  }
+
+  private IssuerState issuerOf(VerifiedToken token) {
+    for (IssuerState s : issuers) {
+      if (s.discovery.effectiveIssuer().equals(token.issuer())) {
+        return s;
+      }
+    }
+    return issuers.get(0);
+  }
+
+  private static Executor fetchExecutor() {
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256), r -> {
+      Thread t = new Thread(r, "tokenward-fetch-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /** Validator-wide settings, read on the hot path; package-private for the engine. */
+  static final class Settings {
+    final long clockSkewSeconds;
+    final long maxTokenAgeSeconds; // 0 = no maximum
+    final boolean requireAccessTokenType;
+    final int maxTokenLength;
+    final Duration jwksRefreshInterval;
+    final Duration jwksRefetchCooldown;
+    final Duration issuerRetryBackoff;
+    final long tokenCacheSize;
+    final Duration tokenCacheTtl;
+    final long onlineCacheSize;
+    final Duration onlineCacheTtl;
+    final List<ClaimCheck> claimChecks;
+
+    Settings(Builder b) {
+      this.clockSkewSeconds = b.clockSkew.toSeconds();
+      this.maxTokenAgeSeconds = b.maxTokenAge == null ? 0 : b.maxTokenAge.toSeconds();
+      this.requireAccessTokenType = b.requireAccessTokenType;
+      this.maxTokenLength = b.maxTokenLength;
+      this.jwksRefreshInterval = b.jwksRefreshInterval;
+      this.jwksRefetchCooldown = b.jwksRefetchCooldown;
+      this.issuerRetryBackoff = b.issuerRetryBackoff;
+      this.tokenCacheSize = b.tokenCacheSize;
+      this.tokenCacheTtl = b.tokenCacheTtl;
+      this.onlineCacheSize = b.onlineCacheSize;
+      this.onlineCacheTtl = b.onlineCacheTtl;
+      this.claimChecks = List.copyOf(b.claimChecks);
+    }
+  }
+
+  /**
+   * Fail-fast builder. The single-issuer setters ({@link #audience}, {@link #algorithms}, ...)
+   * configure the issuer named by {@link #issuer(String)}; for several issuers, pass each as a
+   * {@link TrustedIssuer}. Every default is listed on its setter.
+   */
+  public static final class Builder {
+    private TrustedIssuer.Builder primary;
+    private final List<TrustedIssuer> others = new ArrayList<>();
+    private Duration clockSkew = Duration.ofSeconds(60);
+    private Duration maxTokenAge;
+    private boolean requireAccessTokenType;
+    private int maxTokenLength = 16 * 1024;
+    private Duration jwksRefreshInterval = Duration.ofMinutes(5);
+    private Duration jwksRefetchCooldown = Duration.ofSeconds(30);
+    private Duration issuerRetryBackoff = Duration.ofSeconds(5);
+    private long tokenCacheSize = 10_000;
+    private Duration tokenCacheTtl = Duration.ofMinutes(5);
+    private long onlineCacheSize = 10_000;
+    private Duration onlineCacheTtl = Duration.ofSeconds(60);
+    private final List<ClaimCheck> claimChecks = new ArrayList<>();
+    private OkHttpClient httpClient;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** The issuer whose tokens are accepted: exactly the {@code iss} it writes (Auth0: {@code https://TENANT.auth0.com/}). */
+    public Builder issuer(String issuer) {
+      if (primary != null) {
+        throw new IllegalStateException("issuer: already set to " + primary.build().issuer
+            + "; for several issuers pass each as issuer(TrustedIssuer)");
+      }
+      this.primary = TrustedIssuer.builder(issuer);
+      return this;
+    }
+
+    /** Adds a fully configured issuer; several may be added, each with its own audiences and keys. */
+    public Builder issuer(TrustedIssuer issuer) {
+      others.add(Objects.requireNonNull(issuer, "issuer"));
+      return this;
+    }
+
+    /** Accepted API identifiers; at least one is required. See {@link TrustedIssuer.Builder#audience}. */
+    public Builder audience(String... audiences) {
+      primary("audience").audience(audiences);
+      return this;
+    }
+
+    /** Accepted algorithms, default {@code RS256}. See {@link TrustedIssuer.Builder#algorithms}. */
+    public Builder algorithms(String... algorithms) {
+      primary("algorithms").algorithms(algorithms);
+      return this;
+    }
+
+    /** JWKS location, skipping discovery. */
+    public Builder jwksUri(String jwksUri) {
+      primary("jwksUri").jwksUri(jwksUri);
+      return this;
+    }
+
+    /** Static keys; nothing is fetched. See {@link StaticKeys}. */
+    public Builder keys(JWKSet keys) {
+      primary("keys").keys(keys);
+      return this;
+    }
+
+    /** Shared secret for HS256/384/512, which must also be listed in {@link #algorithms}. */
+    public Builder hmacSecret(byte[] secret) {
+      primary("hmacSecret").hmacSecret(secret);
+      return this;
+    }
+
+    /** Opaque-token policy, default {@link OpaqueTokenPolicy#REJECT}. */
+    public Builder opaqueTokens(OpaqueTokenPolicy policy) {
+      primary("opaqueTokens").opaqueTokens(policy);
+      return this;
+    }
+
+    /** Userinfo endpoint, instead of discovery's. */
+    public Builder userinfoUri(String uri) {
+      primary("userinfoUri").userinfoUri(uri);
+      return this;
+    }
+
+    /** RFC 7662 endpoint (null: discovery's) and the API's client credentials. */
+    public Builder introspection(String uri, String clientId, String clientSecret) {
+      primary("introspection").introspection(uri, clientId, clientSecret);
+      return this;
+    }
+
+    /** Allow {@code http://} for a non-loopback issuer (default false; loopback is always allowed). */
+    public Builder allowHttp(boolean allow) {
+      primary("allowHttp").allowHttp(allow);
+      return this;
+    }
+
+    /** Leeway for {@code exp}, {@code nbf} and {@code iat}; default 60 s, at most 10 minutes. */
+    public Builder clockSkew(Duration skew) {
+      Objects.requireNonNull(skew, "clockSkew");
+      if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException("clockSkew: must be between 0 and 10 minutes, got " + skew);
+      }
+      this.clockSkew = skew;
+      return this;
+    }
+
+    /** Refuse tokens whose {@code iat} is older than this; default: no maximum. */
+    public Builder maxTokenAge(Duration age) {
+      Objects.requireNonNull(age, "maxTokenAge");
+      if (age.isNegative() || age.isZero()) {
+        throw new IllegalArgumentException("maxTokenAge: must be positive, got " + age);
+      }
+      this.maxTokenAge = age;
+      return this;
+    }
+
+    /** Strict RFC 9068: the header {@code typ} must be {@code at+jwt}; default false (Auth0 writes {@code JWT} on older tenants). */
+    public Builder requireAccessTokenType(boolean require) {
+      this.requireAccessTokenType = require;
+      return this;
+    }
+
+    /** Longest token accepted, checked before any decoding; default 16384 characters. */
+    public Builder maxTokenLength(int chars) {
+      if (chars < 256 || chars > 1024 * 1024) {
+        throw new IllegalArgumentException("maxTokenLength: must be between 256 and 1048576, got " + chars);
+      }
+      this.maxTokenLength = chars;
+      return this;
+    }
+
+    /** Adds a custom claim check; all checks must pass. */
+    public Builder claimCheck(ClaimCheck check) {
+      claimChecks.add(Objects.requireNonNull(check, "claimCheck"));
+      return this;
+    }
+
+    /** Background JWKS refresh once the keys are this old; default 5 minutes. */
+    public Builder jwksRefreshInterval(Duration interval) {
+      this.jwksRefreshInterval = positive("jwksRefreshInterval", interval);
+      return this;
+    }
+
+    /** At most one JWKS refetch per this period for unknown {@code kid}s; default 30 s. */
+    public Builder jwksRefetchCooldown(Duration cooldown) {
+      this.jwksRefetchCooldown = positive("jwksRefetchCooldown", cooldown);
+      return this;
+    }
+
+    /** After a failed fetch from the issuer, wait this long before the next; default 5 s. */
+    public Builder issuerRetryBackoff(Duration backoff) {
+      this.issuerRetryBackoff = positive("issuerRetryBackoff", backoff);
+      return this;
+    }
+
+    /** Verified-token cache: entries and lifetime (never past a token's {@code exp}); default 10000 and 5 minutes. */
+    public Builder tokenCache(long maxEntries, Duration ttl) {
+      if (maxEntries < 1) {
+        throw new IllegalArgumentException("tokenCache: maxEntries must be at least 1 (or call disableTokenCache())");
+      }
+      this.tokenCacheSize = maxEntries;
+      this.tokenCacheTtl = positive("tokenCache ttl", ttl);
+      return this;
+    }
+
+    /** Verify every token in full, even one seen a moment ago. */
+    public Builder disableTokenCache() {
+      this.tokenCacheSize = 0;
+      return this;
+    }
+
+    /** Cache of the issuer's userinfo/introspection answers; default 10000 entries, 60 s (never past {@code exp}). */
+    public Builder onlineCache(long maxEntries, Duration ttl) {
+      if (maxEntries < 1) {
+        throw new IllegalArgumentException("onlineCache: maxEntries must be at least 1");
+      }
+      this.onlineCacheSize = maxEntries;
+      this.onlineCacheTtl = positive("onlineCache ttl", ttl);
+      return this;
+    }
+
+    /** The HTTP client for every call to the issuer (proxies, TLS, timeouts); default: 2 s connect, 3 s read, 5 s per call. */
+    public Builder httpClient(OkHttpClient client) {
+      this.httpClient = Objects.requireNonNull(client, "httpClient");
+      return this;
+    }
+
+    /** The clock for every time check and cache expiry; default {@link Clock#systemUTC()}. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Checks the configuration; an unreachable issuer is not an error here. */
+    public AccessTokenValidator build() {
+      List<TrustedIssuer> all = new ArrayList<>();
+      if (primary != null) {
+        all.add(primary.build());
+      }
+      all.addAll(others);
+      if (all.isEmpty()) {
+        throw new IllegalStateException("issuer: at least one trusted issuer is required");
+      }
+      Set<String> names = new HashSet<>();
+      for (TrustedIssuer t : all) {
+        if (!names.add(Discovery.stripSlash(t.issuer))) {
+          throw new IllegalStateException("issuer: " + t.issuer + " is configured twice");
+        }
+      }
+      return new AccessTokenValidator(this, all);
+    }
+
+    private TrustedIssuer.Builder primary(String setting) {
+      if (primary == null) {
+        throw new IllegalStateException(setting + ": call issuer(String) first; it configures that issuer");
+      }
+      return primary;
+    }
+
+    private static Duration positive(String name, Duration d) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + ": must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.tokenward.core;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The RFC 6750 section 3 answer to a refused request, built in this one place for every filter:
+ * the status, the {@code WWW-Authenticate: Bearer} challenge, {@code Cache-Control: no-store},
+ * {@code Retry-After} for an unavailable issuer, and a JSON body with {@code error} and
+ * {@code error_description}.
+ *
+ * <p>A request with no token at all gets a challenge without an {@code error} code, as RFC 6750
+ * section 3.1 asks. Descriptions are reduced to the characters RFC 6750 permits in a quoted
+ * parameter, and never contain the token.
+ */
+public final class BearerErrorResponse {
+  /** The realm used when a filter is not configured with one. */
+  public static final String DEFAULT_REALM = "tokenward";
+
+  private final int status;
+  private final Map<String, String> headers;
+  private final String body;
+
+  private BearerErrorResponse(int status, Map<String, String> headers, String body) {
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+  }
+
+  /** The answer for a failure, with the given realm. */
+  public static BearerErrorResponse of(TokenValidationException failure, String realm) {
+    Objects.requireNonNull(failure, "failure");
+    String description = sanitize(failure.description());
+    String error = failure.errorCode();
+    StringBuilder challenge = new StringBuilder("Bearer realm=\"").append(sanitize(realm)).append('"');
+    StringBuilder json = new StringBuilder("{");
+    if (error != null) {
+      challenge.append(", error=\"").append(error).append('"');
+      json.append("\"error\":").append(Json.quote(error)).append(',');
+    }
+    challenge.append(", error_description=\"").append(description).append('"');
+    json.append("\"error_description\":").append(Json.quote(description));
+    failure.requiredScope().ifPresent(scope -> challenge.append(", scope=\"").append(sanitize(scope)).append('"'));
+    json.append('}');
+
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("WWW-Authenticate", challenge.toString());
+    headers.put("Cache-Control", "no-store");
+    headers.put("Content-Type", "application/json");
+    failure.retryAfter().ifPresent(d -> headers.put("Retry-After", Long.toString(Math.max(1, d.toSeconds()))));
+    if (failure.reason() == Reason.ISSUER_UNAVAILABLE && !headers.containsKey("Retry-After")) {
+      headers.put("Retry-After", "5");
+    }
+    return new BearerErrorResponse(failure.httpStatus(), Collections.unmodifiableMap(headers), json.toString());
+  }
+
+  /** The answer for a request without any bearer token: 401 and a challenge with no error code. */
+  public static BearerErrorResponse missingToken(String realm) {
+    return of(new TokenValidationException(Reason.MISSING_TOKEN,
+        "this resource requires a bearer access token in the Authorization header"), realm);
+  }
+
+  /** 400, 401, 403 or 503. */
+  public int status() {
+    return status;
+  }
+
+  /** Headers to set, in order: {@code WWW-Authenticate}, {@code Cache-Control}, {@code Content-Type}, and {@code Retry-After} for 503. */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /** The {@code WWW-Authenticate} challenge. */
+  public String challenge() {
+    return headers.get("WWW-Authenticate");
+  }
+
+  /** The JSON body, {@code application/json}. */
+  public String body() {
+    return body;
+  }
+
+  /** RFC 6750 allows %x20-21 / %x23-5B / %x5D-7E inside error_description and scope. */
+  private static String sanitize(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      b.append(c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' ? c : (c == '"' ? '\'' : '?'));
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,125 @@
+package dev.tokenward.core;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds the bearer token in a request, exactly as RFC 6750 section 2 allows, for every web
+ * framework: the filters hand it the raw header and parameter values and get back the token, no
+ * token, or an {@link Reason#INVALID_REQUEST} failure.
+ *
+ * <p>The {@code Authorization} scheme is matched case-insensitively. The form-body and
+ * {@code access_token} query parameter are ignored unless enabled (query tokens leak into logs).
+ * An empty value, characters outside {@code b64token}, several {@code Authorization} headers or a
+ * token in more than one place are refused; another scheme such as {@code Basic} is "no token".
+ */
+public final class BearerTokenExtractor {
+  private final boolean allowQueryParameter;
+  private final boolean allowFormParameter;
+
+  private BearerTokenExtractor(boolean allowQueryParameter, boolean allowFormParameter) {
+    this.allowQueryParameter = allowQueryParameter;
+    this.allowFormParameter = allowFormParameter;
+  }
+
+  /** Header only: the secure default. */
+  public static BearerTokenExtractor headerOnly() {
+    return new BearerTokenExtractor(false, false);
+  }
+
+  /** Also accept {@code access_token} in the query string and/or a form-encoded body. */
+  public static BearerTokenExtractor of(boolean allowQueryParameter, boolean allowFormParameter) {
+    return new BearerTokenExtractor(allowQueryParameter, allowFormParameter);
+  }
+
+  public boolean allowsQueryParameter() {
+    return allowQueryParameter;
+  }
+
+  /** Callers read the form body (which consumes it) only when this is true. */
+  public boolean allowsFormParameter() {
+    return allowFormParameter;
+  }
+
+  /** From the {@code Authorization} header values only. */
+  public Optional<String> extract(Collection<String> authorizationHeaders) throws TokenValidationException {
+    return extract(authorizationHeaders, List.of(), List.of());
+  }
+
+  /**
+   * The token, or empty when the request carries no bearer credentials at all.
+   *
+   * @param authorizationHeaders every {@code Authorization} header value (null or empty for none)
+   * @param queryValues every {@code access_token} query value (ignored unless enabled)
+   * @param formValues every {@code access_token} form value (ignored unless enabled)
+   */
+  public Optional<String> extract(Collection<String> authorizationHeaders, List<String> queryValues,
+      List<String> formValues) throws TokenValidationException {
+    List<String> found = new ArrayList<>(1);
+    if (authorizationHeaders != null && !authorizationHeaders.isEmpty()) {
+      if (authorizationHeaders.size() > 1) {
+        throw invalid("the request has " + authorizationHeaders.size() + " Authorization headers; send exactly one");
+      }
+      String header = authorizationHeaders.iterator().next();
+      String token = fromHeader(header == null ? "" : header);
+      if (token != null) {
+        found.add(token);
+      }
+    }
+    if (allowQueryParameter && queryValues != null) {
+      for (String v : queryValues) {
+        found.add(checkedValue(v, "the access_token query parameter"));
+      }
+    }
+    if (allowFormParameter && formValues != null) {
+      for (String v : formValues) {
+        found.add(checkedValue(v, "the access_token form parameter"));
+      }
+    }
+    if (found.size() > 1) {
+      throw invalid("the request carries a token in more than one place; RFC 6750 allows exactly one");
+    }
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  /** The token of a {@code Bearer} header, or null for another scheme. */
+  private static String fromHeader(String header) throws TokenValidationException {
+    String h = header.strip();
+    int space = h.indexOf(' ');
+    String scheme = space < 0 ? h : h.substring(0, space);
+    if (!scheme.equalsIgnoreCase("Bearer")) {
+      return null;
+    }
+    String value = space < 0 ? "" : h.substring(space + 1).stripLeading();
+    return checkedValue(value, "the Authorization header");
+  }
+
+  private static String checkedValue(String value, String where) throws TokenValidationException {
+    if (value == null || value.isEmpty()) {
+      throw invalid("empty token in " + where);
+    }
+    int i = 0;
+    int n = value.length();
+    while (i < n && isB64TokenChar(value.charAt(i))) {
+      i++;
+    }
+    while (i < n && value.charAt(i) == '=') {
+      i++;
+    }
+    if (i < n || value.charAt(0) == '=') {
+      throw invalid("a character outside the RFC 6750 b64token alphabet in " + where);
+    }
+    return value;
+  }
+
+  private static boolean isB64TokenChar(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+        || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+  }
+
+  private static TokenValidationException invalid(String description) {
+    return new TokenValidationException(Reason.INVALID_REQUEST, description);
+  }
+}

@@ -1,0 +1,56 @@
+package dev.tokenward.core;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/** One trusted issuer at run time: its configuration, discovered endpoints, keys and online checks. */
+final class IssuerState {
+  final TrustedIssuer config;
+  final Discovery discovery;
+  final OpaqueTokens online;
+  private final JwksCache jwks; // null when keys are static
+  private final KeySet staticKeys; // null when keys are fetched
+  final KeyCandidate hmacKey; // null unless an HMAC secret is configured
+
+  IssuerState(TrustedIssuer config, IssuerHttp http, Executor executor, Clock clock,
+      AccessTokenValidator.Settings settings, Cache<TokenHash, VerifiedToken> onlineCache) {
+    this.config = config;
+    this.discovery = new Discovery(config, http, executor, clock, settings.issuerRetryBackoff);
+    this.online = new OpaqueTokens(config, discovery, http, clock, onlineCache);
+    this.hmacKey = config.hmacSecret == null ? null : KeyCandidate.fromSecret(config.hmacSecret);
+    boolean asymmetric = config.algorithms.stream().anyMatch(a -> !a.startsWith("HS"));
+    if (config.staticKeys != null) {
+      List<KeyCandidate> keys = new ArrayList<>();
+      for (var jwk : config.staticKeys.getKeys()) {
+        try {
+          keys.add(KeyCandidate.fromJwk(jwk.toPublicJWK()));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalStateException("keys: key " + Json.shown(jwk.getKeyID()) + " is unusable: " + e.getMessage(), e);
+        }
+      }
+      this.staticKeys = KeySet.of(keys, 0);
+      this.jwks = null;
+    } else {
+      this.staticKeys = asymmetric ? null : KeySet.of(List.of(), 0);
+      this.jwks = asymmetric ? new JwksCache(config, discovery, http, executor, clock, settings) : null;
+    }
+  }
+
+  /** The current keys: a volatile read, never I/O (a due background refresh is only started). */
+  KeySet keys() {
+    return jwks == null ? staticKeys : jwks.current();
+  }
+
+  /** Newer keys after a miss, or null if keys are static and cannot change. */
+  KeySet refreshForUnknownKey() throws TokenValidationException {
+    return jwks == null ? null : jwks.refreshForUnknownKey();
+  }
+
+  /** True if the key that verified a cached token is still trusted. */
+  boolean stillTrusts(KeyCandidate key) {
+    return key == hmacKey || keys().contains(key);
+  }
+}

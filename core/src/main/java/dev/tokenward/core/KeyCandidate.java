@@ -1,0 +1,158 @@
+package dev.tokenward.core;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyOperation;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One verification key with its verifier built once, so the per-token path only verifies.
+ *
+ * <p>A key is a candidate for a token only if its type fits the token's {@code alg} (RSA for
+ * RS/PS, the matching curve for ES, Ed25519 for EdDSA, the secret for HS) and its own
+ * {@code alg}, if it has one, is the same. Keys that are not for signatures ({@code use},
+ * {@code key_ops}) or RSA keys under 2048 bits never become candidates.
+ */
+final class KeyCandidate {
+  static final int MIN_RSA_BITS = 2048;
+  private static final byte[] ED25519_X509_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+  private static final Map<String, JWSHeader> HEADERS = new ConcurrentHashMap<>();
+
+  final String keyId;
+  final JWK jwk; // null for an HMAC secret
+  private final String family; // "RSA", "EC:P-256", "OKP:Ed25519", "HMAC"
+  private final String keyAlgorithm; // the JWK's own alg, or null
+  private final JWSVerifier verifier; // null for Ed25519
+  private final PublicKey edKey; // Ed25519 only
+  private final BigInteger curveOrder; // EC only
+
+  private KeyCandidate(JWK jwk, String family, String keyAlgorithm, JWSVerifier verifier, PublicKey edKey,
+      BigInteger curveOrder) {
+    this.jwk = jwk;
+    this.keyId = jwk == null ? null : jwk.getKeyID();
+    this.family = family;
+    this.keyAlgorithm = keyAlgorithm;
+    this.verifier = verifier;
+    this.edKey = edKey;
+    this.curveOrder = curveOrder;
+  }
+
+  /** A candidate for a public JWK, or an explanation of why the key is unusable. */
+  static KeyCandidate fromJwk(JWK jwk) throws IllegalArgumentException {
+    if (jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse())) {
+      throw new IllegalArgumentException("its 'use' is not 'sig'");
+    }
+    if (jwk.getKeyOperations() != null && !jwk.getKeyOperations().contains(KeyOperation.VERIFY)) {
+      throw new IllegalArgumentException("its 'key_ops' does not include 'verify'");
+    }
+    String alg = jwk.getAlgorithm() == null ? null : jwk.getAlgorithm().getName();
+    try {
+      if (jwk instanceof RSAKey rsa) {
+        int bits = rsa.size();
+        if (bits < MIN_RSA_BITS) {
+          throw new IllegalArgumentException("it is an RSA key of " + bits + " bits; at least " + MIN_RSA_BITS + " are required");
+        }
+        return new KeyCandidate(jwk, "RSA", alg, new RSASSAVerifier(rsa.toRSAPublicKey()), null, null);
+      }
+      if (jwk instanceof ECKey ec) {
+        Curve curve = ec.getCurve();
+        BigInteger order = curve.toECParameterSpec() == null ? null : curve.toECParameterSpec().getOrder();
+        if (order == null) {
+          throw new IllegalArgumentException("its curve " + curve + " is not supported");
+        }
+        return new KeyCandidate(jwk, "EC:" + curve.getName(), alg, new ECDSAVerifier(ec.toECPublicKey()), null, order);
+      }
+      if (jwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
+        byte[] x = okp.getDecodedX();
+        byte[] der = Arrays.copyOf(ED25519_X509_PREFIX, ED25519_X509_PREFIX.length + x.length);
+        System.arraycopy(x, 0, der, ED25519_X509_PREFIX.length, x.length);
+        PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+        return new KeyCandidate(jwk, "OKP:Ed25519", alg, null, key, null);
+      }
+    } catch (JOSEException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("it cannot be used: " + e.getMessage(), e);
+    }
+    throw new IllegalArgumentException("its type " + jwk.getKeyType() + " cannot verify signatures");
+  }
+
+  /** A candidate for an HMAC secret; the builder has checked its length. */
+  static KeyCandidate fromSecret(byte[] secret) {
+    try {
+      return new KeyCandidate(null, "HMAC", null, new MACVerifier(secret), null, null);
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException("HMAC secret: " + e.getMessage(), e);
+    }
+  }
+
+  /** True if this key may verify a token signed with {@code alg}. */
+  boolean fits(String alg) {
+    if (keyAlgorithm != null && !keyAlgorithm.equals(alg)) {
+      return false;
+    }
+    return family.equals(familyOf(alg));
+  }
+
+  /** The key family an algorithm needs, or null for an algorithm tokenward does not implement. */
+  static String familyOf(String alg) {
+    return switch (alg) {
+      case "RS256", "RS384", "RS512", "PS256", "PS384", "PS512" -> "RSA";
+      case "ES256" -> "EC:P-256";
+      case "ES384" -> "EC:P-384";
+      case "ES512" -> "EC:P-521";
+      case "ES256K" -> "EC:secp256k1";
+      case "EdDSA", "Ed25519" -> "OKP:Ed25519";
+      case "HS256", "HS384", "HS512" -> "HMAC";
+      default -> null;
+    };
+  }
+
+  /** Verifies a signature; ECDSA signatures are checked for length and range before the JCA sees them. */
+  boolean verify(String alg, byte[] signingInput, String signatureSegment) {
+    try {
+      if (edKey != null) {
+        Signature s = Signature.getInstance("Ed25519");
+        s.initVerify(edKey);
+        s.update(signingInput);
+        return s.verify(new Base64URL(signatureSegment).decode());
+      }
+      Base64URL signature = new Base64URL(signatureSegment);
+      if (curveOrder != null && !ecdsaSignatureInRange(signature.decode())) {
+        return false;
+      }
+      return verifier.verify(HEADERS.computeIfAbsent(alg, a -> new JWSHeader(JWSAlgorithm.parse(a))), signingInput, signature);
+    } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** JOSE ECDSA signatures are R||S, each exactly the curve's byte length and in [1, n-1] (CVE-2022-21449). */
+  private boolean ecdsaSignatureInRange(byte[] sig) {
+    int half = (curveOrder.bitLength() + 7) / 8;
+    if (sig.length != 2 * half) {
+      return false;
+    }
+    BigInteger r = new BigInteger(1, Arrays.copyOfRange(sig, 0, half));
+    BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, half, sig.length));
+    return r.signum() > 0 && s.signum() > 0 && r.compareTo(curveOrder) < 0 && s.compareTo(curveOrder) < 0;
+  }
+}

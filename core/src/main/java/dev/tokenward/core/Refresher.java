@@ -1,0 +1,142 @@
+package dev.tokenward.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A value fetched from the network, refreshed at most once per cooldown, with concurrent callers
+ * joining the one fetch in flight. Reading the value is a volatile read and never blocks.
+ *
+ * <p>A failed fetch keeps the previous value, is logged once per outage (not once per request),
+ * and is not retried before the failure backoff has passed.
+ */
+final class Refresher<T> {
+  private static final Logger log = LoggerFactory.getLogger(Refresher.class);
+
+  interface Loader<T> {
+    T load(T previous) throws Exception;
+  }
+
+  private record Attempt<T>(long startedAtMillis, CompletableFuture<T> future) {
+    boolean failed() {
+      return future.isCompletedExceptionally();
+    }
+  }
+
+  private final String what;
+  private final Loader<T> loader;
+  private final Executor executor;
+  private final Clock clock;
+  private final long cooldownMillis; // between rate-limited fetches
+  private final long failureBackoffMillis;
+  private final AtomicReference<Attempt<T>> attempt = new AtomicReference<>();
+  private volatile T value;
+  private volatile long lastRateLimitedStart = Long.MIN_VALUE / 2;
+
+  Refresher(String what, T initial, Loader<T> loader, Executor executor, Clock clock, Duration cooldown,
+      Duration failureBackoff) {
+    this.what = what;
+    this.value = initial;
+    this.loader = loader;
+    this.executor = executor;
+    this.clock = clock;
+    this.cooldownMillis = cooldown.toMillis();
+    this.failureBackoffMillis = failureBackoff.toMillis();
+  }
+
+  T value() {
+    return value;
+  }
+
+  /**
+   * Starts a fetch unless one is in flight (then joins it), the last one failed within the failure
+   * backoff, or, for a {@code rateLimited} fetch, another rate-limited fetch started within the
+   * cooldown. Returns {@code null} when no fetch runs: the caller decides with the value it has.
+   * Initial loads and background refreshes are not rate-limited, so they never delay a refetch
+   * for a newly rotated key.
+   */
+  CompletableFuture<T> refresh(boolean rateLimited) {
+    while (true) {
+      Attempt<T> last = attempt.get();
+      if (last != null && !last.future().isDone()) {
+        return last.future();
+      }
+      long now = clock.millis();
+      if (last != null && last.failed() && now - last.startedAtMillis() < failureBackoffMillis) {
+        return null;
+      }
+      if (rateLimited && now - lastRateLimitedStart < cooldownMillis) {
+        return null;
+      }
+      Attempt<T> mine = new Attempt<>(now, new CompletableFuture<>());
+      if (attempt.compareAndSet(last, mine)) {
+        if (rateLimited) {
+          lastRateLimitedStart = now;
+        }
+        start(mine, last != null && last.failed());
+        return mine.future();
+      }
+    }
+  }
+
+  /** True while the latest fetch failed: an unknown key cannot be ruled out, only not found. */
+  boolean failing() {
+    Attempt<T> last = attempt.get();
+    return last != null && last.failed();
+  }
+
+  /** How long until the next fetch may start, at least one second. */
+  Duration retryAfter() {
+    Attempt<T> last = attempt.get();
+    long wait = last == null ? 0 : last.startedAtMillis() + failureBackoffMillis - clock.millis();
+    return Duration.ofSeconds(Math.max(1, (wait + 999) / 1000));
+  }
+
+  /** Waits for a fetch started by {@link #refresh()}; false if it failed or took longer than {@code timeout}. */
+  static boolean await(CompletableFuture<?> future, Duration timeout) {
+    try {
+      future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    }
+  }
+
+  private void start(Attempt<T> mine, boolean wasFailing) {
+    Runnable task = () -> {
+      try {
+        T loaded = loader.load(value);
+        value = loaded;
+        if (wasFailing) {
+          log.info("{}: fetched again after an outage", what);
+        }
+        mine.future().complete(loaded);
+      } catch (Throwable e) {
+        if (wasFailing) {
+          log.debug("{}: still failing: {}", what, e.toString());
+        } else {
+          log.warn("{}: fetch failed, keeping what is cached and retrying in {} ms at the earliest: {}",
+              what, failureBackoffMillis, e.toString());
+        }
+        mine.future().completeExceptionally(e);
+      }
+    };
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      mine.future().completeExceptionally(e);
+    }
+  }
+}

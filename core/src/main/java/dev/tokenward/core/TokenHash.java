@@ -1,0 +1,29 @@
+package dev.tokenward.core;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/** A cache key derived from a token by SHA-256, so caches never hold the token itself. */
+record TokenHash(long a, long b, long c, long d) {
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  });
+
+  static TokenHash of(String token) {
+    byte[] h = SHA256.get().digest(token.getBytes(StandardCharsets.US_ASCII));
+    return new TokenHash(word(h, 0), word(h, 8), word(h, 16), word(h, 24));
+  }
+
+  private static long word(byte[] h, int off) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (h[off + i] & 0xff);
+    }
+    return v;
+  }
+}

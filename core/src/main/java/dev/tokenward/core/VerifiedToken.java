@@ -1,0 +1,144 @@
+package dev.tokenward.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An access token that passed every check, with the claims a service needs to authorize the call.
+ *
+ * <p>Immutable and shared: the same instance may be served from the verified-token cache to many
+ * requests, so every collection is unmodifiable all the way down. It never holds the raw token, so
+ * logging it cannot leak a credential.
+ */
+public final class VerifiedToken {
+  private final TokenKind kind;
+  private final String issuer;
+  private final String subject;
+  private final List<String> audiences;
+  private final Set<String> scopes;
+  private final Set<String> permissions;
+  private final Map<String, Object> claims;
+  private final Map<String, Object> header;
+  private final long expiresAtSeconds; // Long.MAX_VALUE when the token has no exp (opaque tokens)
+  private final long notBeforeSeconds; // Long.MIN_VALUE when absent
+  private final long issuedAtSeconds; // Long.MIN_VALUE when absent
+  final KeyCandidate keyRef; // identity of the verifying key, for cache invalidation on rotation; null for opaque
+
+  VerifiedToken(TokenKind kind, String issuer, Map<String, Object> claims, Map<String, Object> header,
+      long expiresAtSeconds, long notBeforeSeconds, long issuedAtSeconds, KeyCandidate keyRef) {
+    this.kind = Objects.requireNonNull(kind);
+    this.issuer = issuer;
+    this.claims = Json.freeze(claims);
+    this.header = Json.freeze(header);
+    this.subject = this.claims.get("sub") instanceof String s ? s : null;
+    this.audiences = Claims.audiences(this.claims);
+    this.scopes = Claims.scopes(this.claims);
+    this.permissions = Claims.permissions(this.claims);
+    this.expiresAtSeconds = expiresAtSeconds;
+    this.notBeforeSeconds = notBeforeSeconds;
+    this.issuedAtSeconds = issuedAtSeconds;
+    this.keyRef = keyRef;
+  }
+
+  /** {@link TokenKind#JWT} when verified locally, {@link TokenKind#OPAQUE} when vouched for by the issuer. */
+  public TokenKind kind() {
+    return kind;
+  }
+
+  /** The issuer that vouches for the token, exactly as configured (and, for a JWT, as its {@code iss}). */
+  public String issuer() {
+    return issuer;
+  }
+
+  /** The {@code sub} claim, or {@code null} if the token has none. */
+  public String subject() {
+    return subject;
+  }
+
+  /** The {@code aud} claim as a list (a single string becomes a one-element list). */
+  public List<String> audiences() {
+    return audiences;
+  }
+
+  /** Granted scopes: the space-separated {@code scope} claim and the {@code scp} claim (array or string). */
+  public Set<String> scopes() {
+    return scopes;
+  }
+
+  /** Auth0 RBAC permissions from the {@code permissions} claim. */
+  public Set<String> permissions() {
+    return permissions;
+  }
+
+  /** True if {@code value} is among the granted scopes. */
+  public boolean hasScope(String value) {
+    return scopes.contains(value);
+  }
+
+  /** True if {@code value} is among the granted permissions. */
+  public boolean hasPermission(String value) {
+    return permissions.contains(value);
+  }
+
+  /** True if {@code value} is granted either as a scope or as a permission. */
+  public boolean grants(String value) {
+    return scopes.contains(value) || permissions.contains(value);
+  }
+
+  /** Every claim (for an opaque token: the userinfo or introspection answer), unmodifiable. */
+  public Map<String, Object> claims() {
+    return claims;
+  }
+
+  /** One claim, if present. */
+  public Optional<Object> claim(String name) {
+    return Optional.ofNullable(claims.get(name));
+  }
+
+  /** The JOSE header of a JWT, unmodifiable; empty for an opaque token. */
+  public Map<String, Object> header() {
+    return header;
+  }
+
+  /** The {@code alg} the JWT was verified with; empty for an opaque token. */
+  public Optional<String> algorithm() {
+    return Optional.ofNullable(header.get("alg") instanceof String s ? s : null);
+  }
+
+  /** The {@code kid} of the verifying key, if the token named one. */
+  public Optional<String> keyId() {
+    return Optional.ofNullable(header.get("kid") instanceof String s ? s : null);
+  }
+
+  /** When the token expires; empty if the issuer gave no expiry (possible for opaque tokens). */
+  public Optional<Instant> expiresAt() {
+    return expiresAtSeconds == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochSecond(expiresAtSeconds));
+  }
+
+  /** When the token was issued ({@code iat}), if it says. */
+  public Optional<Instant> issuedAt() {
+    return issuedAtSeconds == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochSecond(issuedAtSeconds));
+  }
+
+  long expiresAtSeconds() {
+    return expiresAtSeconds;
+  }
+
+  long notBeforeSeconds() {
+    return notBeforeSeconds;
+  }
+
+  long issuedAtSeconds() {
+    return issuedAtSeconds;
+  }
+
+  @Override
+  public String toString() {
+    return "VerifiedToken{kind=" + kind + ", iss=" + issuer + ", sub=" + subject + ", aud=" + audiences
+        + ", scopes=" + scopes + ", permissions=" + permissions + "}";
+  }
+}
