@@ -39,7 +39,7 @@ public class ColdStartBenchmark {
     @Param({"RS256", "ES256"})
     public String alg;
 
-    @Param({"floor", "floor-claims", "tokenward", "nimbus", "spring", "auth0", "jose4j"})
+    @Param({"floor", "floor-claims", "tokenward", "tokenward-nocache", "nimbus", "spring", "auth0", "jose4j"})
     public String subject;
 
     private Material material;

@@ -30,8 +30,8 @@ import java.util.List;
  *       {@code jmh-result.json});</li>
  *   <li>prints the table (and writes it next to the JSON as {@code .md}).</li>
  * </ol>
- * {@code --quick} = {@code -f 1 -wi 1 -i 2 -w 2s -r 2s} unless given otherwise. Without {@code -p subject=...} every
- * subject available on the classpath runs.
+ * {@code --quick} = {@code -f 1 -wi 1 -i 2 -w 2s -r 2s} unless given otherwise. JMH's own options work as usual,
+ * e.g. {@code -p subject=floor,tokenward -p alg=ES256 distinct_t1}.
  */
 public final class Main {
 
@@ -62,9 +62,6 @@ public final class Main {
         }
         Path json = Path.of(cli.getResult().orElse("jmh-result.json"));
         b.resultFormat(ResultFormatType.JSON).result(json.toString());
-        if (cli.getParameter("subject").hasValue() == false) {
-            b.param("subject", Subjects.available().toArray(String[]::new));
-        }
         if (quick) {
             if (!cli.getForkCount().hasValue()) b.forks(1);
             if (!cli.getWarmupIterations().hasValue()) b.warmupIterations(1);

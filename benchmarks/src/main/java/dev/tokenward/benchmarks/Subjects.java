@@ -51,20 +51,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Subjects {
 
-    /** Names in table order. {@code tokenward} is present only when the core module is on the classpath. */
+    /** Names in table order. */
     public static final List<String> ALL = List.of(
-            "floor", "floor-claims", "tokenward", "nimbus", "spring", "auth0", "jose4j");
+            "floor", "floor-claims", "tokenward", "tokenward-nocache", "nimbus", "spring", "auth0", "jose4j");
 
     private Subjects() {
-    }
-
-    /** {@link #ALL} minus the subjects whose library is not in this build. */
-    public static List<String> available() {
-        List<String> names = new java.util.ArrayList<>(ALL);
-        if (!TokenwardSubject.available()) {
-            names.remove("tokenward");
-        }
-        return names;
     }
 
     /**
@@ -75,7 +66,8 @@ public final class Subjects {
         switch (name) {
             case "floor": return new Floor(m, alg, false, cold);
             case "floor-claims": return new Floor(m, alg, true, cold);
-            case "tokenward": return TokenwardSubject.create(m, alg);
+            case "tokenward": return TokenwardSubject.create(m, alg, true);
+            case "tokenward-nocache": return TokenwardSubject.create(m, alg, false);
             case "nimbus": return nimbus(m, alg);
             case "spring": return spring(m, alg);
             case "auth0": return auth0(m, alg);
