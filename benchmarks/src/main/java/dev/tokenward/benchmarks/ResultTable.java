@@ -11,8 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * JMH JSON results to a Markdown table: scenario, subject, ops/s, ±error (99.9% CI), ratio to the bare-signature
- * floor of the same scenario (subject ops/s ÷ floor ops/s, same run), B/op ({@code gc.alloc.rate.norm}).
+ * JMH JSON results to a Markdown table: scenario, subject, ops/s, ±error (JMH's 99.9% confidence half-width; with
+ * fewer than 3 measurement iterations JMH gives none, and half the min–max spread of the iterations is shown instead,
+ * marked {@code r}), ratio to the bare-signature floor of the same scenario (subject ops/s ÷ floor ops/s, same run),
+ * B/op ({@code gc.alloc.rate.norm}).
  */
 public final class ResultTable {
 
@@ -32,6 +34,8 @@ public final class ResultTable {
         double error;
         String unit;
         double bytesPerOp = Double.NaN;
+        /** Half the spread of the measurement iterations, shown when JMH gives no error (fewer than 3). */
+        double halfRange = Double.NaN;
     }
 
     public static String markdown(String jmhJson) throws ParseException {
@@ -51,7 +55,8 @@ public final class ResultTable {
             Double f = floor.get(r.method + "/" + r.alg);
             sb.append("| ").append(scenario(r)).append(" | ").append(r.subject)
                     .append(" | ").append(num(r.score))
-                    .append(" | ").append(Double.isNaN(r.error) ? "n/a" : num(r.error))
+                    .append(" | ").append(!Double.isNaN(r.error) ? num(r.error)
+                            : Double.isNaN(r.halfRange) ? "n/a" : num(r.halfRange) + " r")
                     .append(" | ").append(f == null || f == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", r.score / f))
                     .append(" | ").append(Double.isNaN(r.bytesPerOp) ? "n/a"
                             : String.format(Locale.ROOT, "%,.0f", r.bytesPerOp))
@@ -96,6 +101,19 @@ public final class ResultTable {
             r.score = number(primary.get("score"));
             r.error = number(primary.get("scoreError"));
             r.unit = (String) primary.get("scoreUnit");
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            int n = 0;
+            for (Object fork : (List<Object>) primary.getOrDefault("rawData", List.of())) {
+                for (Object v : (List<Object>) fork) {
+                    min = Math.min(min, number(v));
+                    max = Math.max(max, number(v));
+                    n++;
+                }
+            }
+            if (n >= 2) {
+                r.halfRange = (max - min) / 2;
+            }
             Map<String, Object> secondary = (Map<String, Object>) b.getOrDefault("secondaryMetrics", Map.of());
             Object norm = secondary.get("gc.alloc.rate.norm");
             if (norm != null) {
