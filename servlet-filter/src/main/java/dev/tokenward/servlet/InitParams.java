@@ -75,7 +75,8 @@ final class InitParams {
     try {
       validator = v.build();
     } catch (RuntimeException e) {
-      throw fail(paramOf(e.getMessage()), e.getMessage());
+      String param = paramOf(e.getMessage());
+      throw fail(param, param == null ? e.getMessage() : withoutSetting(e.getMessage()));
     }
     BearerTokenFilter.Builder b = BearerTokenFilter.builder(validator);
     optional("realm", b::realm);
@@ -101,8 +102,14 @@ final class InitParams {
     try {
       setter.run();
     } catch (RuntimeException e) {
-      throw fail(name, e.getMessage());
+      throw fail(name, withoutSetting(e.getMessage()));
     }
+  }
+
+  /** Core's message without its leading {@code setting: }, which the init-parameter name replaces. */
+  private static String withoutSetting(String message) {
+    int colon = message == null ? -1 : message.indexOf(": ");
+    return colon > 0 && CORE_SETTINGS.containsKey(message.substring(0, colon)) ? message.substring(colon + 2) : message;
   }
 
   private void optional(String name, ValueSetter setter) throws ServletException {
@@ -166,7 +173,7 @@ final class InitParams {
     }
     for (String uriParam : List.of("jwks-uri", "userinfo-uri", "introspection-uri")) {
       String value = values.get(uriParam);
-      if (value != null && setting.equals("endpoint " + value.trim())) {
+      if (value != null && message.startsWith("endpoint " + value.trim() + ":")) {
         return uriParam;
       }
     }

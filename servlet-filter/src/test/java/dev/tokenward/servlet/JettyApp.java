@@ -48,7 +48,12 @@ final class JettyApp implements AutoCloseable {
     context.addServlet(new ServletHolder("echo", new TestServlets.Echo()), "/");
     setup.accept(context);
     server.setHandler(context);
-    server.start();
+    try {
+      server.start();
+    } catch (Exception e) {
+      server.stop();
+      throw e;
+    }
     return new JettyApp(server, "http://127.0.0.1:" + connector.getLocalPort() + "/app");
   }
 
