@@ -6,7 +6,11 @@ import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.FakeIssuer;
 import dev.tokenward.core.Requirement;
 import dev.tokenward.servlet.JettyApp.Answer;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,21 +25,28 @@ class BearerTokenFilterTest {
   static FakeIssuer issuer;
   static JettyApp app;
 
+  /** Registers the filter the way the README shows: from a ServletContextListener. */
+  public static class Security implements ServletContextListener {
+    @Override
+    public void contextInitialized(ServletContextEvent e) {
+      AccessTokenValidator validator = AccessTokenValidator.builder()
+          .issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build();
+      BearerTokenFilter filter = BearerTokenFilter.builder(validator)
+          .authenticated("/api/private")
+          .require("/api/private-scoped", Requirement.allOf("read:messages"))
+          .require("/api/admin", Requirement.anyOf("admin:all"))
+          .rule(PathRule.parse("/api/reports/*", "all-scopes read:reports; any-permission export:csv export:pdf"))
+          .rule(PathRule.authenticated("/api/online").withOnlineCheck())
+          .build();
+      e.getServletContext().addFilter("tokenward", filter)
+          .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+    }
+  }
+
   @BeforeAll
   static void start() throws Exception {
     issuer = new FakeIssuer();
-    AccessTokenValidator validator = AccessTokenValidator.builder()
-        .issuer(issuer.issuer())
-        .audience(FakeIssuer.AUDIENCE)
-        .build();
-    BearerTokenFilter filter = BearerTokenFilter.builder(validator)
-        .authenticated("/api/private")
-        .require("/api/private-scoped", Requirement.allOf("read:messages"))
-        .require("/api/admin", Requirement.anyOf("admin:all"))
-        .rule(PathRule.parse("/api/reports/*", "all-scopes read:reports; any-permission export:csv export:pdf"))
-        .rule(PathRule.authenticated("/api/online").withOnlineCheck())
-        .build();
-    app = JettyApp.withFilter(filter, context -> { });
+    app = JettyApp.start(context -> context.addEventListener(new Security()));
   }
 
   @AfterAll
