@@ -1,6 +1,8 @@
 package dev.tokenward.jaxrs;
 
 import dev.tokenward.core.Requirement;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
@@ -49,8 +51,8 @@ final class AccessRule {
     String methodName = resourceClass.getName() + "." + method.getName();
     Method impl = implementation(resourceClass, method);
     Annotations onMethod = Annotations.of(impl);
-    if (onMethod.isEmpty() && impl != method) {
-      onMethod = Annotations.of(method); // annotations on the interface or superclass method
+    if (onMethod.isEmpty()) { // as with JAX-RS annotations: those of the method it overrides or implements
+      onMethod = inherited(impl.getDeclaringClass(), impl);
     }
     if (!onMethod.isEmpty()) {
       return onMethod.rule("method " + methodName);
@@ -59,9 +61,68 @@ final class AccessRule {
     if (!onClass.isEmpty()) {
       return onClass.rule("class " + resourceClass.getName() + " (for " + methodName + ")");
     }
+    if (isRuntimeProvided(resourceClass, impl, method)) {
+      // such as Jersey's automatic OPTIONS answer: a CORS preflight never carries a token
+      return new AccessRule(Kind.PUBLIC, null, false, "runtime-provided " + methodName);
+    }
     return protectUnannotated
         ? new AccessRule(Kind.TOKEN, null, false, "unannotated " + methodName + ", protected by default")
         : new AccessRule(Kind.PUBLIC, null, false, "unannotated " + methodName + ", public by default");
+  }
+
+  /** The first security annotations on a method {@code method} overrides, superclasses first, then interfaces. */
+  private static Annotations inherited(Class<?> type, Method method) {
+    List<Class<?>> supertypes = new ArrayList<>();
+    if (type.getSuperclass() != null && type.getSuperclass() != Object.class) {
+      supertypes.add(type.getSuperclass());
+    }
+    supertypes.addAll(Arrays.asList(type.getInterfaces()));
+    for (Class<?> supertype : supertypes) {
+      try {
+        Annotations found = Annotations.of(supertype.getDeclaredMethod(method.getName(), method.getParameterTypes()));
+        if (!found.isEmpty()) {
+          return found;
+        }
+      } catch (NoSuchMethodException e) {
+        // not declared here: look further up
+      }
+      Annotations found = inherited(supertype, method);
+      if (!found.isEmpty()) {
+        return found;
+      }
+    }
+    return Annotations.NONE;
+  }
+
+  /**
+   * True for a method the runtime adds by itself, such as Jersey's automatic {@code OPTIONS}
+   * answers: a class of the runtime's own packages whose method has no {@code @GET},
+   * {@code @POST}, ... nor {@code @Path}. Anything else, programmatic resources included, is
+   * the application's.
+   */
+  private static boolean isRuntimeProvided(Class<?> resourceClass, Method impl, Method method) {
+    String name = resourceClass.getName();
+    boolean runtimeClass = false;
+    for (String prefix : RUNTIME_PACKAGES) {
+      runtimeClass |= name.startsWith(prefix);
+    }
+    return runtimeClass && !isResourceMethod(impl) && !isResourceMethod(method);
+  }
+
+  private static final List<String> RUNTIME_PACKAGES =
+      List.of("org.glassfish.jersey.", "org.jboss.resteasy.", "org.apache.cxf.");
+
+  /** True for a method with {@code @GET}, {@code @POST}, ... or {@code @Path}. */
+  private static boolean isResourceMethod(Method method) {
+    if (method.isAnnotationPresent(Path.class)) {
+      return true;
+    }
+    for (Annotation a : method.getAnnotations()) {
+      if (a.annotationType().isAnnotationPresent(HttpMethod.class)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The method of the concrete resource class that implements {@code method}, if it can be found. */
@@ -103,6 +164,8 @@ final class AccessRule {
       this.denyAll = Jsr250.PRESENT && Jsr250.denyAll(e);
       this.rolesAllowed = Jsr250.PRESENT ? Jsr250.rolesAllowed(e) : null;
     }
+
+    static final Annotations NONE = new Annotations(Object.class);
 
     static Annotations of(AnnotatedElement e) {
       return new Annotations(e);
