@@ -1,16 +1,11 @@
 package dev.tokenward.jaxrs;
 
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.container.ContainerResponseContext;
-import jakarta.ws.rs.container.ContainerResponseFilter;
-import jakarta.ws.rs.container.PreMatching;
-import jakarta.ws.rs.core.SecurityContext;
+import dev.tokenward.jaxrs.resources.ForwardedProto;
+import dev.tokenward.jaxrs.resources.TokenPropertyHeader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.Principal;
 import java.time.Duration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
@@ -69,45 +64,5 @@ final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     server.shutdownNow();
-  }
-
-  /** Like a proxy-aware filter: marks the request secure when {@code X-Forwarded-Proto: https}. */
-  @PreMatching
-  public static final class ForwardedProto implements ContainerRequestFilter {
-    @Override
-    public void filter(ContainerRequestContext request) {
-      if ("https".equals(request.getHeaderString("X-Forwarded-Proto"))) {
-        SecurityContext original = request.getSecurityContext();
-        request.setSecurityContext(new SecurityContext() {
-          @Override
-          public Principal getUserPrincipal() {
-            return original.getUserPrincipal();
-          }
-
-          @Override
-          public boolean isUserInRole(String role) {
-            return original.isUserInRole(role);
-          }
-
-          @Override
-          public boolean isSecure() {
-            return true;
-          }
-
-          @Override
-          public String getAuthenticationScheme() {
-            return original.getAuthenticationScheme();
-          }
-        });
-      }
-    }
-  }
-
-  /** Shows the request property {@link Tokens#PROPERTY} as the response header {@code X-Token-Subject}. */
-  public static final class TokenPropertyHeader implements ContainerResponseFilter {
-    @Override
-    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-      Tokens.find(request).ifPresent(t -> response.getHeaders().putSingle("X-Token-Subject", t.subject()));
-    }
   }
 }
