@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code @RolesAllowed} (a role is a scope or a permission, any one of those listed),
  * {@code @PermitAll} and {@code @DenyAll}. A method with neither method nor class annotations is
  * protected (needs a valid token) unless {@link Builder#protectUnannotated(boolean)} is turned
- * off. A contradictory or empty annotation makes deployment fail with a message naming the
- * method.
+ * off; the runtime's own automatic {@code OPTIONS} answers (CORS preflights) stay public. A
+ * contradictory or empty annotation makes deployment fail with a message naming the method.
  *
  * <p>Only methods that need a token get a filter: an authentication filter at
  * {@link Priorities#AUTHENTICATION} and, where a scope or permission is required, an
