@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenward.jaxrs.resources.AdminResource;
 import dev.tokenward.jaxrs.resources.ApiResource;
+import dev.tokenward.jaxrs.resources.LocatorResource;
 import dev.tokenward.jaxrs.resources.PlainResource;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -17,7 +18,7 @@ class AnnotationRulesTest {
 
   @BeforeAll
   static void start() {
-    app = new Fixture(ApiResource.class, AdminResource.class, PlainResource.class);
+    app = new Fixture(ApiResource.class, AdminResource.class, PlainResource.class, LocatorResource.class);
   }
 
   @AfterAll
@@ -197,5 +198,27 @@ class AnnotationRulesTest {
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(insufficientScopeChallenge(response)).contains("error=\"invalid_token\"").contains("userinfo");
     assertThat(get("api/private", app.token("auth0|revoked", "openid", List.of())).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void requestWhenSubResourceHasClassRuleThenItAppliesBehindAPublicLocator() throws Exception {
+    assertThat(app.server.get("locator/messages").statusCode()).isEqualTo(401);
+    assertThat(get("locator/messages", app.token("u", "openid", List.of())).statusCode()).isEqualTo(403);
+    assertThat(get("locator/messages", app.token("u", "read:messages", List.of())).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void requestWhenCorsPreflightOptionsThenRuntimeAnswersWithoutToken() throws Exception {
+    HttpResponse<String> response = app.server.send(app.server.request("api/private")
+        .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+        .header("Origin", "https://app.example").header("Access-Control-Request-Method", "GET").build());
+    assertThat(response.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void requestWhenHeadOnProtectedMethodThenTokenRequiredToo() throws Exception {
+    HttpResponse<String> response = app.server.send(app.server.request("api/private")
+        .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(response.statusCode()).isEqualTo(401);
   }
 }

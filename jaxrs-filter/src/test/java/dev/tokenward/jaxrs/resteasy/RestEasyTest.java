@@ -10,6 +10,7 @@ import dev.tokenward.jaxrs.TokenwardFeature;
 import dev.tokenward.jaxrs.resources.AdminResource;
 import dev.tokenward.jaxrs.resources.ApiResource;
 import dev.tokenward.jaxrs.resources.ForwardedProto;
+import dev.tokenward.jaxrs.resources.LocatorResource;
 import dev.tokenward.jaxrs.resources.PlainResource;
 import dev.tokenward.jaxrs.resources.TokenPropertyHeader;
 import io.undertow.Undertow;
@@ -55,7 +56,7 @@ class RestEasyTest {
     server.deploy(new Application() {
       @Override
       public Set<Class<?>> getClasses() {
-        return Set.of(ApiResource.class, AdminResource.class, PlainResource.class, ForwardedProto.class,
+        return Set.of(ApiResource.class, AdminResource.class, PlainResource.class, LocatorResource.class, ForwardedProto.class,
             TokenPropertyHeader.class);
       }
 
@@ -158,5 +159,14 @@ class RestEasyTest {
     assertThat(open.statusCode()).isEqualTo(200);
     assertThat(open.body()).isEqualTo("public anonymous");
     assertThat(get("plain").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void requestWhenSubResourceHasClassRuleOnRestEasyThenItApplies() throws Exception {
+    assertThat(get("locator/messages").statusCode()).isEqualTo(401);
+    assertThat(get("locator/messages", "Authorization", "Bearer " + token("u", "openid", List.of())).statusCode())
+        .isEqualTo(403);
+    assertThat(get("locator/messages", "Authorization", "Bearer " + token("u", "read:messages", List.of())).statusCode())
+        .isEqualTo(200);
   }
 }
