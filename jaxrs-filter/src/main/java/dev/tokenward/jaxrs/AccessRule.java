@@ -28,8 +28,6 @@ final class AccessRule {
     DENY
   }
 
-  static final AccessRule PUBLIC = new AccessRule(Kind.PUBLIC, null, false, "public");
-
   final Kind kind;
   final Requirement requirement; // null: any valid token
   final boolean online;
