@@ -29,22 +29,26 @@ public final class DevQuickstart {
     out.add(new Example("limited-client's token lacks read:messages: insufficient_scope", 403, List.of(
         tokenCommand(issuer, DevIssuer.LIMITED_CLIENT, DevIssuer.LIMITED_SECRET, DevIssuer.DEFAULT_API), call(scoped))));
     boolean online = opaque != OpaqueTokenPolicy.REJECT;
-    out.add(new Example("without audience the token is opaque: "
-        + (online ? "checked with the issuer (TOKENWARD_OPAQUE=" + opaque.name().toLowerCase(Locale.ROOT) + ")"
-            : "invalid_token (200 with TOKENWARD_OPAQUE=userinfo)"),
+    out.add(new Example("a token requested without audience is opaque: "
+        + (online ? "the issuer vouches for it (TOKENWARD_OPAQUE=" + opaque.name().toLowerCase(Locale.ROOT) + ")"
+            : "refused as invalid_token (TOKENWARD_OPAQUE=userinfo would let it in)"),
         online ? 200 : 401, List.of(
         tokenCommand(issuer, DevIssuer.DEMO_CLIENT, DevIssuer.DEMO_SECRET, null), call(scoped))));
     return List.copyOf(out);
   }
 
-  /** Prints the dev issuer's description and the examples. */
-  public static void print(PrintStream out, String name, DevIssuer issuer, URI sample, OpaqueTokenPolicy opaque) {
+  /** Says that the dev issuer runs, where, and what its preset holds. */
+  public static void describeIssuer(PrintStream out, String name, DevIssuer issuer) {
     out.println(name + ": " + SampleConfiguration.ISSUER + " is unset, so a development issuer runs in this process at "
         + issuer.issuer() + " (a development aid, not an authorization server)");
     out.println(name + ": its API " + DevIssuer.DEFAULT_API + " has the scopes read:messages and admin:all; clients "
         + DevIssuer.DEMO_CLIENT + "/" + DevIssuer.DEMO_SECRET + " (read:messages), "
         + DevIssuer.LIMITED_CLIENT + "/" + DevIssuer.LIMITED_SECRET + " (none), "
         + DevIssuer.ADMIN_CLIENT + "/" + DevIssuer.ADMIN_SECRET + " (read:messages admin:all)");
+  }
+
+  /** Prints the examples as bash, each block headed by {@code # WHAT -> STATUS}. */
+  public static void printExamples(PrintStream out, DevIssuer issuer, URI sample, OpaqueTokenPolicy opaque) {
     out.println();
     out.println("Try it (bash):");
     out.println();

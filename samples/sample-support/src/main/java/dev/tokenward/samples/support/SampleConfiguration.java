@@ -205,8 +205,8 @@ public final class SampleConfiguration {
   /** What the sample will accept, in a few lines for its start-up output; no secret is shown. */
   public List<String> describe(String issuerInUse) {
     List<String> lines = new ArrayList<>();
-    lines.add("issuer " + issuerInUse + ", audience " + String.join(", ", audiences()) + ", algorithms "
-        + String.join(", ", algorithms) + ", opaque tokens: " + opaqueTokens.name().toLowerCase(Locale.ROOT));
+    lines.add("accepts access tokens of " + issuerInUse + " for " + String.join(", ", audiences()) + " (algorithms "
+        + String.join(", ", algorithms) + "; opaque tokens: " + opaqueTokens.name().toLowerCase(Locale.ROOT) + ")");
     if (hmacSecretIgnored) {
       lines.add("note: " + HS256_SECRET + " is set but ignored, because " + ALGORITHMS + " lists no HS256");
     }

@@ -54,11 +54,14 @@ public final class SampleLauncher {
         throw e;
       }
       RunningSample running = new RunningSample(server, validator, dev);
+      if (dev != null) {
+        DevQuickstart.describeIssuer(out, name, dev);
+      }
       for (String line : config.describe(dev != null ? dev.issuer() : config.issuer().orElseThrow())) {
         out.println(name + ": " + line);
       }
       if (dev != null) {
-        DevQuickstart.print(out, name, dev, running.baseUri(), config.opaqueTokens());
+        DevQuickstart.printExamples(out, dev, running.baseUri(), config.opaqueTokens());
       }
       out.println(name + " listening on " + running.baseUri());
       out.flush();
