@@ -52,7 +52,7 @@ public final class JaxrsSample {
       }
 
       @Override
-      public void close() {
+      public void stop() {
         server.shutdownNow();
       }
     };

@@ -1,11 +1,11 @@
 package dev.tokenward.samples.jaxrs;
 
-import dev.tokenward.jaxrs.Authenticated;
+import dev.tokenward.core.Authenticated;
+import dev.tokenward.core.RequiresGrants;
 import dev.tokenward.jaxrs.Tokens;
 import dev.tokenward.samples.support.Endpoint;
 import dev.tokenward.samples.support.SampleResponses;
 import jakarta.annotation.security.PermitAll;
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -14,9 +14,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 
 /**
- * The endpoint table ({@link Endpoint}) as JAX-RS resource methods. {@code @RolesAllowed} grants
- * a value held as a scope or as a permission, as the contract asks; {@code @PermitAll} methods never
- * look at the {@code Authorization} header.
+ * The endpoint table ({@link Endpoint}) as JAX-RS resource methods. {@code @RequiresGrants} is
+ * met by a value granted as a scope or as a permission, as the contract asks; {@code @PermitAll}
+ * methods never look at the {@code Authorization} header.
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
@@ -45,14 +45,14 @@ public class SampleResource {
 
   @GET
   @Path("api/private-scoped")
-  @RolesAllowed(Endpoint.READ_MESSAGES)
+  @RequiresGrants(Endpoint.READ_MESSAGES)
   public String privateScoped(@Context SecurityContext security) {
     return SampleResponses.verified(Tokens.from(security));
   }
 
   @GET
   @Path("api/admin")
-  @RolesAllowed(Endpoint.ADMIN_ALL)
+  @RequiresGrants(Endpoint.ADMIN_ALL)
   public String admin(@Context SecurityContext security) {
     return SampleResponses.verified(Tokens.from(security));
   }

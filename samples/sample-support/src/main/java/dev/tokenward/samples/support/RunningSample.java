@@ -39,7 +39,7 @@ public final class RunningSample implements AutoCloseable {
   @Override
   public void close() {
     try {
-      server.close();
+      server.stop();
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop the sample's server: " + e, e);
     } finally {

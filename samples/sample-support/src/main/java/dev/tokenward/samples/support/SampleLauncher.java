@@ -69,7 +69,7 @@ public final class SampleLauncher {
     } catch (Exception | Error e) {
       if (server != null) {
         try {
-          server.close();
+          server.stop();
         } catch (Exception suppressed) {
           e.addSuppressed(suppressed);
         }

@@ -4,14 +4,13 @@ import dev.tokenward.core.AccessTokenValidator;
 import java.net.InetSocketAddress;
 
 /** An HTTP server that serves the {@link Endpoint} table, started by a sample's framework. */
-public interface SampleServer extends AutoCloseable {
+public interface SampleServer {
 
   /** The port actually bound (the free one picked when asked for port 0). */
   int port();
 
   /** Stops serving and releases the port. */
-  @Override
-  void close() throws Exception;
+  void stop() throws Exception;
 
   /** How a sample starts its server: bind {@code address}, protect the endpoints with {@code validator}. */
   @FunctionalInterface

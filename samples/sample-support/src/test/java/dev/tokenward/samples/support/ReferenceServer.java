@@ -89,7 +89,7 @@ final class ReferenceServer implements SampleServer {
   }
 
   @Override
-  public void close() {
+  public void stop() {
     server.stop(0);
     executor.shutdownNow();
   }

@@ -65,7 +65,7 @@ public final class ServletSample {
       }
 
       @Override
-      public void close() throws Exception {
+      public void stop() throws Exception {
         server.stop();
       }
     };
