@@ -23,6 +23,9 @@ public final class JaxrsSample {
   public static final String NAME = "jaxrs-sample";
   /** Grizzly and Jersey log through java.util.logging: only warnings, like the other libraries. */
   private static final Logger GLASSFISH_LOG = Logger.getLogger("org.glassfish");
+  /** ... except the start-up warning that jakarta.activation (for a DataSource body writer this API never uses) is absent. */
+  private static final Logger JERSEY_PROVIDERS_LOG =
+      Logger.getLogger("org.glassfish.jersey.message.internal");
 
   private JaxrsSample() {}
 
@@ -33,6 +36,7 @@ public final class JaxrsSample {
   /** Starts Jersey on Grizzly at {@code address}, with the feature built from {@code validator}. */
   public static SampleServer server(InetSocketAddress address, AccessTokenValidator validator) throws IOException {
     GLASSFISH_LOG.setLevel(Level.WARNING);
+    JERSEY_PROVIDERS_LOG.setLevel(Level.SEVERE);
     ResourceConfig application = new ResourceConfig(SampleResource.class)
         .register(TokenwardFeature.builder().validator(validator).build())
         .property(ServerProperties.WADL_FEATURE_DISABLE, true);
