@@ -17,12 +17,18 @@ final class Json {
     if (json.length() > maxLength) {
       throw new ParseException("JSON document longer than " + maxLength + " characters", 0);
     }
+    Map<String, Object> parsed;
     try {
-      return JSONObjectUtils.parse(json, maxLength);
+      parsed = JSONObjectUtils.parse(json, maxLength);
     } catch (RuntimeException | StackOverflowError e) {
       // defensive: the parser should only throw ParseException, but input here is hostile
       throw new ParseException("invalid JSON: " + e.getClass().getSimpleName(), 0);
     }
+    if (parsed == null) {
+      // the parser answers the JSON literal null (and nothing else) with null instead of an error
+      throw new ParseException("JSON null, not an object", 0);
+    }
+    return parsed;
   }
 
   /** An unmodifiable deep copy: maps and lists are frozen so cached tokens cannot be mutated by a caller. */

@@ -592,6 +592,8 @@ class AttackCatalogueTest {
         Arguments.of("an empty payload", (Function<String, String>) t -> t.substring(0, t.indexOf('.') + 1) + t.substring(t.lastIndexOf('.'))),
         Arguments.of("just dots", (Function<String, String>) t -> ".."),
         Arguments.of("a header that is a JSON array", (Function<String, String>) t -> b64("[\"RS256\"]") + t.substring(t.indexOf('.'))),
+        Arguments.of("a header that is JSON null", (Function<String, String>) t -> b64("null") + t.substring(t.indexOf('.'))),
+        Arguments.of("a payload that is JSON null", (Function<String, String>) t -> t.substring(0, t.indexOf('.') + 1) + b64("null") + t.substring(t.lastIndexOf('.'))),
         Arguments.of("a header that is not JSON", (Function<String, String>) t -> b64("alg=RS256") + t.substring(t.indexOf('.'))),
         Arguments.of("a header with a trailing second object", (Function<String, String>) t -> b64("{\"alg\":\"RS256\"}{\"alg\":\"none\"}") + t.substring(t.indexOf('.'))),
         Arguments.of("a header in UTF-16", (Function<String, String>) t -> b64("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_16)) + t.substring(t.indexOf('.'))));
