@@ -17,6 +17,10 @@ final class Json {
     if (json.length() > maxLength) {
       throw new ParseException("JSON document longer than " + maxLength + " characters", 0);
     }
+    if (!startsAsObject(json)) {
+      // the parser would also read an array of [name, value] pairs ('[["alg","RS256"]]', or '[]') as an object
+      throw new ParseException("not a JSON object", 0);
+    }
     Map<String, Object> parsed;
     try {
       parsed = JSONObjectUtils.parse(json, maxLength);
@@ -29,6 +33,17 @@ final class Json {
       throw new ParseException("JSON null, not an object", 0);
     }
     return parsed;
+  }
+
+  /** True if the first character after JSON whitespace opens an object. */
+  private static boolean startsAsObject(String json) {
+    for (int i = 0, n = json.length(); i < n; i++) {
+      char c = json.charAt(i);
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        return c == '{';
+      }
+    }
+    return false;
   }
 
   /** An unmodifiable deep copy: maps and lists are frozen so cached tokens cannot be mutated by a caller. */

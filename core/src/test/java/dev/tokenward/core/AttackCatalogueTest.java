@@ -309,7 +309,7 @@ class AttackCatalogueTest {
   void kidWithLineBreaksCannotInjectIntoTheDescriptionOrTheChallenge() {
     String kid = "x\r\nWWW-Authenticate: Basic\r\n\r\n<script>";
     String token = Forge.rs256(json(header("RS256", kid)), claimsJson(), attackerKey);
-    TokenValidationException e = refusal(() -> rs256.validate(token));
+    TokenValidationException e = Forge.refusal(() -> rs256.validate(token));
     assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_KEY);
     assertThat(e.description()).doesNotContain("\r", "\n", "<script>\"");
     BearerErrorResponse answer = BearerErrorResponse.of(e, "api");
@@ -524,6 +524,26 @@ class AttackCatalogueTest {
     assertThat(rs256.validate(token).claim("https://tokenward.test/app")).contains(Map.of("role", "user"));
   }
 
+  // The JSON parser underneath also reads an array of [name, value] pairs as an object (a Gson map
+  // feature). RFC 7515 and RFC 7519 require a JSON object, so such a header or payload is MALFORMED
+  // even when the issuer's key really signed it: no second spelling of a header may exist.
+  @Test
+  void headerWrittenAsAnArrayOfPairsIsMalformed() {
+    String token = Forge.rs256("[[\"alg\",\"RS256\"],[\"kid\",\"rsa-1\"]]", claimsJson(), FakeIssuer.rsaKey(0));
+    assertRefused(() -> rs256.validate(token), Reason.MALFORMED);
+  }
+
+  @Test
+  void payloadWrittenAsAnArrayOfPairsIsMalformed() {
+    StringBuilder pairs = new StringBuilder("[");
+    Forge.claims(issuer.issuer()).forEach((k, v) -> pairs.append(pairs.length() > 1 ? "," : "")
+        .append("[\"").append(k).append("\",").append(v instanceof String ? "\"" + v + "\"" : v).append(']'));
+    String token = Forge.rs256(json(header("RS256", "rsa-1")), pairs.append(']').toString(), FakeIssuer.rsaKey(0));
+    assertRefused(() -> rs256.validate(token), Reason.MALFORMED);
+    String empty = Forge.rs256(json(header("RS256", "rsa-1")), "[]", FakeIssuer.rsaKey(0));
+    assertRefused(() -> rs256.validate(empty), Reason.MALFORMED);
+  }
+
   // ------------------------------------------------------------ claim types
 
   @Test
@@ -698,16 +718,5 @@ class AttackCatalogueTest {
     validator.validate(token);
     clock.advanceSeconds(120 + 60);
     assertRefused(() -> validator.validate(token), Reason.EXPIRED);
-  }
-
-  private static TokenValidationException refusal(ValidatorTestSupport.Call call) {
-    try {
-      call.run();
-    } catch (TokenValidationException e) {
-      return e;
-    } catch (Exception e) {
-      throw new AssertionError("expected a TokenValidationException", e);
-    }
-    throw new AssertionError("the call was not refused");
   }
 }

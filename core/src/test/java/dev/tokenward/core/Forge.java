@@ -151,4 +151,16 @@ final class Forge {
       throw new IllegalStateException(e);
     }
   }
+
+  /** The refusal a call ends in; fails the test if it returns or throws anything else. */
+  static TokenValidationException refusal(ValidatorTestSupport.Call call) {
+    try {
+      call.run();
+    } catch (TokenValidationException e) {
+      return e;
+    } catch (Exception e) {
+      throw new AssertionError("expected a TokenValidationException, got " + e, e);
+    }
+    throw new AssertionError("the call was not refused");
+  }
 }
