@@ -626,6 +626,22 @@ class AttackCatalogueTest {
     assertRefused(() -> rs256.validate(token), Reason.MALFORMED);
   }
 
+  // validate(String) is public: a caller may pass a value no extractor vetted. An opaque token that
+  // is not an RFC 6750 b64token cannot be a bearer token; it is MALFORMED and never sent to the
+  // issuer (in a userinfo Authorization header a CR/LF would be header injection).
+  @ParameterizedTest
+  @ValueSource(strings = {"abc\r\nX-Injected: 1", "abc\ndef", "tok en", "caf\u00e9", "\u0000", "a\tb", "abc\"def"})
+  void opaqueTokenOutsideTheB64TokenAlphabetIsMalformedAndNeverSent(String token) {
+    for (OpaqueTokenPolicy policy : List.of(OpaqueTokenPolicy.USERINFO, OpaqueTokenPolicy.INTROSPECT)) {
+      AccessTokenValidator.Builder b = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+          .opaqueTokens(policy);
+      AccessTokenValidator validator = (policy == OpaqueTokenPolicy.INTROSPECT ? b.introspection(null, "api", "secret") : b)
+          .build();
+      assertRefused(() -> validator.validate(token), Reason.MALFORMED);
+    }
+    assertThat(pathsRequested()).doesNotContain("/userinfo", "/oauth/introspect");
+  }
+
   // ------------------------------------------------------ size and depth
 
   @Test
