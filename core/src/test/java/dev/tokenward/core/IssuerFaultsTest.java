@@ -105,6 +105,9 @@ class IssuerFaultsTest {
         Arguments.of("only a 1024-bit RSA key", FakeIssuer.json(new JWKSet(small.toPublicJWK()).toString(true))),
         Arguments.of("only encryption keys", FakeIssuer.json(new JWKSet(new RSAKey.Builder(FakeIssuer.rsaKey(0).toRSAPublicKey())
             .keyID("rsa-1").keyUse(com.nimbusds.jose.jwk.KeyUse.ENCRYPTION).build()).toString(true))),
+        Arguments.of("an EC key off its curve (invalid-curve attack)", FakeIssuer.json("{\"keys\":[{\"kty\":\"EC\","
+            + "\"crv\":\"P-256\",\"kid\":\"ec-1\",\"x\":\"AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE\","
+            + "\"y\":\"AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI\"}]}")),
         Arguments.of("101 keys (over the key cap)", FakeIssuer.json(new JWKSet(many).toString(true))),
         Arguments.of("5 MB with a Content-Length (over the size cap)", FakeIssuer.json(
             "{\"keys\":[],\"pad\":\"" + "x".repeat(5 * 1024 * 1024) + "\"}")),
