@@ -48,7 +48,7 @@ final class Discovery {
     if (m != null) {
       return m;
     }
-    CompletableFuture<Metadata> f = refresher.refresh();
+    CompletableFuture<Metadata> f = refresher.refresh(false);
     if (f != null) {
       Refresher.await(f, timeout);
     }

@@ -18,7 +18,9 @@ final class IssuerState {
   IssuerState(TrustedIssuer config, IssuerHttp http, Executor executor, Clock clock,
       AccessTokenValidator.Settings settings, Cache<TokenHash, VerifiedToken> onlineCache) {
     this.config = config;
-    this.discovery = new Discovery(config, http, executor, clock, settings.issuerRetryBackoff);
+    // discovery runs in the thread that needs it (a key fetch, or a request that must wait anyway),
+    // so a fetch never waits for a pool thread that is itself waiting for discovery
+    this.discovery = new Discovery(config, http, Runnable::run, clock, settings.issuerRetryBackoff);
     this.online = new OpaqueTokens(config, discovery, http, clock, onlineCache);
     this.hmacKey = config.hmacSecret == null ? null : KeyCandidate.fromSecret(config.hmacSecret);
     boolean asymmetric = config.algorithms.stream().anyMatch(a -> !a.startsWith("HS"));

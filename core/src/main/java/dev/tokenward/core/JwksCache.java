@@ -48,7 +48,7 @@ final class JwksCache {
   KeySet current() {
     KeySet keys = refresher.value();
     if (keys.isLoaded() && clock.millis() - keys.fetchedAtMillis > refreshIntervalMillis) {
-      refresher.refresh(); // fire and forget; coalesced and rate-limited
+      refresher.refresh(false); // fire and forget; coalesced, and not while failing
     }
     return keys;
   }
@@ -59,7 +59,7 @@ final class JwksCache {
    * fetched and so the question cannot be decided.
    */
   KeySet refreshForUnknownKey() throws TokenValidationException {
-    CompletableFuture<KeySet> f = refresher.refresh();
+    CompletableFuture<KeySet> f = refresher.refresh(refresher.value().isLoaded());
     if (f != null) {
       Refresher.await(f, waitTimeout);
     }

@@ -36,10 +36,11 @@ final class Refresher<T> {
   private final Loader<T> loader;
   private final Executor executor;
   private final Clock clock;
-  private final long cooldownMillis;
+  private final long cooldownMillis; // between rate-limited fetches
   private final long failureBackoffMillis;
   private final AtomicReference<Attempt<T>> attempt = new AtomicReference<>();
   private volatile T value;
+  private volatile long lastRateLimitedStart = Long.MIN_VALUE / 2;
 
   Refresher(String what, T initial, Loader<T> loader, Executor executor, Clock clock, Duration cooldown,
       Duration failureBackoff) {
@@ -57,21 +58,30 @@ final class Refresher<T> {
   }
 
   /**
-   * Starts a fetch unless one is in flight (then joins it) or the last one started within its
-   * cooldown (then returns {@code null}: the caller must decide with the value it has).
+   * Starts a fetch unless one is in flight (then joins it), the last one failed within the failure
+   * backoff, or, for a {@code rateLimited} fetch, another rate-limited fetch started within the
+   * cooldown. Returns {@code null} when no fetch runs: the caller decides with the value it has.
+   * Initial loads and background refreshes are not rate-limited, so they never delay a refetch
+   * for a newly rotated key.
    */
-  CompletableFuture<T> refresh() {
+  CompletableFuture<T> refresh(boolean rateLimited) {
     while (true) {
       Attempt<T> last = attempt.get();
       if (last != null && !last.future().isDone()) {
         return last.future();
       }
       long now = clock.millis();
-      if (last != null && now - last.startedAtMillis() < (last.failed() ? failureBackoffMillis : cooldownMillis)) {
+      if (last != null && last.failed() && now - last.startedAtMillis() < failureBackoffMillis) {
+        return null;
+      }
+      if (rateLimited && now - lastRateLimitedStart < cooldownMillis) {
         return null;
       }
       Attempt<T> mine = new Attempt<>(now, new CompletableFuture<>());
       if (attempt.compareAndSet(last, mine)) {
+        if (rateLimited) {
+          lastRateLimitedStart = now;
+        }
         start(mine, last != null && last.failed());
         return mine.future();
       }

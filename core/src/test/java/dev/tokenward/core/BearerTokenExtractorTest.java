@@ -1,0 +1,67 @@
+package dev.tokenward.core;
+
+import static dev.tokenward.core.ValidatorTestSupport.assertRefused;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BearerTokenExtractorTest {
+  private final BearerTokenExtractor headerOnly = BearerTokenExtractor.headerOnly();
+  private final BearerTokenExtractor withQuery = BearerTokenExtractor.of(true, false);
+
+  @Test
+  void extractWhenSchemeInAnyCaseThenToken() throws Exception {
+    assertThat(headerOnly.extract(List.of("Bearer abc.def-_~+/=="))).contains("abc.def-_~+/==");
+    assertThat(headerOnly.extract(List.of("bearer abc"))).contains("abc");
+    assertThat(headerOnly.extract(List.of("BEARER  abc"))).contains("abc");
+  }
+
+  @Test
+  void extractWhenNoHeaderOrOtherSchemeThenEmpty() throws Exception {
+    assertThat(headerOnly.extract(List.of())).isEmpty();
+    assertThat(headerOnly.extract(null)).isEmpty();
+    assertThat(headerOnly.extract(List.of("Basic dXNlcjpwYXNz"))).isEmpty();
+    assertThat(headerOnly.extract(List.of("Bearerabc"))).isEmpty();
+  }
+
+  @Test
+  void extractWhenEmptyBearerValueThenInvalidRequest() {
+    assertRefused(() -> headerOnly.extract(List.of("Bearer")), Reason.INVALID_REQUEST)
+        .hasMessage("empty token in the Authorization header");
+    assertRefused(() -> headerOnly.extract(List.of("Bearer   ")), Reason.INVALID_REQUEST);
+  }
+
+  @Test
+  void extractWhenCharactersOutsideB64TokenThenInvalidRequest() {
+    for (String bad : new String[] {"Bearer a b", "Bearer a\"b", "Bearer a,b", "Bearer =abc", "Bearer ab=c", "Bearer é"}) {
+      assertRefused(() -> headerOnly.extract(List.of(bad)), Reason.INVALID_REQUEST)
+          .hasMessageContaining("b64token");
+    }
+  }
+
+  @Test
+  void extractWhenTwoAuthorizationHeadersThenInvalidRequest() {
+    assertRefused(() -> headerOnly.extract(List.of("Bearer a", "Bearer b")), Reason.INVALID_REQUEST)
+        .hasMessageContaining("2 Authorization headers");
+  }
+
+  @Test
+  void extractWhenQueryTokenAndQueryDisabledThenIgnored() throws Exception {
+    assertThat(headerOnly.extract(List.of(), List.of("abc"), List.of())).isEmpty();
+  }
+
+  @Test
+  void extractWhenQueryEnabledThenQueryTokenAcceptedButNotAlongsideHeader() throws Exception {
+    assertThat(withQuery.extract(List.of(), List.of("abc"), List.of())).contains("abc");
+    assertRefused(() -> withQuery.extract(List.of("Bearer abc"), List.of("abc"), List.of()), Reason.INVALID_REQUEST)
+        .hasMessageContaining("more than one place");
+    assertRefused(() -> withQuery.extract(List.of(), List.of("a", "b"), List.of()), Reason.INVALID_REQUEST);
+    assertRefused(() -> withQuery.extract(List.of(), List.of(""), List.of()), Reason.INVALID_REQUEST);
+  }
+
+  @Test
+  void extractWhenFormEnabledThenFormTokenAccepted() throws Exception {
+    assertThat(BearerTokenExtractor.of(false, true).extract(List.of(), List.of(), List.of("abc"))).contains("abc");
+  }
+}

@@ -1,0 +1,275 @@
+package dev.tokenward.jaxrs;
+
+import dev.tokenward.core.Requirement;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What one resource method demands, decided once at deployment from its annotations: nothing, a
+ * valid token, a valid token that satisfies a {@link Requirement}, or no access at all.
+ *
+ * <p>The annotations of the method, if it has any, replace those of its class; a method and
+ * class without any fall back to the feature's switch. A contradictory or empty annotation is a
+ * deployment error naming the method.
+ */
+final class AccessRule {
+  enum Kind {
+    /** No token needed; none is read, so a bad {@code Authorization} header is ignored. */
+    PUBLIC,
+    /** A valid token, and the requirement if there is one. */
+    TOKEN,
+    /** {@code @DenyAll}: a valid token, then 403 whatever it grants. */
+    DENY
+  }
+
+  final Kind kind;
+  final Requirement requirement; // null: any valid token
+  final boolean online;
+  final String origin; // where the rule comes from, for logs and messages
+
+  private AccessRule(Kind kind, Requirement requirement, boolean online, String origin) {
+    this.kind = kind;
+    this.requirement = requirement;
+    this.online = online;
+    this.origin = origin;
+  }
+
+  /**
+   * The rule of {@code method} served by {@code resourceClass}.
+   *
+   * @throws IllegalStateException for a misconfigured annotation, naming it and the method
+   */
+  static AccessRule of(Class<?> resourceClass, Method method, boolean protectUnannotated) {
+    String methodName = resourceClass.getName() + "." + method.getName();
+    Method impl = implementation(resourceClass, method);
+    Annotations onMethod = Annotations.of(impl);
+    if (onMethod.isEmpty()) { // as with JAX-RS annotations: those of the method it overrides or implements
+      onMethod = inherited(impl.getDeclaringClass(), impl);
+    }
+    if (!onMethod.isEmpty()) {
+      return onMethod.rule("method " + methodName);
+    }
+    Annotations onClass = Annotations.of(resourceClass);
+    if (!onClass.isEmpty()) {
+      return onClass.rule("class " + resourceClass.getName() + " (for " + methodName + ")");
+    }
+    if (isRuntimeProvided(resourceClass, impl, method)) {
+      // such as Jersey's automatic OPTIONS answer: a CORS preflight never carries a token
+      return new AccessRule(Kind.PUBLIC, null, false, "runtime-provided " + methodName);
+    }
+    return protectUnannotated
+        ? new AccessRule(Kind.TOKEN, null, false, "unannotated " + methodName + ", protected by default")
+        : new AccessRule(Kind.PUBLIC, null, false, "unannotated " + methodName + ", public by default");
+  }
+
+  /** The first security annotations on a method {@code method} overrides, superclasses first, then interfaces. */
+  private static Annotations inherited(Class<?> type, Method method) {
+    List<Class<?>> supertypes = new ArrayList<>();
+    if (type.getSuperclass() != null && type.getSuperclass() != Object.class) {
+      supertypes.add(type.getSuperclass());
+    }
+    supertypes.addAll(Arrays.asList(type.getInterfaces()));
+    for (Class<?> supertype : supertypes) {
+      try {
+        Annotations found = Annotations.of(supertype.getDeclaredMethod(method.getName(), method.getParameterTypes()));
+        if (!found.isEmpty()) {
+          return found;
+        }
+      } catch (NoSuchMethodException e) {
+        // not declared here: look further up
+      }
+      Annotations found = inherited(supertype, method);
+      if (!found.isEmpty()) {
+        return found;
+      }
+    }
+    return Annotations.NONE;
+  }
+
+  /**
+   * True for a method the runtime adds by itself, such as Jersey's automatic {@code OPTIONS}
+   * answers: a class of the runtime's own packages whose method has no {@code @GET},
+   * {@code @POST}, ... nor {@code @Path}. Anything else, programmatic resources included, is
+   * the application's.
+   */
+  private static boolean isRuntimeProvided(Class<?> resourceClass, Method impl, Method method) {
+    String name = resourceClass.getName();
+    boolean runtimeClass = false;
+    for (String prefix : RUNTIME_PACKAGES) {
+      runtimeClass |= name.startsWith(prefix);
+    }
+    return runtimeClass && !isResourceMethod(impl) && !isResourceMethod(method);
+  }
+
+  private static final List<String> RUNTIME_PACKAGES =
+      List.of("org.glassfish.jersey.", "org.jboss.resteasy.", "org.apache.cxf.");
+
+  /** True for a method with {@code @GET}, {@code @POST}, ... or {@code @Path}. */
+  private static boolean isResourceMethod(Method method) {
+    if (method.isAnnotationPresent(Path.class)) {
+      return true;
+    }
+    for (Annotation a : method.getAnnotations()) {
+      if (a.annotationType().isAnnotationPresent(HttpMethod.class)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The method of the concrete resource class that implements {@code method}, if it can be found. */
+  private static Method implementation(Class<?> resourceClass, Method method) {
+    if (method.getDeclaringClass() == resourceClass) {
+      return method;
+    }
+    try {
+      return resourceClass.getMethod(method.getName(), method.getParameterTypes());
+    } catch (NoSuchMethodException | SecurityException e) {
+      return method;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return switch (kind) {
+      case PUBLIC -> "public";
+      case DENY -> "deny all";
+      case TOKEN -> (requirement == null ? "any valid token" : "a valid token with " + requirement)
+          + (online ? ", checked online" : "");
+    } + " [" + origin + "]";
+  }
+
+  /** The security annotations present on one class or method. */
+  private static final class Annotations {
+    private final Authenticated authenticated;
+    private final RequiresScopes scopes;
+    private final RequiresPermissions permissions;
+    private final boolean permitAll;
+    private final boolean denyAll;
+    private final String[] rolesAllowed; // null when absent
+
+    private Annotations(AnnotatedElement e) {
+      this.authenticated = e.getAnnotation(Authenticated.class);
+      this.scopes = e.getAnnotation(RequiresScopes.class);
+      this.permissions = e.getAnnotation(RequiresPermissions.class);
+      this.permitAll = Jsr250.PRESENT && Jsr250.permitAll(e);
+      this.denyAll = Jsr250.PRESENT && Jsr250.denyAll(e);
+      this.rolesAllowed = Jsr250.PRESENT ? Jsr250.rolesAllowed(e) : null;
+    }
+
+    static final Annotations NONE = new Annotations(Object.class);
+
+    static Annotations of(AnnotatedElement e) {
+      return new Annotations(e);
+    }
+
+    boolean isEmpty() {
+      return authenticated == null && scopes == null && permissions == null && !permitAll && !denyAll
+          && rolesAllowed == null;
+    }
+
+    AccessRule rule(String where) {
+      List<String> requiring = new ArrayList<>();
+      if (authenticated != null) {
+        requiring.add("@Authenticated");
+      }
+      if (scopes != null) {
+        requiring.add("@RequiresScopes");
+      }
+      if (permissions != null) {
+        requiring.add("@RequiresPermissions");
+      }
+      if (rolesAllowed != null) {
+        requiring.add("@RolesAllowed");
+      }
+      if (permitAll && denyAll) {
+        throw misconfigured(where, "@PermitAll and @DenyAll contradict each other: keep one");
+      }
+      if ((permitAll || denyAll) && !requiring.isEmpty()) {
+        throw misconfigured(where, (permitAll ? "@PermitAll" : "@DenyAll") + " contradicts "
+            + String.join(", ", requiring) + ": keep one");
+      }
+      if (permitAll) {
+        return new AccessRule(Kind.PUBLIC, null, false, "@PermitAll on " + where);
+      }
+      if (denyAll) {
+        return new AccessRule(Kind.DENY, null, false, "@DenyAll on " + where);
+      }
+      Requirement requirement = null;
+      if (scopes != null) {
+        requirement = and(requirement, requirement(where, "@RequiresScopes", scopes.match(),
+            Requirement.Source.SCOPE, scopes.value()));
+      }
+      if (permissions != null) {
+        requirement = and(requirement, requirement(where, "@RequiresPermissions", permissions.match(),
+            Requirement.Source.PERMISSION, permissions.value()));
+      }
+      if (rolesAllowed != null) {
+        if (rolesAllowed.length == 0) {
+          throw misconfigured(where, "@RolesAllowed({}) names no role; use @DenyAll to close a resource");
+        }
+        // Jakarta semantics: any one of the roles; a role is a granted scope or permission
+        requirement = and(requirement, requirement(where, "@RolesAllowed", Requirement.Match.ANY,
+            Requirement.Source.SCOPE_OR_PERMISSION, rolesAllowed));
+      }
+      return new AccessRule(Kind.TOKEN, requirement, authenticated != null && authenticated.online(),
+          String.join(" ", requiring) + " on " + where);
+    }
+
+    private static Requirement and(Requirement a, Requirement b) {
+      return a == null ? b : a.and(b);
+    }
+
+    private static Requirement requirement(String where, String annotation, Requirement.Match match,
+        Requirement.Source source, String[] values) {
+      if (values.length == 0) {
+        throw misconfigured(where, annotation + " names no value: give at least one, one per element");
+      }
+      try {
+        return Requirement.of(match, source, Arrays.asList(values));
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw misconfigured(where, annotation + ": " + e.getMessage());
+      }
+    }
+
+    private static IllegalStateException misconfigured(String where, String problem) {
+      return new IllegalStateException("tokenward: misconfigured security annotation on " + where + ": " + problem);
+    }
+  }
+
+  /**
+   * {@code jakarta.annotation.security} is optional at run time: a runtime without it cannot
+   * carry its annotations either, so they are simply not looked for.
+   */
+  private static final class Jsr250 {
+    static final boolean PRESENT = present();
+
+    private static boolean present() {
+      try {
+        Class.forName("jakarta.annotation.security.RolesAllowed", false, AccessRule.class.getClassLoader());
+        return true;
+      } catch (ClassNotFoundException | LinkageError e) {
+        return false;
+      }
+    }
+
+    static boolean permitAll(AnnotatedElement e) {
+      return e.isAnnotationPresent(jakarta.annotation.security.PermitAll.class);
+    }
+
+    static boolean denyAll(AnnotatedElement e) {
+      return e.isAnnotationPresent(jakarta.annotation.security.DenyAll.class);
+    }
+
+    static String[] rolesAllowed(AnnotatedElement e) {
+      Annotation a = e.getAnnotation(jakarta.annotation.security.RolesAllowed.class);
+      return a == null ? null : ((jakarta.annotation.security.RolesAllowed) a).value();
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.tokenward.jaxrs;
+
+import dev.tokenward.core.BearerErrorResponse;
+import dev.tokenward.core.TokenValidationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Ends a refused request with core's RFC 6750 answer, unchanged. */
+final class ErrorAnswers {
+  private static final Logger log = LoggerFactory.getLogger(TokenwardFeature.class);
+
+  private ErrorAnswers() {}
+
+  /** Aborts the request with the answer for {@code failure}, and logs the reason (never the token). */
+  static void abort(ContainerRequestContext request, TokenValidationException failure, String realm) {
+    if (log.isDebugEnabled()) {
+      log.debug("refused {} /{}: {} ({})", request.getMethod(), request.getUriInfo().getPath(false),
+          failure.reason(), failure.description());
+    }
+    request.abortWith(toResponse(BearerErrorResponse.of(failure, realm)));
+  }
+
+  /** Aborts the request with 401 and a challenge without error code: it carried no bearer token. */
+  static void abortMissingToken(ContainerRequestContext request, String realm) {
+    if (log.isDebugEnabled()) {
+      log.debug("refused {} /{}: no bearer token", request.getMethod(), request.getUriInfo().getPath(false));
+    }
+    request.abortWith(toResponse(BearerErrorResponse.missingToken(realm)));
+  }
+
+  static Response toResponse(BearerErrorResponse answer) {
+    Response.ResponseBuilder response = Response.status(answer.status());
+    answer.headers().forEach(response::header);
+    return response.entity(answer.body()).build();
+  }
+}

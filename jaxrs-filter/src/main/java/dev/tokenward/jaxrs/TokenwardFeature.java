@@ -1,0 +1,153 @@
+package dev.tokenward.jaxrs;
+
+import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.core.BearerErrorResponse;
+import dev.tokenward.core.BearerTokenExtractor;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.DynamicFeature;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Feature;
+import jakarta.ws.rs.core.FeatureContext;
+import java.lang.reflect.Method;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Protects the resources of a Jakarta REST (JAX-RS 3.1) application with bearer access tokens:
+ * register this one feature, and declare what each resource needs with annotations.
+ *
+ * <pre>{@code
+ * AccessTokenValidator validator = AccessTokenValidator.builder()
+ *     .issuer("https://tenant.auth0.com/").audience("https://api.example.com").build();
+ * resourceConfig.register(TokenwardFeature.builder().validator(validator).build());
+ * }</pre>
+ *
+ * <p>Each resource method gets its rule at deployment, from its own annotations or else its
+ * class's: {@link Authenticated}, {@link RequiresScopes}, {@link RequiresPermissions},
+ * {@code @RolesAllowed} (a role is a scope or a permission, any one of those listed),
+ * {@code @PermitAll} and {@code @DenyAll}. A method with neither method nor class annotations is
+ * protected (needs a valid token) unless {@link Builder#protectUnannotated(boolean)} is turned
+ * off; the runtime's own automatic {@code OPTIONS} answers (CORS preflights) stay public. A
+ * contradictory or empty annotation makes deployment fail with a message naming the method.
+ *
+ * <p>Only methods that need a token get a filter: an authentication filter at
+ * {@link Priorities#AUTHENTICATION} and, where a scope or permission is required, an
+ * authorization filter at {@link Priorities#AUTHORIZATION}. A public method never reads the
+ * {@code Authorization} header, so a malformed or invalid token sent to it is ignored.
+ *
+ * <p>Refusals are core's RFC 6750 answers ({@link BearerErrorResponse}): 401, 400
+ * {@code invalid_request}, 401 {@code invalid_token}, 403 {@code insufficient_scope} with
+ * {@code scope}, 503 {@code temporarily_unavailable} with {@code Retry-After}. The token is never
+ * logged; refusals are logged at debug level with their reason.
+ */
+public final class TokenwardFeature implements Feature {
+  private static final Logger log = LoggerFactory.getLogger(TokenwardFeature.class);
+
+  private final AccessTokenValidator validator;
+  private final BearerTokenExtractor extractor;
+  private final String realm;
+  private final boolean protectUnannotated;
+
+  private TokenwardFeature(Builder b) {
+    this.validator = b.validator;
+    this.extractor = b.extractor;
+    this.realm = b.realm;
+    this.protectUnannotated = b.protectUnannotated;
+  }
+
+  /** Starts a configuration; {@link Builder#validator} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** True if methods without any security annotation (nor one on their class) require a valid token. */
+  public boolean protectsUnannotated() {
+    return protectUnannotated;
+  }
+
+  @Override
+  public boolean configure(FeatureContext context) {
+    context.register(new Binder());
+    return true;
+  }
+
+  /** Binds the filters to each resource method that needs them. */
+  private final class Binder implements DynamicFeature {
+    private final AuthenticationFilter authentication = new AuthenticationFilter(validator, extractor, realm, false);
+    private final AuthenticationFilter onlineAuthentication = new AuthenticationFilter(validator, extractor, realm, true);
+
+    @Override
+    public void configure(ResourceInfo resource, FeatureContext context) {
+      Class<?> resourceClass = resource.getResourceClass();
+      Method method = resource.getResourceMethod();
+      if (resourceClass == null || method == null) {
+        return;
+      }
+      AccessRule rule = AccessRule.of(resourceClass, method, protectUnannotated);
+      log.debug("{}.{}: {}", resourceClass.getName(), method.getName(), rule);
+      if (rule.kind == AccessRule.Kind.PUBLIC) {
+        return;
+      }
+      context.register(rule.online ? onlineAuthentication : authentication, Priorities.AUTHENTICATION);
+      if (rule.kind == AccessRule.Kind.DENY) {
+        context.register(AuthorizationFilter.denyingAll(realm), Priorities.AUTHORIZATION);
+      } else if (rule.requirement != null) {
+        context.register(AuthorizationFilter.requiring(rule.requirement, realm), Priorities.AUTHORIZATION);
+      }
+    }
+  }
+
+  /** Configures a {@link TokenwardFeature}. */
+  public static final class Builder {
+    private AccessTokenValidator validator;
+    private BearerTokenExtractor extractor = BearerTokenExtractor.headerOnly();
+    private String realm = BearerErrorResponse.DEFAULT_REALM;
+    private boolean protectUnannotated = true;
+
+    private Builder() {}
+
+    /** The validator deciding every token (required); share one per application. */
+    public Builder validator(AccessTokenValidator validator) {
+      this.validator = Objects.requireNonNull(validator, "validator");
+      return this;
+    }
+
+    /**
+     * Where tokens are looked for; default {@link BearerTokenExtractor#headerOnly()}. With
+     * {@code BearerTokenExtractor.of(true, true)} the {@code access_token} query and form
+     * parameters are accepted too (RFC 6750 sections 2.2 and 2.3).
+     */
+    public Builder tokenExtractor(BearerTokenExtractor extractor) {
+      this.extractor = Objects.requireNonNull(extractor, "extractor");
+      return this;
+    }
+
+    /** The {@code realm} of the {@code WWW-Authenticate} challenge; default {@value BearerErrorResponse#DEFAULT_REALM}. */
+    public Builder realm(String realm) {
+      Objects.requireNonNull(realm, "realm");
+      if (realm.isBlank()) {
+        throw new IllegalArgumentException("realm must not be blank");
+      }
+      this.realm = realm;
+      return this;
+    }
+
+    /**
+     * What a resource method with no security annotation, on a class with none, needs: a valid
+     * token ({@code true}, the default: a forgotten annotation fails closed) or nothing
+     * ({@code false}: only annotated resources are protected).
+     */
+    public Builder protectUnannotated(boolean protect) {
+      this.protectUnannotated = protect;
+      return this;
+    }
+
+    public TokenwardFeature build() {
+      if (validator == null) {
+        throw new IllegalStateException("TokenwardFeature: validator(...) is required");
+      }
+      return new TokenwardFeature(this);
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package dev.tokenward.servlet;
+
+import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.core.BearerErrorResponse;
+import dev.tokenward.core.BearerTokenExtractor;
+import dev.tokenward.core.Reason;
+import dev.tokenward.core.Requirement;
+import dev.tokenward.core.TokenValidationException;
+import dev.tokenward.core.VerifiedToken;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Protects Jakarta Servlet endpoints with bearer access tokens (RFC 6750). A request covered by a
+ * {@link PathRule} or served by a servlet annotated with {@link Authenticated}, {@link RequiresScopes},
+ * {@link RequiresPermissions} or {@link RequiresGrants} must carry a valid token that grants what both
+ * ask; any other request passes through untouched.
+ *
+ * <p>A refused request gets the RFC 6750 answer built by {@link BearerErrorResponse} (401, 400,
+ * 403 or 503) and never reaches the application. An accepted one is passed on wrapped:
+ * {@code getUserPrincipal()} is a {@link BearerTokenPrincipal}, {@code getAuthType()} is
+ * {@value #AUTH_TYPE}, {@code isUserInRole(x)} is true when {@code x} is a granted scope or
+ * permission, and the {@link VerifiedToken} is the request attribute {@link #VERIFIED_TOKEN_ATTRIBUTE}.
+ *
+ * <p>Configure it with {@link #builder(AccessTokenValidator)}, or create it with the no-argument
+ * constructor (as {@code web.xml} does) and give it init-parameters, read in {@link #init}. The
+ * token is never logged.
+ */
+public final class BearerTokenFilter implements Filter {
+  /** The request attribute holding the {@link VerifiedToken} of an accepted request: {@code dev.tokenward.core.VerifiedToken}. */
+  public static final String VERIFIED_TOKEN_ATTRIBUTE = VerifiedToken.class.getName();
+  /** What {@code getAuthType()} answers for an accepted request. */
+  public static final String AUTH_TYPE = "BEARER";
+
+  private static final Logger log = LoggerFactory.getLogger(BearerTokenFilter.class);
+  private static final String PARAMETER = "access_token";
+
+  private volatile Config config; // null until init() for a filter configured by init-parameters
+
+  private record Config(AccessTokenValidator validator, String realm, BearerTokenExtractor extractor,
+      Protections protections) {}
+
+  /** For containers ({@code web.xml}): the configuration is read from the init-parameters in {@link #init}. */
+  public BearerTokenFilter() {}
+
+  private BearerTokenFilter(Config config) {
+    this.config = config;
+  }
+
+  /** Starts a programmatic configuration around a validator built once for the service. */
+  public static Builder builder(AccessTokenValidator validator) {
+    return new Builder(validator);
+  }
+
+  /** The verified token of a request this filter accepted. */
+  public static Optional<VerifiedToken> verifiedToken(ServletRequest request) {
+    return request.getAttribute(VERIFIED_TOKEN_ATTRIBUTE) instanceof VerifiedToken t ? Optional.of(t) : Optional.empty();
+  }
+
+  @Override
+  public void init(FilterConfig filterConfig) throws ServletException {
+    boolean hasParams = InitParams.present(filterConfig);
+    if (config == null) {
+      config = InitParams.read(filterConfig).config();
+    } else if (hasParams) {
+      throw new ServletException("tokenward init-param '" + filterConfig.getInitParameterNames().nextElement()
+          + "': this filter was configured programmatically, init-parameters would be ignored");
+    }
+  }
+
+  @Override
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+    Config c = config;
+    if (c == null) {
+      throw new ServletException("BearerTokenFilter used before init()");
+    }
+    if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+      chain.doFilter(req, res);
+      return;
+    }
+    Protections.Protection needed = c.protections.forRequest(request);
+    if (needed == null) {
+      chain.doFilter(request, response);
+      return;
+    }
+    VerifiedToken token;
+    try {
+      Optional<String> raw = extract(request, c.extractor);
+      if (raw.isEmpty()) {
+        refuse(request, response, BearerErrorResponse.missingToken(c.realm));
+        return;
+      }
+      token = needed.online() ? c.validator.validateOnline(raw.get()) : c.validator.validate(raw.get());
+      needed.check(token);
+    } catch (TokenValidationException e) {
+      refuse(request, response, BearerErrorResponse.of(e, c.realm));
+      return;
+    }
+    request.setAttribute(VERIFIED_TOKEN_ATTRIBUTE, token);
+    chain.doFilter(new BearerTokenRequest(request, new BearerTokenPrincipal(token)), response);
+  }
+
+  /** The token from the Authorization header, and from the query or form body only where enabled. */
+  private static Optional<String> extract(HttpServletRequest request, BearerTokenExtractor extractor)
+      throws TokenValidationException {
+    List<String> headers = Collections.list(request.getHeaders("Authorization"));
+    boolean form = extractor.allowsFormParameter() && !"GET".equals(request.getMethod()) && request.getContentType() != null
+        && request.getContentType().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    List<String> query = extractor.allowsQueryParameter() || form ? queryValues(request.getQueryString()) : List.of();
+    List<String> body = List.of();
+    if (form) { // getParameterValues lists the query string's values first, then the body's (Servlet spec 3.1)
+      String[] all = request.getParameterValues(PARAMETER);
+      body = all == null ? List.of() : Arrays.asList(all).subList(Math.min(query.size(), all.length), all.length);
+    }
+    return extractor.extract(headers, query, body);
+  }
+
+  private static List<String> queryValues(String queryString) throws TokenValidationException {
+    List<String> values = new ArrayList<>(1);
+    if (queryString == null) {
+      return values;
+    }
+    try {
+      for (String pair : queryString.split("&")) {
+        int eq = pair.indexOf('=');
+        String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        if (name.equals(PARAMETER)) {
+          values.add(eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw new TokenValidationException(Reason.INVALID_REQUEST, "the query string is not validly percent-encoded");
+    }
+    return values;
+  }
+
+  /** Writes core's RFC 6750 answer as it is; logs the challenge (which never holds the token), not the request's query. */
+  private static void refuse(HttpServletRequest request, HttpServletResponse response, BearerErrorResponse answer)
+      throws IOException {
+    if (log.isDebugEnabled()) {
+      log.debug("{} {} refused with {}: {}", request.getMethod(), Protections.pathWithinApplication(request),
+          answer.status(), answer.challenge());
+    }
+    response.setStatus(answer.status());
+    answer.headers().forEach(response::setHeader);
+    byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+  }
+
+  /** Programmatic configuration; {@link #build()} gives a filter ready for {@code ServletContext.addFilter}. */
+  public static final class Builder {
+    private final AccessTokenValidator validator;
+    private final List<PathRule> rules = new ArrayList<>();
+    private final Set<String> patterns = new HashSet<>();
+    private String realm = BearerErrorResponse.DEFAULT_REALM;
+    private boolean allowQueryToken;
+    private boolean allowFormToken;
+
+    private Builder(AccessTokenValidator validator) {
+      this.validator = Objects.requireNonNull(validator, "validator");
+    }
+
+    /** The {@code realm} of the {@code WWW-Authenticate} challenge; default {@code tokenward}. */
+    public Builder realm(String realm) {
+      if (realm == null || realm.isBlank()) {
+        throw new IllegalArgumentException("realm: must not be empty");
+      }
+      this.realm = realm;
+      return this;
+    }
+
+    /** Also accept the token as an {@code access_token} query parameter (RFC 6750 2.3); default false: URLs end up in logs. */
+    public Builder allowQueryToken(boolean allow) {
+      this.allowQueryToken = allow;
+      return this;
+    }
+
+    /** Also accept the token as an {@code access_token} field of a form-encoded body (RFC 6750 2.2); default false. */
+    public Builder allowFormToken(boolean allow) {
+      this.allowFormToken = allow;
+      return this;
+    }
+
+    /** Adds a path rule; one rule per pattern. */
+    public Builder rule(PathRule rule) {
+      Objects.requireNonNull(rule, "rule");
+      if (!patterns.add(rule.isPrefix() ? rule.pattern() : rule.base())) {
+        throw new IllegalArgumentException("rule " + rule.pattern() + ": a rule for this path is already configured");
+      }
+      rules.add(rule);
+      return this;
+    }
+
+    /** Paths that need any valid token. */
+    public Builder authenticated(String... patterns) {
+      for (String p : patterns) {
+        rule(PathRule.authenticated(p));
+      }
+      return this;
+    }
+
+    /** A path that needs a valid token satisfying {@code requirement}. */
+    public Builder require(String pattern, Requirement requirement) {
+      return rule(PathRule.requiring(pattern, requirement));
+    }
+
+    public BearerTokenFilter build() {
+      return new BearerTokenFilter(config());
+    }
+
+    Config config() {
+      return new Config(validator, realm, BearerTokenExtractor.of(allowQueryToken, allowFormToken),
+          new Protections(rules));
+    }
+  }
+}

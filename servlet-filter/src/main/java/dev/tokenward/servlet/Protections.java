@@ -1,0 +1,156 @@
+package dev.tokenward.servlet;
+
+import dev.tokenward.core.Requirement;
+import dev.tokenward.core.Requirement.Source;
+import dev.tokenward.core.TokenValidationException;
+import dev.tokenward.core.VerifiedToken;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Decides what a request needs: the path rule that covers it and the annotations of the servlet that serves it. */
+final class Protections {
+  private static final Logger log = LoggerFactory.getLogger(Protections.class);
+
+  /** What a request needs: a valid token, perhaps checked online, satisfying the requirement if any. */
+  record Protection(Requirement requirement, boolean online) {
+    Protection and(Protection other) {
+      if (other == null) {
+        return this;
+      }
+      Requirement r = requirement == null ? other.requirement
+          : other.requirement == null ? requirement : requirement.and(other.requirement);
+      return new Protection(r, online || other.online);
+    }
+
+    void check(VerifiedToken token) throws TokenValidationException {
+      if (requirement != null) {
+        requirement.check(token);
+      }
+    }
+  }
+
+  private final Map<String, Protection> exact = new HashMap<>();
+  private final List<PathRule> prefixes = new ArrayList<>(); // longest first
+  private final Map<String, Optional<Protection>> byServletClass = new ConcurrentHashMap<>();
+
+  Protections(List<PathRule> rules) {
+    for (PathRule rule : rules) {
+      Protection p = new Protection(rule.requirement().orElse(null), rule.onlineCheck());
+      if (rule.isPrefix()) {
+        prefixes.add(rule);
+      } else {
+        exact.put(rule.base(), p);
+      }
+    }
+    prefixes.sort(Comparator.comparingInt((PathRule r) -> r.base().length()).reversed());
+  }
+
+  /** What the request needs, or null if nothing covers it. */
+  Protection forRequest(HttpServletRequest request) {
+    String path = pathWithinApplication(request);
+    Protection byPath = forPath(path);
+    Protection byServlet = forServlet(request);
+    return byPath == null ? byServlet : byPath.and(byServlet);
+  }
+
+  static String pathWithinApplication(HttpServletRequest request) {
+    String servletPath = request.getServletPath();
+    String pathInfo = request.getPathInfo();
+    return (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+  }
+
+  Protection forPath(String path) {
+    Protection p = exact.get(PathRule.stripTrailingSlashes(path));
+    if (p != null) {
+      return p;
+    }
+    for (PathRule rule : prefixes) {
+      String base = rule.base();
+      if (path.startsWith(base) && (path.length() == base.length() || path.charAt(base.length()) == '/')) {
+        return new Protection(rule.requirement().orElse(null), rule.onlineCheck());
+      }
+    }
+    return null;
+  }
+
+  /** The annotations of the servlet the request is mapped to, read once per servlet class. */
+  private Protection forServlet(HttpServletRequest request) {
+    HttpServletMapping mapping = request.getHttpServletMapping();
+    if (mapping == null || mapping.getServletName() == null) {
+      return null;
+    }
+    ServletContext context = request.getServletContext();
+    ServletRegistration registration = context.getServletRegistration(mapping.getServletName());
+    String className = registration == null ? null : registration.getClassName();
+    if (className == null) {
+      return null;
+    }
+    return byServletClass.computeIfAbsent(className, name -> Optional.ofNullable(read(load(name, context))))
+        .orElse(null);
+  }
+
+  private static Class<?> load(String name, ServletContext context) {
+    List<ClassLoader> loaders = new ArrayList<>();
+    try {
+      loaders.add(context.getClassLoader());
+    } catch (SecurityException | UnsupportedOperationException e) {
+      // not allowed to see it: try the others
+    }
+    loaders.add(Thread.currentThread().getContextClassLoader());
+    loaders.add(Protections.class.getClassLoader());
+    for (ClassLoader loader : loaders) {
+      if (loader != null) {
+        try {
+          return Class.forName(name, false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+          // next loader
+        }
+      }
+    }
+    log.warn("servlet class {} cannot be loaded; its tokenward annotations, if any, are not applied", name);
+    return null;
+  }
+
+  /** The requirement declared by a servlet class's annotations, or null if it has none. */
+  static Protection read(Class<?> c) {
+    if (c == null) {
+      return null;
+    }
+    Authenticated authenticated = c.getAnnotation(Authenticated.class);
+    RequiresScopes scopes = c.getAnnotation(RequiresScopes.class);
+    RequiresPermissions permissions = c.getAnnotation(RequiresPermissions.class);
+    RequiresGrants grants = c.getAnnotation(RequiresGrants.class);
+    Protection p = authenticated == null ? null : new Protection(null, authenticated.online());
+    try {
+      if (scopes != null) {
+        p = and(p, new Protection(Requirement.of(scopes.match(), Source.SCOPE, List.of(scopes.value())), scopes.online()));
+      }
+      if (permissions != null) {
+        p = and(p, new Protection(Requirement.of(permissions.match(), Source.PERMISSION, List.of(permissions.value())),
+            permissions.online()));
+      }
+      if (grants != null) {
+        p = and(p, new Protection(Requirement.of(grants.match(), Source.SCOPE_OR_PERMISSION, List.of(grants.value())),
+            grants.online()));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("tokenward annotation on " + c.getName() + ": " + e.getMessage(), e);
+    }
+    return p;
+  }
+
+  private static Protection and(Protection a, Protection b) {
+    return a == null ? b : a.and(b);
+  }
+}

@@ -1,0 +1,192 @@
+package dev.tokenward.servlet;
+
+import static dev.tokenward.servlet.BearerTokenFilterTest.assertNoToken;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.core.FakeIssuer;
+import dev.tokenward.servlet.JettyApp.Answer;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Configuration from init-parameters, as web.xml gives them, and init failures naming the parameter. */
+class InitParamsTest {
+  static FakeIssuer issuer;
+  static JettyApp app;
+
+  @BeforeAll
+  static void start() throws Exception {
+    issuer = new FakeIssuer();
+    app = JettyApp.start(context -> {
+      FilterHolder holder = new FilterHolder(BearerTokenFilter.class); // instantiated by Jetty, like web.xml
+      holder.setName("tokenward");
+      holder.setInitParameter("issuer", issuer.issuer());
+      holder.setInitParameter("audience", "https://other.api, " + FakeIssuer.AUDIENCE);
+      holder.setInitParameter("algorithms", "RS256,ES256");
+      holder.setInitParameter("clock-skew-seconds", "30");
+      holder.setInitParameter("realm", "orders-api");
+      holder.setInitParameter("rule./api/private", "authenticated");
+      holder.setInitParameter("rule./api/private-scoped", "read:messages");
+      holder.setInitParameter("rule./api/admin/*", "any-permission admin:all support:all");
+      context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
+    });
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    app.close();
+    issuer.close();
+  }
+
+  @Test
+  void requestWhenConfiguredByInitParamsThenRulesAndRealmApply() throws Exception {
+    Answer none = app.get("/api/private");
+    assertThat(none.status()).isEqualTo(401);
+    assertThat(none.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"orders-api\", error_description=\""
+        + BearerTokenFilterTest.NO_TOKEN + "\"");
+
+    assertThat(app.getWithToken("/api/private-scoped", issuer.jwt().sign()).status()).isEqualTo(200);
+    assertThat(app.getWithToken("/api/private-scoped", issuer.jwt().claim("aud", "https://other.api").sign()).body())
+        .startsWith("path=/api/private-scoped principal=BearerTokenPrincipal");
+    assertThat(app.getWithToken("/api/private", issuer.jwt().signWith(FakeIssuer.ecKey()).sign()).status()).isEqualTo(200);
+    Answer admin = app.getWithToken("/api/admin/users", issuer.jwt().sign());
+    assertThat(admin.status()).isEqualTo(403);
+    assertThat(admin.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"orders-api\", error=\"insufficient_scope\", "
+        + "error_description=\"the token grants none of the required permission values: admin:all support:all\", "
+        + "scope=\"admin:all support:all\"");
+    assertThat(app.get("/api/public").status()).isEqualTo(200);
+  }
+
+  @Test
+  void startWhenInitParamInvalidThenServerFailsToStartNamingTheParameter() {
+    assertThatThrownBy(InitParamsTest::startBroken)
+        .isInstanceOf(ServletException.class)
+        .hasMessage("tokenward init-param 'audience': required");
+  }
+
+  private static JettyApp startBroken() throws Exception {
+    return JettyApp.start(context -> {
+      FilterHolder holder = new FilterHolder(BearerTokenFilter.class);
+      holder.setInitParameter("issuer", issuer.issuer());
+      holder.setInitParameter("rule./api/private", "authenticated");
+      context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
+    });
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      audience=x                                 | 'issuer': required
+      issuer=ISSUER                              | 'audience': required
+      issuer=ISSUER&audience= , ,                | 'audience': give at least one value (comma-separated)
+      issuer=ISSUER&audience=A&algorithms=none   | 'algorithms': 'none' is never allowed; unsigned tokens prove nothing
+      issuer=ISSUER&audience=A&algorithms=HS256  | 'algorithms': HS256 needs hmacSecret (the API's signing secret)
+      issuer=ISSUER&audience=A&hmac-secret=short | 'hmac-secret': set, but no HS256/HS384/HS512 is among the algorithms [RS256]
+      issuer=ISSUER&audience=A&clock-skew-seconds=soon | 'clock-skew-seconds': 'soon' is not a whole number
+      issuer=ISSUER&audience=A&clock-skew-seconds=900  | 'clock-skew-seconds': must be between 0 and 10 minutes, got PT15M
+      issuer=ISSUER&audience=A&opaque-tokens=maybe     | 'opaque-tokens': 'maybe' is not one of reject, userinfo, introspect
+      issuer=ISSUER&audience=A&opaque-tokens=introspect | 'client-id': required for introspection
+      issuer=ISSUER&audience=A&client-id=api            | 'client-secret': required for introspection
+      issuer=ISSUER&audience=A&allow-query-token=yes    | 'allow-query-token': 'yes' is not one of true, false
+      issuer=http://issuer.example.com/&audience=A      | 'issuer': http is only allowed for loopback hosts
+      issuer=ISSUER&audience=A&jwks-uri=http://keys.example.com/jwks | 'jwks-uri': endpoint http://keys.example.com/jwks: http is only allowed for loopback hosts
+      issuer=ISSUER&audience=A&audiance=B               | 'audiance': unknown parameter; known: [
+      issuer=ISSUER&audience=A&rule./api/x=             | 'rule./api/x': empty rule; give 'authenticated' or the scopes/permissions required
+      issuer=ISSUER&audience=A&rule./api/x=any-of       | 'rule./api/x': 'any-of' needs at least one scope or permission after it
+      issuer=ISSUER&audience=A&rule./api/x=read:a;;b    | 'rule./api/x': empty clause, or 'authenticated' combined with other clauses
+      issuer=ISSUER&audience=A&rule.api/x=authenticated | 'rule.api/x': path pattern 'api/x' must be an exact path such as /api/private or a prefix such as /api/*
+      issuer=ISSUER&audience=A&rule./api/*/x=authenticated | 'rule./api/*/x': path pattern '/api/*/x' must be an exact path
+      """)
+  void initWhenParameterWrongThenServletExceptionNamingIt(String params, String message) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (String pair : params.split("&")) {
+      int eq = pair.indexOf('=');
+      map.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).replace("ISSUER", issuer.issuer()));
+    }
+    assertThatThrownBy(() -> new BearerTokenFilter().init(config(map)))
+        .isInstanceOf(ServletException.class)
+        .hasMessageStartingWith("tokenward init-param " + message);
+  }
+
+  @Test
+  void requestWhenOpaqueTokensIntrospectedPerInitParamsThenIssuerDecides() throws Exception {
+    issuer.opaque("opaque-abc", Map.of("sub", "auth0|opaque", "scope", "read:messages"));
+    BearerTokenFilter filter = new BearerTokenFilter();
+    filter.init(config(Map.of("issuer", issuer.issuer(), "audience", FakeIssuer.AUDIENCE, "opaque-tokens", "Introspect",
+        "client-id", "api", "client-secret", "s3cret", "introspection-uri", issuer.url("/oauth/introspect"),
+        "rule./api/*", "read:messages")));
+    try (JettyApp other = JettyApp.withFilter(filter, context -> { })) {
+      assertThat(other.getWithToken("/api/x", "opaque-abc").body())
+          .isEqualTo("path=/api/x principal=BearerTokenPrincipal:auth0|opaque authType=BEARER remoteUser=auth0|opaque "
+              + "roles=[read:messages, **] attribute=principal's token");
+      BearerTokenFilterTest.assertRefused(other.getWithToken("/api/x", "opaque-unknown"), 401, "invalid_token",
+          "the issuer's introspection endpoint says the token is not active (expired, revoked or unknown)");
+    }
+  }
+
+  @Test
+  void initWhenSecretIsRefusedThenMessageDoesNotEchoIt() {
+    assertThatThrownBy(() -> new BearerTokenFilter().init(config(Map.of("issuer", issuer.issuer(), "audience", "A",
+        "algorithms", "HS256", "hmac-secret", "too-short-secret"))))
+        .hasMessage("tokenward init-param 'hmac-secret': HS256 needs a secret of at least 256 bits; this one has 128")
+        .hasMessageNotContaining("too-short-secret");
+  }
+
+  @Test
+  void initWhenProgrammaticFilterAlsoGetsInitParamsThenFails() {
+    BearerTokenFilter filter = BearerTokenFilter.builder(AccessTokenValidator.builder()
+        .issuer(issuer.issuer()).audience("A").build()).build();
+    assertThatThrownBy(() -> filter.init(config(Map.of("realm", "x"))))
+        .isInstanceOf(ServletException.class)
+        .hasMessage("tokenward init-param 'realm': this filter was configured programmatically, init-parameters "
+            + "would be ignored");
+  }
+
+  @Test
+  void requestWhenInitParamRulesGivenThenNoTokenAnswerUsesDefaultRealm() throws Exception {
+    BearerTokenFilter filter = new BearerTokenFilter();
+    filter.init(config(Map.of("issuer", issuer.issuer(), "audience", FakeIssuer.AUDIENCE,
+        "rule./x/*", "online authenticated")));
+    try (JettyApp other = JettyApp.withFilter(filter, context -> { })) {
+      assertNoToken(other.get("/x/y"));
+    }
+  }
+
+  static FilterConfig config(Map<String, String> params) {
+    return new FilterConfig() {
+      @Override
+      public String getFilterName() {
+        return "tokenward";
+      }
+
+      @Override
+      public ServletContext getServletContext() {
+        return null;
+      }
+
+      @Override
+      public String getInitParameter(String name) {
+        return params.get(name);
+      }
+
+      @Override
+      public Enumeration<String> getInitParameterNames() {
+        return Collections.enumeration(List.copyOf(params.keySet()));
+      }
+    };
+  }
+}

@@ -1,0 +1,90 @@
+package dev.tokenward.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.core.Requirement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PathRuleTest {
+  @Test
+  void parseWhenAuthenticatedThenNoRequirement() {
+    PathRule r = PathRule.parse("/api/private", " authenticated ");
+    assertThat(r.requirement()).isEmpty();
+    assertThat(r.onlineCheck()).isFalse();
+    assertThat(r).hasToString("/api/private -> authenticated");
+  }
+
+  @Test
+  void parseWhenBareValuesThenAllOfScopeOrPermission() {
+    assertThat(PathRule.parse("/a", "read:messages write:messages")).hasToString(
+        "/a -> all of scope_or_permission read:messages write:messages");
+  }
+
+  @Test
+  void parseWhenKeywordsThenMatchAndSource() {
+    assertThat(PathRule.parse("/a", "any-of a b").requirement().orElseThrow()).hasToString("any of scope_or_permission a b");
+    assertThat(PathRule.parse("/a", "all-of a").requirement().orElseThrow()).hasToString("all of scope_or_permission a");
+    assertThat(PathRule.parse("/a", "all-scopes a b").requirement().orElseThrow()).hasToString("all of scope a b");
+    assertThat(PathRule.parse("/a", "any-scope a").requirement().orElseThrow()).hasToString("any of scope a");
+    assertThat(PathRule.parse("/a", "all-permissions a").requirement().orElseThrow()).hasToString("all of permission a");
+    assertThat(PathRule.parse("/a", "any-permission a b").requirement().orElseThrow()).hasToString("any of permission a b");
+  }
+
+  @Test
+  void parseWhenOnlineAndClausesThenOnlineAndAllClauses() {
+    PathRule r = PathRule.parse("/r/*", "online all-scopes read:reports;\n any-permission export:csv export:pdf");
+    assertThat(r.onlineCheck()).isTrue();
+    assertThat(r).hasToString("/r/* -> online all of scope read:reports and any of permission export:csv export:pdf");
+    assertThat(PathRule.parse("/a", "online authenticated")).hasToString("/a -> online authenticated");
+  }
+
+  @Test
+  void parseWhenKeywordIsMeantAsScopeThenAllOfSaysSo() {
+    assertThat(PathRule.parse("/a", "all-of authenticated")).hasToString("/a -> all of scope_or_permission authenticated");
+  }
+
+  @Test
+  void parseWhenScopeHasQuoteThenRefused() {
+    assertThatThrownBy(() -> PathRule.parse("/a", "read\"x")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void forPathWhenExactAndPrefixRulesThenExactWinsThenLongestPrefix() {
+    Protections p = new Protections(List.of(
+        PathRule.authenticated("/*"),
+        PathRule.requiring("/api/*", Requirement.allOf("api")),
+        PathRule.requiring("/api/admin/*", Requirement.allOf("admin")),
+        PathRule.requiring("/api/admin/open", Requirement.allOf("open")).withOnlineCheck()));
+    assertThat(p.forPath("/api/admin/open/")).isSameAs(p.forPath("/api/admin/open"));
+    assertThat(p.forPath("/api/admin/open").online()).isTrue();
+    assertThat(p.forPath("/api/admin/open").requirement()).hasToString("all of scope_or_permission open");
+    assertThat(p.forPath("/api/admin/open/x").requirement()).hasToString("all of scope_or_permission admin");
+    assertThat(p.forPath("/api/admin").requirement()).hasToString("all of scope_or_permission admin");
+    assertThat(p.forPath("/api/administrator").requirement()).hasToString("all of scope_or_permission api");
+    assertThat(p.forPath("/api").requirement()).hasToString("all of scope_or_permission api");
+    assertThat(p.forPath("/apis").requirement()).isNull();
+    assertThat(p.forPath("/apis")).isNotNull();
+    assertThat(p.forPath("")).isNotNull();
+  }
+
+  @Test
+  void forPathWhenNoRuleCoversThenNull() {
+    Protections p = new Protections(List.of(PathRule.authenticated("/api/private")));
+    assertThat(p.forPath("/api/private")).isNotNull();
+    assertThat(p.forPath("/api/private//")).isNotNull();
+    assertThat(p.forPath("/api/private/x")).isNull();
+    assertThat(p.forPath("/api/privateer")).isNull();
+    assertThat(p.forPath("/")).isNull();
+  }
+
+  @Test
+  void builderWhenSamePathTwiceThenRefused() {
+    BearerTokenFilter.Builder b = BearerTokenFilter.builder(AccessTokenValidator.builder()
+        .issuer("https://tenant.example.com/").audience("A").build()).authenticated("/api/x");
+    assertThatThrownBy(() -> b.require("/api/x/", Requirement.allOf("y")))
+        .hasMessage("rule /api/x/: a rule for this path is already configured");
+  }
+}

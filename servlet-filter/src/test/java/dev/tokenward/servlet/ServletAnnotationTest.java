@@ -1,0 +1,137 @@
+package dev.tokenward.servlet;
+
+import static dev.tokenward.servlet.BearerTokenFilterTest.assertNoToken;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.core.FakeIssuer;
+import dev.tokenward.core.Requirement;
+import dev.tokenward.servlet.JettyApp.Answer;
+import java.util.List;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Servlets that declare their own needs with annotations, found through the request's servlet mapping. */
+class ServletAnnotationTest {
+  static FakeIssuer issuer;
+  static JettyApp app;
+
+  @BeforeAll
+  static void start() throws Exception {
+    issuer = new FakeIssuer();
+    AccessTokenValidator validator = AccessTokenValidator.builder()
+        .issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build();
+    BearerTokenFilter filter = BearerTokenFilter.builder(validator)
+        .require("/annotated/write-too", Requirement.allOf("read:messages"))
+        .build();
+    app = JettyApp.withFilter(filter, context -> {
+      context.addServlet(new ServletHolder("write", new TestServlets.WriteScoped()), "/annotated/write");
+      context.addServlet(TestServlets.WriteScoped.class, "/annotated/write-too");
+      context.addServlet(TestServlets.AnyAdminPermission.class, "/annotated/admin/*");
+      context.addServlet(TestServlets.AuthenticatedOnly.class, "/annotated/auth");
+      context.addServlet(TestServlets.TwoAnnotations.class, "/annotated/two");
+      context.addServlet(TestServlets.InheritsWriteScoped.class, "/annotated/inherits");
+      context.addServlet(TestServlets.EmptyScopes.class, "/annotated/empty");
+    });
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    app.close();
+    issuer.close();
+  }
+
+  @Test
+  void requestWhenServletRequiresScopeAndNoTokenThen401WithoutErrorCode() throws Exception {
+    assertNoToken(app.get("/annotated/write"));
+  }
+
+  @Test
+  void requestWhenServletRequiresScopeAndTokenLacksItThen403WithScope() throws Exception {
+    Answer a = app.getWithToken("/annotated/write", issuer.jwt().sign());
+    assertThat(a.status()).isEqualTo(403);
+    assertThat(a.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"tokenward\", error=\"insufficient_scope\", "
+        + "error_description=\"the token lacks the required scope write:messages\", scope=\"write:messages\"");
+  }
+
+  @Test
+  void requestWhenServletRequiresScopeAndOnlyPermissionGrantsItThen403() throws Exception {
+    String token = issuer.jwt().claim("permissions", List.of("write:messages")).sign();
+    assertThat(app.getWithToken("/annotated/write", token).status()).isEqualTo(403);
+  }
+
+  @Test
+  void requestWhenServletRequiresScopeAndTokenHasItThen200WithPrincipal() throws Exception {
+    Answer a = app.getWithToken("/annotated/write", issuer.jwt().claim("scope", "write:messages").sign());
+    assertThat(a.status()).isEqualTo(200);
+    assertThat(a.body()).isEqualTo("path=/annotated/write principal=BearerTokenPrincipal:auth0|user-1 "
+        + "authType=BEARER remoteUser=auth0|user-1 roles=[read:messages, write:messages, **] attribute=principal's token");
+  }
+
+  @Test
+  void requestWhenServletRequiresAnyPermissionThenOneSuffices() throws Exception {
+    String support = issuer.jwt().claim("permissions", List.of("support:all")).sign();
+    assertThat(app.getWithToken("/annotated/admin/users", support).status()).isEqualTo(200);
+    Answer a = app.getWithToken("/annotated/admin/users", issuer.jwt().claim("scope", "admin:all").sign());
+    assertThat(a.status()).isEqualTo(403);
+    assertThat(a.header("WWW-Authenticate")).endsWith("error_description=\"the token grants none of the required "
+        + "permission values: admin:all support:all\", scope=\"admin:all support:all\"");
+  }
+
+  @Test
+  void requestWhenServletIsAuthenticatedOnlyThenAnyValidToken() throws Exception {
+    assertNoToken(app.get("/annotated/auth"));
+    String bare = issuer.jwt().claim("scope", null).claim("permissions", null).sign();
+    assertThat(app.getWithToken("/annotated/auth", bare).status()).isEqualTo(200);
+    assertThat(app.getWithToken("/annotated/auth", issuer.jwt().claim("aud", "https://other.api").sign()).status())
+        .isEqualTo(401);
+  }
+
+  @Test
+  void requestWhenServletHasTwoAnnotationsThenBothMustHold() throws Exception {
+    String permissionOnly = issuer.jwt().claim("scope", "email").sign(); // permissions: read:messages
+    Answer a = app.getWithToken("/annotated/two", permissionOnly);
+    assertThat(a.status()).isEqualTo(403);
+    assertThat(a.header("WWW-Authenticate")).endsWith(", scope=\"openid profile\"");
+    assertThat(app.getWithToken("/annotated/two", issuer.jwt().sign()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void requestWhenPathRuleAndAnnotationBothCoverThenBothMustHold() throws Exception {
+    String writeOnly = issuer.jwt().claim("scope", "write:messages").claim("permissions", List.of()).sign();
+    assertThat(app.getWithToken("/annotated/write-too", writeOnly).header("WWW-Authenticate"))
+        .endsWith(", scope=\"read:messages\"");
+    String readOnly = issuer.jwt().sign();
+    assertThat(app.getWithToken("/annotated/write-too", readOnly).header("WWW-Authenticate"))
+        .endsWith(", scope=\"write:messages\"");
+    String both = issuer.jwt().claim("scope", "read:messages write:messages").sign();
+    assertThat(app.getWithToken("/annotated/write-too", both).status()).isEqualTo(200);
+  }
+
+  @Test
+  void requestWhenServletInheritsAnnotationThenEnforced() throws Exception {
+    assertThat(app.getWithToken("/annotated/inherits", issuer.jwt().sign()).status()).isEqualTo(403);
+  }
+
+  @Test
+  void requestWhenAnnotationIsInvalidThenFailsClosedWith500() throws Exception {
+    Answer a = app.getWithToken("/annotated/empty", issuer.jwt().sign());
+    assertThat(a.status()).isEqualTo(500);
+    assertThat(a.body()).doesNotContain("principal=");
+  }
+
+  @Test
+  void requestWhenServletHasNoAnnotationAndNoRuleThenPassesThrough() throws Exception {
+    Answer a = app.get("/elsewhere");
+    assertThat(a.status()).isEqualTo(200);
+    assertThat(a.body()).startsWith("path=/elsewhere principal=none");
+  }
+
+  @Test
+  void readWhenClassHasNoAnnotationThenNull() {
+    assertThat(Protections.read(TestServlets.Echo.class)).isNull();
+    assertThat(Protections.read(TestServlets.AuthenticatedOnly.class)).isEqualTo(new Protections.Protection(null, false));
+  }
+}
