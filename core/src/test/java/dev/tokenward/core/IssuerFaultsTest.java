@@ -166,16 +166,20 @@ class IssuerFaultsTest {
     assertThat(validator.validate(issuer.jwt().claim("sub", "still").sign()).subject()).isEqualTo("still");
   }
 
-  // Within the refetch cooldown of a successful fetch, an unknown kid is decided with the keys at
-  // hand (an attacker's random kids must not turn into JWKS traffic), so it is UNKNOWN_KEY.
+  // Within the cooldown of the last refetch for an unknown kid, another unknown kid is decided with
+  // the keys at hand (an attacker's random kids must not turn into JWKS traffic): UNKNOWN_KEY, even
+  // though the JWKS went down meanwhile and so could not have been asked anyway.
   @Test
   void unknownKidWithinTheCooldownIsUnknownKeyEvenIfTheJwksWentDown() throws Exception {
     AccessTokenValidator validator = base().build();
     validator.validate(issuer.jwt().sign());
+    String unknown = issuer.jwt().header("kid", "no-such-key").unsigned("c2ln");
+    assertThat(refusedWithin(() -> validator.validate(unknown)).reason()).isEqualTo(Reason.UNKNOWN_KEY);
+    assertThat(issuer.jwksHits()).as("the initial load and one refetch").isEqualTo(2);
     issuer.answer(JWKS, new MockResponse().setResponseCode(500));
     String rotated = issuer.jwt().signWith(FakeIssuer.rsaKey(1)).sign();
     assertThat(refusedWithin(() -> validator.validate(rotated)).reason()).isEqualTo(Reason.UNKNOWN_KEY);
-    assertThat(issuer.jwksHits()).isEqualTo(1);
+    assertThat(issuer.jwksHits()).isEqualTo(2);
   }
 
   @Test
@@ -353,7 +357,8 @@ class IssuerFaultsTest {
     ValidatorTestSupport.MutableClock clock = new ValidatorTestSupport.MutableClock();
     AccessTokenValidator validator = base().clock(clock).build();
     validator.validate(issuer.jwt().claim("exp", clock.millis() / 1000 + 3600).sign());
-    int[] expectedHits = {1, 2, 2, 3};
+    // the initial load is not rate-limited; refetches for unknown kids are, to one per 30 s cooldown
+    int[] expectedHits = {2, 3, 3, 4};
     long[] advance = {0, 31, 10, 21};
     for (int round = 0; round < advance.length; round++) {
       clock.advanceSeconds(advance[round]);
