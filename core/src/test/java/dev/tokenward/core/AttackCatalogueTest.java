@@ -723,6 +723,48 @@ class AttackCatalogueTest {
     assertRefused(() -> rs256.validate(idToken), Reason.WRONG_AUDIENCE).hasMessageContaining("ID token");
   }
 
+  // ------------------------------------------------------- cross-issuer keys
+
+  // Two trusted issuers: this one (RS256, JWKS) and another that MACs HS256 with its own secret. A
+  // token claiming one issuer but signed with the other's key must fail on the claimed issuer's rules.
+  @Test
+  void tokensSignedWithAnotherTrustedIssuersKeyAreRefused() throws Exception {
+    try (FakeIssuer other = new FakeIssuer()) {
+      byte[] otherSecret = "the-other-issuers-32-byte-secret".getBytes(StandardCharsets.US_ASCII);
+      AccessTokenValidator both = AccessTokenValidator.builder()
+          .issuer(TrustedIssuer.builder(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build())
+          .issuer(TrustedIssuer.builder(other.issuer()).audience(FakeIssuer.AUDIENCE).algorithms("HS256")
+              .hmacSecret(otherSecret).build())
+          .build();
+      // claims this issuer, MACed with the other's secret: HS256 is not allowed for this issuer
+      String macedForThis = Forge.hs256(json(header("HS256", null)), claimsJson(), otherSecret);
+      assertRefused(() -> both.validate(macedForThis), Reason.DISALLOWED_ALGORITHM);
+      // claims the other issuer, signed with this issuer's RSA key: RS256 is not allowed for the other
+      String signedForOther = Forge.rs256(json(header("RS256", "rsa-1")), json(Forge.claims(other.issuer())),
+          FakeIssuer.rsaKey(0));
+      assertRefused(() -> both.validate(signedForOther), Reason.DISALLOWED_ALGORITHM);
+      assertThat(issuer.requests()).isEmpty();
+      assertThat(other.requests()).isEmpty();
+    }
+  }
+
+  @Test
+  void keysOfOneIssuerNeverVerifyTokensOfAnother() throws Exception {
+    try (FakeIssuer other = new FakeIssuer()) {
+      other.publish(FakeIssuer.rsaKey(1));
+      AccessTokenValidator both = AccessTokenValidator.builder()
+          .issuer(TrustedIssuer.builder(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build())
+          .issuer(TrustedIssuer.builder(other.issuer()).audience(FakeIssuer.AUDIENCE).build())
+          .build();
+      assertThat(both.validate(issuer.jwt().sign()).issuer()).isEqualTo(issuer.issuer());
+      // rsa-1 is this issuer's key, not the other's: a token claiming the other issuer cannot use it
+      String token = Forge.rs256(json(header("RS256", "rsa-1")), json(Forge.claims(other.issuer())), FakeIssuer.rsaKey(0));
+      assertRefused(() -> both.validate(token), Reason.UNKNOWN_KEY);
+      String noKid = Forge.rs256(json(header("RS256", null)), json(Forge.claims(other.issuer())), FakeIssuer.rsaKey(0));
+      assertRefused(() -> both.validate(noKid), Reason.BAD_SIGNATURE);
+    }
+  }
+
   // ------------------------------------------------------------- replays
 
   @Test
