@@ -251,6 +251,12 @@ public final class AccessTokenValidator {
   }
 
   private VerifiedToken opaque(String token, int segments) throws TokenValidationException {
+    if (!isB64Token(token)) {
+      // validate(String) is public, so the value may not have come through BearerTokenExtractor; it
+      // must never reach the issuer (a CR/LF in the userinfo Authorization header, a non-ASCII char)
+      throw new TokenValidationException(Reason.MALFORMED,
+          "the token has a character outside the RFC 6750 b64token alphabet, so it cannot be a bearer token");
+    }
     for (IssuerState s : issuers) {
       if (s.config.opaqueTokens != OpaqueTokenPolicy.REJECT) {
         VerifiedToken verified = s.online.check(token, s.config.opaqueTokens);
@@ -266,6 +272,28 @@ public final class AccessTokenValidator {
     throw new TokenValidationException(Reason.OPAQUE_REJECTED, "the token is " + what
         + " and opaque tokens are rejected. Auth0 issues opaque access tokens, good only for /userinfo, when the "
         + "client omits the audience parameter: request the token with audience=" + audience);
+  }
+
+  /** RFC 6750 section 2.1: {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */
+  private static boolean isB64Token(String token) {
+    int i = 0;
+    int n = token.length();
+    while (i < n) {
+      char c = token.charAt(i);
+      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+          || c == '_' || c == '~' || c == '+' || c == '/') {
+        i++;
+      } else {
+        break;
+      }
+    }
+    if (i == 0) {
+      return false;
+    }
+    while (i < n && token.charAt(i) == '=') {
+      i++;
+    }
+    return i == n;
   }
 
   private IssuerState issuerOf(VerifiedToken token) {

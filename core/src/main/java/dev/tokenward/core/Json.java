@@ -17,12 +17,33 @@ final class Json {
     if (json.length() > maxLength) {
       throw new ParseException("JSON document longer than " + maxLength + " characters", 0);
     }
+    if (!startsAsObject(json)) {
+      // the parser would also read an array of [name, value] pairs ('[["alg","RS256"]]', or '[]') as an object
+      throw new ParseException("not a JSON object", 0);
+    }
+    Map<String, Object> parsed;
     try {
-      return JSONObjectUtils.parse(json, maxLength);
+      parsed = JSONObjectUtils.parse(json, maxLength);
     } catch (RuntimeException | StackOverflowError e) {
       // defensive: the parser should only throw ParseException, but input here is hostile
       throw new ParseException("invalid JSON: " + e.getClass().getSimpleName(), 0);
     }
+    if (parsed == null) {
+      // the parser answers the JSON literal null (and nothing else) with null instead of an error
+      throw new ParseException("JSON null, not an object", 0);
+    }
+    return parsed;
+  }
+
+  /** True if the first character after JSON whitespace opens an object. */
+  private static boolean startsAsObject(String json) {
+    for (int i = 0, n = json.length(); i < n; i++) {
+      char c = json.charAt(i);
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        return c == '{';
+      }
+    }
+    return false;
   }
 
   /** An unmodifiable deep copy: maps and lists are frozen so cached tokens cannot be mutated by a caller. */

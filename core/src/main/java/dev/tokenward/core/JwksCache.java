@@ -1,12 +1,18 @@
 package dev.tokenward.core;
 
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import okhttp3.HttpUrl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An issuer's signing keys, cached. This is where tokenward touches the JWKS endpoint, and the
@@ -22,6 +28,7 @@ import okhttp3.HttpUrl;
  * </ul>
  */
 final class JwksCache {
+  private static final Logger log = LoggerFactory.getLogger(JwksCache.class);
   static final int MAX_JWKS_BYTES = 512 * 1024;
 
   private final String issuer;
@@ -82,16 +89,40 @@ final class JwksCache {
     if (!answer.ok()) {
       throw new IOException("JWKS endpoint answered HTTP " + answer.code());
     }
-    JWKSet jwks;
-    try {
-      jwks = JWKSet.parse(answer.body());
-    } catch (java.text.ParseException e) {
-      throw new IOException("JWKS document is not a valid JWK set: " + e.getMessage());
-    }
-    KeySet next = KeySet.of(jwks, url.toString(), clock.millis(), previous);
+    KeySet next = KeySet.of(parseTolerantly(answer.body(), url), url.toString(), clock.millis(), previous);
     if (next.size() == 0) {
       throw new IOException("JWKS document holds no usable signing key");
     }
     return next;
+  }
+
+  /** Parses each key on its own, so one malformed key (say, an EC point off its curve) does not hide the others. */
+  private static JWKSet parseTolerantly(String body, HttpUrl url) throws IOException {
+    Map<String, Object> doc;
+    try {
+      doc = Json.parseObject(body, MAX_JWKS_BYTES);
+    } catch (java.text.ParseException e) {
+      throw new IOException("JWKS document is not a JSON object");
+    }
+    if (!(doc.get("keys") instanceof List<?> keys)) {
+      throw new IOException("JWKS document has no 'keys' array");
+    }
+    if (keys.size() > KeySet.MAX_KEYS) {
+      throw new IOException("JWKS document has " + keys.size() + " keys, more than the limit of " + KeySet.MAX_KEYS);
+    }
+    List<JWK> parsed = new ArrayList<>();
+    for (Object key : keys) {
+      try {
+        if (!(key instanceof Map<?, ?>)) {
+          throw new java.text.ParseException("not a JSON object", 0);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) key;
+        parsed.add(JWK.parse(json));
+      } catch (java.text.ParseException | RuntimeException e) {
+        log.warn("Ignoring a malformed key in the JWKS from {}: {}", url, e.getMessage());
+      }
+    }
+    return new JWKSet(parsed);
   }
 }

@@ -30,10 +30,6 @@ final class KeySet {
    * unchanged since {@code previous} keep their identity, so tokens cached against them stay cached.
    */
   static KeySet of(JWKSet jwks, String source, long fetchedAtMillis, KeySet previous) {
-    if (jwks.getKeys().size() > MAX_KEYS) {
-      throw new IllegalArgumentException("JWKS from " + source + " has " + jwks.getKeys().size()
-          + " keys, more than the limit of " + MAX_KEYS);
-    }
     List<KeyCandidate> all = new ArrayList<>();
     for (JWK jwk : jwks.getKeys()) {
       JWK publicJwk = jwk.toPublicJWK();

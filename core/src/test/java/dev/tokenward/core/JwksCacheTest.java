@@ -168,6 +168,14 @@ class JwksCacheTest {
     assertRefused(() -> validator.validate(issuer.jwt().header("kid", "weak").sign()), Reason.ISSUER_UNAVAILABLE);
   }
 
+  @Test
+  void validateWhenJwksHasOneMalformedKeyThenTheOthersStillWork() throws Exception {
+    issuer.answer("/.well-known/jwks.json", FakeIssuer.json("{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"bad\","
+        + "\"x\":\"AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE\",\"y\":\"AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI\"},"
+        + FakeIssuer.rsaKey(0).toPublicJWK().toJSONString() + "]}"));
+    assertThat(validator.validate(issuer.jwt().sign()).keyId()).contains("rsa-1");
+  }
+
   private void awaitJwksHits(int n) throws InterruptedException {
     for (int i = 0; i < 200 && issuer.jwksHits() < n; i++) {
       Thread.sleep(10);

@@ -1,5 +1,6 @@
 package dev.tokenward.jaxrs;
 
+import dev.tokenward.core.AnnotatedRequirements;
 import dev.tokenward.core.Requirement;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
@@ -15,8 +16,9 @@ import java.util.List;
  * valid token, a valid token that satisfies a {@link Requirement}, or no access at all.
  *
  * <p>The annotations of the method, if it has any, replace those of its class; a method and
- * class without any fall back to the feature's switch. A contradictory or empty annotation is a
- * deployment error naming the method.
+ * class without any fall back to the feature's switch. Core's {@link AnnotatedRequirements} reads
+ * the tokenward annotations; this class adds {@code jakarta.annotation.security}'s. A
+ * contradictory or empty annotation is a deployment error naming the method or class that bears it.
  */
 final class AccessRule {
   enum Kind {
@@ -46,6 +48,14 @@ final class AccessRule {
    * @throws IllegalStateException for a misconfigured annotation, naming it and the method
    */
   static AccessRule of(Class<?> resourceClass, Method method, boolean protectUnannotated) {
+    try {
+      return decide(resourceClass, method, protectUnannotated);
+    } catch (IllegalArgumentException e) { // core's check of a tokenward annotation, naming it and its element
+      throw new IllegalStateException("tokenward: " + e.getMessage());
+    }
+  }
+
+  private static AccessRule decide(Class<?> resourceClass, Method method, boolean protectUnannotated) {
     String methodName = resourceClass.getName() + "." + method.getName();
     Method impl = implementation(resourceClass, method);
     Annotations onMethod = Annotations.of(impl);
@@ -147,17 +157,14 @@ final class AccessRule {
 
   /** The security annotations present on one class or method. */
   private static final class Annotations {
-    private final Authenticated authenticated;
-    private final RequiresScopes scopes;
-    private final RequiresPermissions permissions;
+    private final AnnotatedRequirements tokenward;
     private final boolean permitAll;
     private final boolean denyAll;
     private final String[] rolesAllowed; // null when absent
 
+    /** @throws IllegalArgumentException for a misconfigured tokenward annotation */
     private Annotations(AnnotatedElement e) {
-      this.authenticated = e.getAnnotation(Authenticated.class);
-      this.scopes = e.getAnnotation(RequiresScopes.class);
-      this.permissions = e.getAnnotation(RequiresPermissions.class);
+      this.tokenward = AnnotatedRequirements.from(e);
       this.permitAll = Jsr250.PRESENT && Jsr250.permitAll(e);
       this.denyAll = Jsr250.PRESENT && Jsr250.denyAll(e);
       this.rolesAllowed = Jsr250.PRESENT ? Jsr250.rolesAllowed(e) : null;
@@ -170,21 +177,11 @@ final class AccessRule {
     }
 
     boolean isEmpty() {
-      return authenticated == null && scopes == null && permissions == null && !permitAll && !denyAll
-          && rolesAllowed == null;
+      return !tokenward.needsToken() && !permitAll && !denyAll && rolesAllowed == null;
     }
 
     AccessRule rule(String where) {
-      List<String> requiring = new ArrayList<>();
-      if (authenticated != null) {
-        requiring.add("@Authenticated");
-      }
-      if (scopes != null) {
-        requiring.add("@RequiresScopes");
-      }
-      if (permissions != null) {
-        requiring.add("@RequiresPermissions");
-      }
+      List<String> requiring = new ArrayList<>(tokenward.annotations());
       if (rolesAllowed != null) {
         requiring.add("@RolesAllowed");
       }
@@ -201,40 +198,22 @@ final class AccessRule {
       if (denyAll) {
         return new AccessRule(Kind.DENY, null, false, "@DenyAll on " + where);
       }
-      Requirement requirement = null;
-      if (scopes != null) {
-        requirement = and(requirement, requirement(where, "@RequiresScopes", scopes.match(),
-            Requirement.Source.SCOPE, scopes.value()));
-      }
-      if (permissions != null) {
-        requirement = and(requirement, requirement(where, "@RequiresPermissions", permissions.match(),
-            Requirement.Source.PERMISSION, permissions.value()));
-      }
+      Requirement requirement = tokenward.requirement().orElse(null);
       if (rolesAllowed != null) {
-        if (rolesAllowed.length == 0) {
-          throw misconfigured(where, "@RolesAllowed({}) names no role; use @DenyAll to close a resource");
-        }
-        // Jakarta semantics: any one of the roles; a role is a granted scope or permission
-        requirement = and(requirement, requirement(where, "@RolesAllowed", Requirement.Match.ANY,
-            Requirement.Source.SCOPE_OR_PERMISSION, rolesAllowed));
+        requirement = requirement == null ? roles(where) : requirement.and(roles(where));
       }
-      return new AccessRule(Kind.TOKEN, requirement, authenticated != null && authenticated.online(),
-          String.join(" ", requiring) + " on " + where);
+      return new AccessRule(Kind.TOKEN, requirement, tokenward.online(), String.join(" ", requiring) + " on " + where);
     }
 
-    private static Requirement and(Requirement a, Requirement b) {
-      return a == null ? b : a.and(b);
-    }
-
-    private static Requirement requirement(String where, String annotation, Requirement.Match match,
-        Requirement.Source source, String[] values) {
-      if (values.length == 0) {
-        throw misconfigured(where, annotation + " names no value: give at least one, one per element");
+    /** Jakarta semantics: any one of the roles; a role is a granted scope or permission. */
+    private Requirement roles(String where) {
+      if (rolesAllowed.length == 0) {
+        throw misconfigured(where, "@RolesAllowed({}) names no role; use @DenyAll to close a resource");
       }
       try {
-        return Requirement.of(match, source, Arrays.asList(values));
+        return Requirement.of(Requirement.Match.ANY, Requirement.Source.SCOPE_OR_PERMISSION, Arrays.asList(rolesAllowed));
       } catch (IllegalArgumentException | NullPointerException e) {
-        throw misconfigured(where, annotation + ": " + e.getMessage());
+        throw misconfigured(where, "@RolesAllowed: " + e.getMessage());
       }
     }
 

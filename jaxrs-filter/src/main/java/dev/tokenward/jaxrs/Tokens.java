@@ -38,7 +38,7 @@ public final class Tokens {
   public static VerifiedToken from(SecurityContext security) {
     return find(security).orElseThrow(() -> new IllegalStateException(
         "no verified token in this SecurityContext: the resource method does not require one "
-            + "(annotate it with @Authenticated, @RequiresScopes, @RequiresPermissions or @RolesAllowed)"));
+            + "(annotate it with @Authenticated, @RequiresScopes, @RequiresPermissions, @RequiresGrants or @RolesAllowed)"));
   }
 
   /** The verified token, or empty when the request was not authenticated by tokenward. */

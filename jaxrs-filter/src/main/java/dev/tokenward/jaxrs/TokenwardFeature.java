@@ -1,8 +1,12 @@
 package dev.tokenward.jaxrs;
 
 import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.core.Authenticated;
 import dev.tokenward.core.BearerErrorResponse;
 import dev.tokenward.core.BearerTokenExtractor;
+import dev.tokenward.core.RequiresGrants;
+import dev.tokenward.core.RequiresPermissions;
+import dev.tokenward.core.RequiresScopes;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -24,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Each resource method gets its rule at deployment, from its own annotations or else its
- * class's: {@link Authenticated}, {@link RequiresScopes}, {@link RequiresPermissions},
- * {@code @RolesAllowed} (a role is a scope or a permission, any one of those listed),
+ * class's: core's {@link Authenticated}, {@link RequiresScopes}, {@link RequiresPermissions},
+ * {@link RequiresGrants} (each with {@code online}), {@code @RolesAllowed} (a role is a scope or
+ * a permission, any one of those listed),
  * {@code @PermitAll} and {@code @DenyAll}. A method with neither method nor class annotations is
  * protected (needs a valid token) unless {@link Builder#protectUnannotated(boolean)} is turned
  * off; the runtime's own automatic {@code OPTIONS} answers (CORS preflights) stay public. A

@@ -3,7 +3,11 @@ package dev.tokenward.jaxrs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokenward.core.Authenticated;
 import dev.tokenward.core.Requirement;
+import dev.tokenward.core.RequiresGrants;
+import dev.tokenward.core.RequiresPermissions;
+import dev.tokenward.core.RequiresScopes;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -41,6 +45,12 @@ class AccessRuleTest {
     @GET @DenyAll public void closed() {}
 
     @GET @RolesAllowed({"a", "b"}) public void roles() {}
+
+    @GET @RequiresGrants(value = {"g1", "g2"}, match = Requirement.Match.ANY) public void grants() {}
+
+    @GET @RequiresPermissions(value = "p", online = true) public void onlinePermissions() {}
+
+    @GET @RequiresGrants("g") @RolesAllowed("r") public void grantsAndRoles() {}
   }
 
   public static class Unannotated {
@@ -70,6 +80,29 @@ class AccessRuleTest {
     AccessRule rule = rule(Rules.class, "onlineScoped");
     assertThat(rule.online).isTrue();
     assertThat(rule.requirement).hasToString("all of scope s");
+  }
+
+  @Test
+  void ruleWhenRequiresGrantsThenEachValueAsScopeOrPermission() {
+    AccessRule rule = rule(Rules.class, "grants");
+    assertThat(rule.kind).isEqualTo(AccessRule.Kind.TOKEN);
+    assertThat(rule.requirement).hasToString("any of scope_or_permission g1 g2");
+    assertThat(rule.online).isFalse();
+  }
+
+  @Test
+  void ruleWhenOnlineOnARequiresAnnotationThenOnlineCheck() {
+    AccessRule rule = rule(Rules.class, "onlinePermissions");
+    assertThat(rule.online).isTrue();
+    assertThat(rule.requirement).hasToString("all of permission p");
+    assertThat(rule(Rules.class, "ownRule").online).isFalse();
+    assertThat(rule(Rules.class, "inheritsClass").online).isFalse();
+  }
+
+  @Test
+  void ruleWhenRequiresGrantsBesideRolesAllowedThenBothMustHold() {
+    assertThat(rule(Rules.class, "grantsAndRoles").requirement)
+        .hasToString("all of scope_or_permission g and any of scope_or_permission r");
   }
 
   @Test
@@ -147,6 +180,32 @@ class AccessRuleTest {
     @GET @PermitAll @DenyAll public void permitAllAndDenyAll() {}
 
     @GET @DenyAll @Authenticated public void denyAllAndAuthenticated() {}
+
+    @GET @PermitAll @RequiresGrants("g") public void permitAllAndGrants() {}
+
+    @GET @RequiresGrants({}) public void noGrants() {}
+  }
+
+  @RequiresScopes("read:messages write:messages")
+  public static class MistakeOnClass {
+    @GET public void read() {}
+  }
+
+  @Test
+  void ruleWhenRequiresGrantsMisconfiguredThenDeploymentFailsNamingMethodAndProblem() {
+    assertThatThrownBy(() -> rule(Mistakes.class, "permitAllAndGrants")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Mistakes.permitAllAndGrants").hasMessageContaining("@PermitAll contradicts @RequiresGrants");
+    assertThatThrownBy(() -> rule(Mistakes.class, "noGrants")).isInstanceOf(IllegalStateException.class)
+        .hasMessage("tokenward: misconfigured security annotation on method "
+            + "dev.tokenward.jaxrs.AccessRuleTest$Mistakes.noGrants: @RequiresGrants names no value: "
+            + "give at least one, one per element");
+  }
+
+  @Test
+  void ruleWhenClassAnnotationMisconfiguredThenDeploymentFailsNamingTheClass() {
+    assertThatThrownBy(() -> rule(MistakeOnClass.class, "read")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("on class dev.tokenward.jaxrs.AccessRuleTest$MistakeOnClass: @RequiresScopes: "
+            + "'read:messages write:messages' is not a single scope value");
   }
 
   @Test

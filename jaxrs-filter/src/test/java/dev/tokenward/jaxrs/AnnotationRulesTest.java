@@ -112,6 +112,18 @@ class AnnotationRulesTest {
   }
 
   @Test
+  void requestWhenRequiresGrantsThenEachValueAsScopeOrPermission() throws Exception {
+    assertThat(get("api/grants", app.token("u", "read:messages", List.of("admin:all"))).statusCode()).isEqualTo(200);
+    assertThat(get("api/grants", app.token("u", "read:messages admin:all", List.of())).statusCode()).isEqualTo(200);
+    HttpResponse<String> response = get("api/grants", app.token("u", "read:messages", List.of()));
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(insufficientScopeChallenge(response))
+        .contains("the token lacks the required scope or permission admin:all")
+        .endsWith(", scope=\"read:messages admin:all\"");
+    assertThat(app.server.get("api/grants").statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void requestWhenRolesAllowedThenAnyRoleAsScopeOrPermissionIsEnough() throws Exception {
     assertThat(get("api/roles", app.token("u", "", List.of("admin:all"))).statusCode()).isEqualTo(200);
     assertThat(get("api/roles", app.token("u", "support", List.of())).statusCode()).isEqualTo(200);
@@ -198,6 +210,19 @@ class AnnotationRulesTest {
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(insufficientScopeChallenge(response)).contains("error=\"invalid_token\"").contains("userinfo");
     assertThat(get("api/private", app.token("auth0|revoked", "openid", List.of())).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void requestWhenRequiresScopesOnlineThenIssuerIsAskedAndScopeStillRequired() throws Exception {
+    String known = app.token("auth0|scoped-online", "openid", List.of());
+    app.issuer.opaque(known, java.util.Map.of("sub", "auth0|scoped-online"));
+    assertThat(get("api/scoped-online", known).statusCode()).isEqualTo(200);
+    HttpResponse<String> revoked = get("api/scoped-online", app.token("auth0|scoped-revoked", "openid", List.of()));
+    assertThat(revoked.statusCode()).isEqualTo(401);
+    assertThat(insufficientScopeChallenge(revoked)).contains("error=\"invalid_token\"");
+    String knownWithoutScope = app.token("auth0|scoped-online-2", "profile", List.of());
+    app.issuer.opaque(knownWithoutScope, java.util.Map.of("sub", "auth0|scoped-online-2"));
+    assertThat(get("api/scoped-online", knownWithoutScope).statusCode()).isEqualTo(403);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.core.RequiresScopes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import org.assertj.core.api.Assertions;

@@ -32,9 +32,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Protects Jakarta Servlet endpoints with bearer access tokens (RFC 6750). A request covered by a
- * {@link PathRule} or served by a servlet annotated with {@link Authenticated}, {@link RequiresScopes},
- * {@link RequiresPermissions} or {@link RequiresGrants} must carry a valid token that grants what both
- * ask; any other request passes through untouched.
+ * {@link PathRule} or served by a servlet whose class is annotated with core's
+ * {@link dev.tokenward.core.Authenticated @Authenticated}, {@link dev.tokenward.core.RequiresScopes @RequiresScopes},
+ * {@link dev.tokenward.core.RequiresPermissions @RequiresPermissions} or
+ * {@link dev.tokenward.core.RequiresGrants @RequiresGrants} must carry a valid token that grants what
+ * both ask; any other request passes through untouched. Annotations are honoured on the servlet class
+ * (or a superclass) only, not on its methods.
  *
  * <p>A refused request gets the RFC 6750 answer built by {@link BearerErrorResponse} (401, 400,
  * 403 or 503) and never reaches the application. An accepted one is passed on wrapped:

@@ -1,13 +1,14 @@
 package dev.tokenward.servlet;
 
+import dev.tokenward.core.AnnotatedRequirements;
 import dev.tokenward.core.Requirement;
-import dev.tokenward.core.Requirement.Source;
 import dev.tokenward.core.TokenValidationException;
 import dev.tokenward.core.VerifiedToken;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -122,35 +123,43 @@ final class Protections {
     return null;
   }
 
-  /** The requirement declared by a servlet class's annotations, or null if it has none. */
+  /**
+   * The requirement declared by a servlet class's annotations, or null if it has none.
+   *
+   * @throws IllegalStateException for a misconfigured annotation, naming it and the class, and for
+   *     one on a method (such as {@code doGet}): the filter would not honour it, so it fails closed
+   */
   static Protection read(Class<?> c) {
     if (c == null) {
       return null;
     }
-    Authenticated authenticated = c.getAnnotation(Authenticated.class);
-    RequiresScopes scopes = c.getAnnotation(RequiresScopes.class);
-    RequiresPermissions permissions = c.getAnnotation(RequiresPermissions.class);
-    RequiresGrants grants = c.getAnnotation(RequiresGrants.class);
-    Protection p = authenticated == null ? null : new Protection(null, authenticated.online());
+    AnnotatedRequirements declared;
     try {
-      if (scopes != null) {
-        p = and(p, new Protection(Requirement.of(scopes.match(), Source.SCOPE, List.of(scopes.value())), scopes.online()));
-      }
-      if (permissions != null) {
-        p = and(p, new Protection(Requirement.of(permissions.match(), Source.PERMISSION, List.of(permissions.value())),
-            permissions.online()));
-      }
-      if (grants != null) {
-        p = and(p, new Protection(Requirement.of(grants.match(), Source.SCOPE_OR_PERMISSION, List.of(grants.value())),
-            grants.online()));
-      }
+      declared = AnnotatedRequirements.from(c);
+      refuseMethodAnnotations(c);
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("tokenward annotation on " + c.getName() + ": " + e.getMessage(), e);
+      throw new IllegalStateException("tokenward: " + e.getMessage(), e);
     }
-    return p;
+    return declared.needsToken() ? new Protection(declared.requirement().orElse(null), declared.online()) : null;
   }
 
-  private static Protection and(Protection a, Protection b) {
-    return a == null ? b : a.and(b);
+  /** The annotations may also stand on methods (for JAX-RS); on a servlet's {@code doGet} they would silently protect nothing. */
+  private static void refuseMethodAnnotations(Class<?> c) {
+    for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
+      Method[] methods;
+      try {
+        methods = k.getDeclaredMethods();
+      } catch (LinkageError | SecurityException e) {
+        log.warn("the methods of servlet class {} cannot be read to look for misplaced tokenward annotations", k.getName());
+        continue;
+      }
+      for (Method m : methods) {
+        AnnotatedRequirements onMethod = AnnotatedRequirements.from(m);
+        if (onMethod.needsToken()) {
+          throw new IllegalStateException("tokenward: " + String.join(" ", onMethod.annotations()) + " on method "
+              + k.getName() + "." + m.getName() + " is not honoured by the servlet filter: annotate the servlet class");
+        }
+      }
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.tokenward.servlet;
 
 import static dev.tokenward.servlet.BearerTokenFilterTest.assertNoToken;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.FakeIssuer;
@@ -34,6 +35,7 @@ class ServletAnnotationTest {
       context.addServlet(TestServlets.TwoAnnotations.class, "/annotated/two");
       context.addServlet(TestServlets.InheritsWriteScoped.class, "/annotated/inherits");
       context.addServlet(TestServlets.EmptyScopes.class, "/annotated/empty");
+      context.addServlet(TestServlets.MethodAnnotated.class, "/annotated/method");
     });
   }
 
@@ -120,6 +122,26 @@ class ServletAnnotationTest {
     Answer a = app.getWithToken("/annotated/empty", issuer.jwt().sign());
     assertThat(a.status()).isEqualTo(500);
     assertThat(a.body()).doesNotContain("principal=");
+  }
+
+  @Test
+  void requestWhenAnnotationIsOnAServletMethodThenFailsClosedWith500() throws Exception {
+    Answer a = app.getWithToken("/annotated/method", issuer.jwt().claim("scope", "write:messages").sign());
+    assertThat(a.status()).isEqualTo(500);
+    assertThat(a.body()).doesNotContain("principal=");
+    assertThat(app.get("/annotated/method").status()).isEqualTo(500);
+    assertThatThrownBy(() -> Protections.read(TestServlets.MethodAnnotated.class))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("tokenward: @RequiresScopes on method dev.tokenward.servlet.TestServlets$MethodAnnotated.doGet "
+            + "is not honoured by the servlet filter: annotate the servlet class");
+  }
+
+  @Test
+  void readWhenAnnotationInvalidThenIllegalStateNamingClassAndAnnotation() {
+    assertThatThrownBy(() -> Protections.read(TestServlets.EmptyScopes.class))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("tokenward: misconfigured security annotation on class "
+            + "dev.tokenward.servlet.TestServlets$EmptyScopes: @RequiresScopes names no value");
   }
 
   @Test

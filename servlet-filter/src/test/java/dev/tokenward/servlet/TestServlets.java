@@ -1,6 +1,10 @@
 package dev.tokenward.servlet;
 
+import dev.tokenward.core.Authenticated;
 import dev.tokenward.core.Requirement;
+import dev.tokenward.core.RequiresGrants;
+import dev.tokenward.core.RequiresPermissions;
+import dev.tokenward.core.RequiresScopes;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -58,4 +62,13 @@ final class TestServlets {
 
   @RequiresScopes({})
   public static class EmptyScopes extends Echo {}
+
+  /** An annotation on a method, which the servlet filter does not honour: it must fail closed, not open. */
+  public static class MethodAnnotated extends Echo {
+    @Override
+    @RequiresScopes("write:messages")
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      service(req, resp);
+    }
+  }
 }

@@ -1,8 +1,8 @@
 package dev.tokenward.jaxrs.resources;
 
-import dev.tokenward.jaxrs.Authenticated;
-import dev.tokenward.jaxrs.RequiresPermissions;
-import dev.tokenward.jaxrs.RequiresScopes;
+import dev.tokenward.core.Authenticated;
+import dev.tokenward.core.RequiresPermissions;
+import dev.tokenward.core.RequiresScopes;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -1,10 +1,11 @@
 package dev.tokenward.jaxrs.resources;
 
+import dev.tokenward.core.Authenticated;
 import dev.tokenward.core.Requirement;
+import dev.tokenward.core.RequiresGrants;
+import dev.tokenward.core.RequiresPermissions;
+import dev.tokenward.core.RequiresScopes;
 import dev.tokenward.core.VerifiedToken;
-import dev.tokenward.jaxrs.Authenticated;
-import dev.tokenward.jaxrs.RequiresPermissions;
-import dev.tokenward.jaxrs.RequiresScopes;
 import dev.tokenward.jaxrs.Tokens;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.PermitAll;
@@ -88,6 +89,20 @@ public class ApiResource {
   @RequiresScopes("openid")
   @RequiresPermissions("admin:all")
   public String combined(@Context SecurityContext security) {
+    return Caller.describe(security);
+  }
+
+  @GET
+  @Path("grants")
+  @RequiresGrants({"read:messages", "admin:all"})
+  public String grants(@Context SecurityContext security) {
+    return Caller.describe(security);
+  }
+
+  @GET
+  @Path("scoped-online")
+  @RequiresScopes(value = "openid", online = true)
+  public String scopedOnline(@Context SecurityContext security) {
     return Caller.describe(security);
   }
 

@@ -1,6 +1,6 @@
 package dev.tokenward.jaxrs.resources;
 
-import dev.tokenward.jaxrs.RequiresScopes;
+import dev.tokenward.core.RequiresScopes;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -1,0 +1,114 @@
+package dev.tokenward.jaxrs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import dev.tokenward.jaxrs.resources.ApiResource;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import okhttp3.mockwebserver.MockWebServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A few attacks of core's AttackCatalogueTest, end to end through Jersey on Grizzly and the feature:
+ * the exact status and RFC 6750 {@code error} a client sees, and that nothing leaks into other headers.
+ */
+class FilterAttackTest {
+  private static Fixture app;
+  private static MockWebServer attacker;
+  private static RSAKey attackerKey;
+
+  @BeforeAll
+  static void start() throws Exception {
+    app = new Fixture(ApiResource.class);
+    attacker = new MockWebServer();
+    attacker.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+    attackerKey = new RSAKeyGenerator(2048).keyID("attacker-1").generate();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    attacker.shutdown();
+    app.close();
+  }
+
+  private static void assertError(HttpResponse<String> response, int status, String error) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().allValues("WWW-Authenticate")).singleElement().asString()
+        .startsWith("Bearer realm=\"tokenward\", error=\"" + error + "\", error_description=\"");
+    assertThat(response.body()).startsWith("{\"error\":\"" + error + "\",");
+    assertThat(response.headers().allValues("Cache-Control")).containsExactly("no-store");
+  }
+
+  @Test
+  void algNoneIs401InvalidToken() throws Exception {
+    assertError(app.server.getWithToken("api/private", app.issuer.jwt().header("alg", "none").unsigned("AA")), 401,
+        "invalid_token");
+    assertError(app.server.getWithToken("api/private", app.issuer.jwt().header("alg", "nOnE").unsigned("")), 401,
+        "invalid_token");
+  }
+
+  @Test
+  void jkuInjectionIs401AndTheAttackerIsNeverAsked() throws Exception {
+    String token = app.issuer.jwt().signWith(attackerKey).header("jku", attacker.url("/jwks.json").toString()).sign();
+    assertError(app.server.getWithToken("api/private", token), 401, "invalid_token");
+    assertThat(attacker.getRequestCount()).isZero();
+  }
+
+  @Test
+  void kidCarryingHeadersCannotInjectIntoTheAnswer() throws Exception {
+    String token = app.issuer.jwt().signWith(attackerKey).header("kid", "x\r\nSet-Cookie: session=attacker\r\n\r\n<html>")
+        .sign();
+    HttpResponse<String> response = app.server.getWithToken("api/private", token);
+    assertError(response, 401, "invalid_token");
+    assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
+    assertThat(response.headers().allValues("WWW-Authenticate").get(0)).doesNotContain("\r", "\n", "<html>\"");
+  }
+
+  // A bare CR inside the Authorization header never reaches the feature: Grizzly refuses the request.
+  @Test
+  void carriageReturnInTheAuthorizationHeaderIsRefusedByTheContainer() throws Exception {
+    String status = rawRequest("GET /api/private HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Authorization: Bearer abc\rX-Injected: 1\r\nConnection: close\r\n\r\n");
+    assertThat(status).startsWith("HTTP/1.1 400");
+  }
+
+  // The container's header-size limit (Grizzly: 8 KiB by default) answers first, before any decoding;
+  // Grizzly says 400 where Jetty says 431.
+  @Test
+  void oneMegabyteAuthorizationHeaderIs400FromTheContainer() throws Exception {
+    String status = rawRequest("GET /api/private HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+        + "A".repeat(1024 * 1024) + "\r\nConnection: close\r\n\r\n");
+    assertThat(status).startsWith("HTTP/1.1 400");
+  }
+
+  // A large token under the container limit reaches the feature: an opaque token, refused.
+  @Test
+  void largeOpaqueTokenUnderTheContainerLimitIs401() throws Exception {
+    assertError(app.server.getWithToken("api/private", "A".repeat(6 * 1024)), 401, "invalid_token");
+  }
+
+  /** Sends raw bytes and returns the status line; empty if the server just closed the connection. */
+  private static String rawRequest(String request) throws Exception {
+    java.net.URI base = app.server.request("").build().uri();
+    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      try {
+        out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+      } catch (java.io.IOException closedWhileWriting) {
+        // the server may answer and close before the whole request is written
+      }
+      InputStream in = socket.getInputStream();
+      String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+      return answer.lines().findFirst().orElse("");
+    }
+  }
+}

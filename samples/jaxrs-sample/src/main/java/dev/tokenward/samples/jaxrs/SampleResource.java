@@ -1,0 +1,59 @@
+package dev.tokenward.samples.jaxrs;
+
+import dev.tokenward.core.Authenticated;
+import dev.tokenward.core.RequiresGrants;
+import dev.tokenward.jaxrs.Tokens;
+import dev.tokenward.samples.support.Endpoint;
+import dev.tokenward.samples.support.SampleResponses;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+
+/**
+ * The endpoint table ({@link Endpoint}) as JAX-RS resource methods. {@code @RequiresGrants} is
+ * met by a value granted as a scope or as a permission, as the contract asks; {@code @PermitAll}
+ * methods never look at the {@code Authorization} header.
+ */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class SampleResource {
+
+  @GET
+  @Path("health")
+  @PermitAll
+  public String health() {
+    return SampleResponses.health();
+  }
+
+  @GET
+  @Path("api/public")
+  @PermitAll
+  public String publicMessage() {
+    return SampleResponses.publicMessage();
+  }
+
+  @GET
+  @Path("api/private")
+  @Authenticated
+  public String privateMessage(@Context SecurityContext security) {
+    return SampleResponses.verified(Tokens.from(security));
+  }
+
+  @GET
+  @Path("api/private-scoped")
+  @RequiresGrants(Endpoint.READ_MESSAGES)
+  public String privateScoped(@Context SecurityContext security) {
+    return SampleResponses.verified(Tokens.from(security));
+  }
+
+  @GET
+  @Path("api/admin")
+  @RequiresGrants(Endpoint.ADMIN_ALL)
+  public String admin(@Context SecurityContext security) {
+    return SampleResponses.verified(Tokens.from(security));
+  }
+}

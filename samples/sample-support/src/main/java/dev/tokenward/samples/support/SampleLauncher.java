@@ -1,0 +1,125 @@
+package dev.tokenward.samples.support;
+
+import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.samples.devissuer.DevIssuer;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+/**
+ * Starts a sample per the runtime contract: reads the environment, starts the embedded dev issuer
+ * when {@code TOKENWARD_ISSUER} is unset (and prints curl commands for it), starts the sample's
+ * server on {@code 127.0.0.1:PORT}, and prints {@code NAME listening on http://127.0.0.1:PORT}
+ * once it serves. A sample's {@code main} is one call to {@link #main(String, SampleServer.Factory)}.
+ */
+public final class SampleLauncher {
+  /** The samples listen on loopback only. */
+  public static final String HOST = "127.0.0.1";
+  /** Exit code for an unusable environment (the message names the variable). */
+  public static final int EXIT_CONFIGURATION_ERROR = 2;
+  /** Exit code for any other start-up failure, such as a port in use. */
+  public static final int EXIT_START_FAILURE = 1;
+
+  /** What {@link #launch} ended with: a running sample (exit code 0), or the exit code of a failure already reported. */
+  public record Outcome(RunningSample sample, int exitCode) {}
+
+  private SampleLauncher() {}
+
+  /**
+   * Starts the sample; what {@code main} does, minus reading {@link System#getenv()} and waiting.
+   *
+   * @throws ConfigurationException for an unusable environment, naming the variable
+   * @throws Exception when the server cannot start
+   */
+  public static RunningSample start(String name, Map<String, String> env, PrintStream out, SampleServer.Factory factory)
+      throws Exception {
+    SampleConfiguration config = SampleConfiguration.fromEnvironment(env);
+    DevIssuer dev = null;
+    SampleServer server = null;
+    try {
+      if (config.usesDevIssuer()) {
+        dev = DevIssuer.defaults().start();
+      }
+      AccessTokenValidator validator = config.validator(dev);
+      InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(HOST), config.port());
+      try {
+        server = factory.start(address, validator);
+      } catch (Exception e) {
+        if (causedBy(e, BindException.class)) {
+          throw new IllegalStateException(SampleConfiguration.PORT + ": cannot listen on " + HOST + ":" + config.port()
+              + " (" + e.getMessage() + "); choose another " + SampleConfiguration.PORT + ", or 0 for a free one", e);
+        }
+        throw e;
+      }
+      RunningSample running = new RunningSample(server, validator, dev);
+      if (dev != null) {
+        DevQuickstart.describeIssuer(out, name, dev);
+      }
+      for (String line : config.describe(dev != null ? dev.issuer() : config.issuer().orElseThrow())) {
+        out.println(name + ": " + line);
+      }
+      if (dev != null) {
+        DevQuickstart.printExamples(out, dev, running.baseUri(), config.opaqueTokens());
+      }
+      out.println(name + " listening on " + running.baseUri());
+      out.flush();
+      return running;
+    } catch (Exception | Error e) {
+      if (server != null) {
+        try {
+          server.stop();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      if (dev != null) {
+        dev.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Starts the sample, or reports why not as one line on {@code err} and gives the exit code:
+   * {@value #EXIT_CONFIGURATION_ERROR} for a configuration error, {@value #EXIT_START_FAILURE} otherwise.
+   */
+  public static Outcome launch(String name, Map<String, String> env, PrintStream out, PrintStream err,
+      SampleServer.Factory factory) {
+    try {
+      return new Outcome(start(name, env, out, factory), 0);
+    } catch (ConfigurationException e) {
+      err.println(e.getMessage());
+      return new Outcome(null, EXIT_CONFIGURATION_ERROR);
+    } catch (Exception e) {
+      err.println(name + ": cannot start: " + (e instanceof IllegalStateException ? e.getMessage() : e.toString()));
+      return new Outcome(null, EXIT_START_FAILURE);
+    } finally {
+      err.flush();
+    }
+  }
+
+  /** The whole {@code main} of a sample: launch from {@link System#getenv()}, exit on failure, else serve until stopped. */
+  public static void main(String name, SampleServer.Factory factory) {
+    Outcome outcome = launch(name, System.getenv(), System.out, System.err, factory);
+    if (outcome.sample() == null) {
+      System.exit(outcome.exitCode());
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(outcome.sample()::close, name + "-shutdown"));
+    try {
+      Thread.currentThread().join(); // serve until the process is stopped
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

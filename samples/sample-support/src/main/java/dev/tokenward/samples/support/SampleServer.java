@@ -1,0 +1,20 @@
+package dev.tokenward.samples.support;
+
+import dev.tokenward.core.AccessTokenValidator;
+import java.net.InetSocketAddress;
+
+/** An HTTP server that serves the {@link Endpoint} table, started by a sample's framework. */
+public interface SampleServer {
+
+  /** The port actually bound (the free one picked when asked for port 0). */
+  int port();
+
+  /** Stops serving and releases the port. */
+  void stop() throws Exception;
+
+  /** How a sample starts its server: bind {@code address}, protect the endpoints with {@code validator}. */
+  @FunctionalInterface
+  interface Factory {
+    SampleServer start(InetSocketAddress address, AccessTokenValidator validator) throws Exception;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.tokenward.samples.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.core.BearerErrorResponse;
+import dev.tokenward.core.BearerTokenExtractor;
+import dev.tokenward.core.TokenValidationException;
+import dev.tokenward.core.VerifiedToken;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A framework-free reference implementation of the samples' contract on the JDK's HTTP server,
+ * using core directly. It exists to test the contract tests themselves (and sample-support)
+ * independently of the servlet filter and the JAX-RS feature.
+ */
+final class ReferenceServer implements SampleServer {
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private ReferenceServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  static SampleServer start(InetSocketAddress address, AccessTokenValidator validator) throws IOException {
+    HttpServer server = HttpServer.create(address, 0);
+    for (Endpoint endpoint : Endpoint.values()) {
+      server.createContext(endpoint.path(), exchange -> {
+        try (exchange) {
+          if (!exchange.getRequestURI().getPath().equals(endpoint.path())) {
+            send(exchange, 404, "{\"error_description\":\"not found\"}");
+          } else if (!endpoint.needsToken()) {
+            send(exchange, 200, SampleResponses.publicBody(endpoint));
+          } else {
+            serveProtected(exchange, endpoint, validator);
+          }
+        }
+      });
+    }
+    ExecutorService executor = Executors.newFixedThreadPool(4);
+    server.setExecutor(executor);
+    server.start();
+    return new ReferenceServer(server, executor);
+  }
+
+  private static void serveProtected(HttpExchange exchange, Endpoint endpoint, AccessTokenValidator validator)
+      throws IOException {
+    try {
+      Optional<String> raw = BearerTokenExtractor.headerOnly()
+          .extract(exchange.getRequestHeaders().get("Authorization"));
+      if (raw.isEmpty()) {
+        refuse(exchange, BearerErrorResponse.missingToken(BearerErrorResponse.DEFAULT_REALM));
+        return;
+      }
+      VerifiedToken token = validator.validate(raw.get());
+      if (endpoint.requirement().isPresent()) {
+        endpoint.requirement().get().check(token);
+      }
+      send(exchange, 200, SampleResponses.verified(token));
+    } catch (TokenValidationException e) {
+      refuse(exchange, BearerErrorResponse.of(e, BearerErrorResponse.DEFAULT_REALM));
+    }
+  }
+
+  private static void refuse(HttpExchange exchange, BearerErrorResponse answer) throws IOException {
+    answer.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+    send(exchange, answer.status(), answer.body());
+  }
+
+  private static void send(HttpExchange exchange, int status, String json) throws IOException {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", SampleResponses.CONTENT_TYPE);
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Override
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void stop() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,104 @@
+package dev.tokenward.samples.support;
+
+import static dev.tokenward.samples.support.SampleConfiguration.ALGORITHMS;
+import static dev.tokenward.samples.support.SampleConfiguration.AUDIENCE;
+import static dev.tokenward.samples.support.SampleConfiguration.HS256_SECRET;
+import static dev.tokenward.samples.support.SampleConfiguration.ISSUER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenward.core.OpaqueTokenPolicy;
+import dev.tokenward.core.TrustedIssuer;
+import dev.tokenward.samples.devissuer.DevIssuer;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Reading the contract's variables, without any server: defaults, parsing, and messages that name the variable. */
+class SampleConfigurationTest {
+  private static final String TENANT = "https://tenant.example.com/";
+
+  @Test
+  void anEmptyEnvironmentMeansEveryDefaultAndTheDevIssuer() {
+    SampleConfiguration c = SampleConfiguration.fromEnvironment(Map.of());
+    assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.usesDevIssuer()).isTrue();
+    assertThat(c.issuer()).isEmpty();
+    assertThat(c.audiences()).containsExactly(DevIssuer.DEFAULT_API);
+    assertThat(c.algorithms()).containsExactly("RS256");
+    assertThat(c.clockSkewSeconds()).isEqualTo(60);
+    assertThat(c.opaqueTokens()).isEqualTo(OpaqueTokenPolicy.REJECT);
+  }
+
+  @Test
+  void blankValuesCountAsUnset() {
+    SampleConfiguration c = SampleConfiguration.fromEnvironment(Map.of(ISSUER, " ", "PORT", "", ALGORITHMS, ""));
+    assertThat(c.usesDevIssuer()).isTrue();
+    assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.algorithms()).containsExactly("RS256");
+  }
+
+  @Test
+  void listsAreCommaSeparatedTrimmedAndDeduplicated() {
+    SampleConfiguration c = SampleConfiguration.fromEnvironment(Map.of(ISSUER, TENANT,
+        AUDIENCE, " https://a.example , https://b.example,,https://a.example", ALGORITHMS, "RS256, ES256"));
+    assertThat(c.audiences()).containsExactly("https://a.example", "https://b.example");
+    assertThat(c.algorithms()).containsExactly("RS256", "ES256");
+    TrustedIssuer built = c.validator(null).issuers().get(0);
+    assertThat(built.issuer()).isEqualTo(TENANT);
+    assertThat(built.audiences()).containsExactlyInAnyOrder("https://a.example", "https://b.example");
+    assertThat(built.algorithms()).containsExactlyInAnyOrder("RS256", "ES256");
+  }
+
+  @Test
+  void optionsAreCaseInsensitive() {
+    assertThat(SampleConfiguration.fromEnvironment(Map.of("TOKENWARD_OPAQUE", "UserInfo")).opaqueTokens())
+        .isEqualTo(OpaqueTokenPolicy.USERINFO);
+    assertThat(SampleConfiguration.fromEnvironment(Map.of("TOKENWARD_ALLOW_HTTP", "TRUE", ISSUER, "http://idp.internal/",
+        AUDIENCE, "x")).issuer()).hasValue("http://idp.internal/");
+  }
+
+  @Test
+  void coreRefusalsAreReportedUnderTheVariableNotTheBuilderSetting() {
+    Map<String, String> env = Map.of(ISSUER, TENANT, AUDIENCE, "https://api.example.com", ALGORITHMS, "RS257");
+    assertThatThrownBy(() -> SampleConfiguration.fromEnvironment(env).validator(null))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith(ALGORITHMS + ": unknown or unsupported JWS algorithm 'RS257'")
+        .satisfies(e -> assertThat(((ConfigurationException) e).variable()).isEqualTo(ALGORITHMS));
+  }
+
+  @Test
+  void aShortSecretIsNamedButNeverShown() {
+    Map<String, String> env = Map.of(ALGORITHMS, "HS256", HS256_SECRET, "s3cr3t-but-short");
+    DevIssuer unused = DevIssuer.defaults(); // validator() only reads issuer() from a started one
+    try (DevIssuer started = unused.start()) {
+      assertThatThrownBy(() -> SampleConfiguration.fromEnvironment(env).validator(started))
+          .hasMessageStartingWith(HS256_SECRET + ": HS256 needs a secret of at least 256 bits")
+          .hasMessageNotContaining("s3cr3t-but-short")
+          .hasMessageNotContaining("hmacSecret");
+    }
+  }
+
+  @Test
+  void everyMessageIsOneLine() {
+    assertThat(new ConfigurationException("PORT", "first\nsecond\r\n third").getMessage())
+        .isEqualTo("PORT: first second third");
+  }
+
+  @Test
+  void theEndpointTableIsTheContracts() {
+    assertThat(List.of(Endpoint.values())).extracting(Endpoint::path)
+        .containsExactly("/health", "/api/public", "/api/private", "/api/private-scoped", "/api/admin");
+    assertThat(Endpoint.PRIVATE_SCOPED.grant()).hasValue("read:messages");
+    assertThat(Endpoint.ADMIN.grant()).hasValue("admin:all");
+    assertThat(Endpoint.PRIVATE.requirement()).isEmpty();
+    assertThat(Endpoint.HEALTH.needsToken()).isFalse();
+  }
+
+  @Test
+  void jsonStringsAreEscaped() {
+    assertThat(SampleResponses.quote("a\"b\\c\nd\u0001")).isEqualTo("\"a\\\"b\\\\c\\nd\\u0001\"");
+    assertThat(new Answer(200, Map.of(), SampleResponses.publicMessage()).json().get("message"))
+        .isEqualTo(SampleResponses.PUBLIC_MESSAGE);
+  }
+}

@@ -1,0 +1,890 @@
+package dev.tokenward.samples.support;
+
+import static dev.tokenward.samples.support.SampleConfiguration.ALGORITHMS;
+import static dev.tokenward.samples.support.SampleConfiguration.ALLOW_HTTP;
+import static dev.tokenward.samples.support.SampleConfiguration.AUDIENCE;
+import static dev.tokenward.samples.support.SampleConfiguration.CLIENT_ID;
+import static dev.tokenward.samples.support.SampleConfiguration.CLIENT_SECRET;
+import static dev.tokenward.samples.support.SampleConfiguration.CLOCK_SKEW_SECONDS;
+import static dev.tokenward.samples.support.SampleConfiguration.HS256_SECRET;
+import static dev.tokenward.samples.support.SampleConfiguration.INTROSPECTION_URI;
+import static dev.tokenward.samples.support.SampleConfiguration.ISSUER;
+import static dev.tokenward.samples.support.SampleConfiguration.JWKS_URI;
+import static dev.tokenward.samples.support.SampleConfiguration.OPAQUE;
+import static dev.tokenward.samples.support.SampleConfiguration.PORT;
+import static dev.tokenward.samples.support.SampleConfiguration.USERINFO_URI;
+import static dev.tokenward.samples.devissuer.DevIssuer.ADMIN_CLIENT;
+import static dev.tokenward.samples.devissuer.DevIssuer.DEFAULT_API;
+import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_CLIENT;
+import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_SECRET;
+import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_USER;
+import static dev.tokenward.samples.devissuer.DevIssuer.LIMITED_CLIENT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tokenward.samples.devissuer.DevIssuer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The runtime contract of the sample services (shared/SAMPLES-CONTRACT.md), over real HTTP: one
+ * {@code @Nested} group per row of its tables. Both samples extend this class and so run the same
+ * tests; a sample only says how it starts ({@link #name()}, {@link #factory()}), exactly as its
+ * {@code main} does through {@link SampleLauncher}, with an environment map instead of the process
+ * environment.
+ *
+ * <p>Most groups use one sample pointed at a {@link DevIssuer} of the test's own (as a real issuer:
+ * {@code TOKENWARD_ISSUER} set), whose clock the tests shift to mint expired or future tokens.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class SampleContractTest {
+  /** A second API on the test issuer: its tokens are for another audience. */
+  protected static final String OTHER_API = "https://other-api.tokenward.dev";
+  protected static final String OTHER_CLIENT = "other-client";
+  /** An HS256 API on the test issuer, with its shared secret. */
+  protected static final String HS_API = "https://hs256-api.tokenward.dev";
+  protected static final String HS_SECRET = "the hs256 api's shared secret, 32+ bytes";
+  protected static final String HS_CLIENT = "hs-client";
+
+  private final MutableClock clock = new MutableClock();
+  /** The test's issuer, configured into {@link #sample} as a real one. */
+  protected DevIssuer issuer;
+  /** The sample under test with {@code TOKENWARD_ISSUER} = {@link #issuer}, audience {@value DevIssuer#DEFAULT_API}. */
+  protected Started sample;
+
+  /** The sample's name, as in its output line {@code NAME listening on ...}. */
+  protected abstract String name();
+
+  /** How the sample starts its server; what its {@code main} passes to {@link SampleLauncher#main}. */
+  protected abstract SampleServer.Factory factory();
+
+  @BeforeAll
+  void startIssuerAndSample() {
+    issuer = DevIssuer.defaultsBuilder().clock(clock)
+        .api(OTHER_API, Endpoint.READ_MESSAGES)
+        .client(OTHER_CLIENT, "other-secret", c -> c.authorize(OTHER_API, Endpoint.READ_MESSAGES))
+        .hs256Api(HS_API, HS_SECRET, Endpoint.READ_MESSAGES)
+        .client(HS_CLIENT, "hs-secret", c -> c.authorize(HS_API, Endpoint.READ_MESSAGES))
+        .build().start();
+    sample = start(issuerEnv());
+  }
+
+  @AfterAll
+  void stopIssuerAndSample() {
+    if (sample != null) {
+      sample.close();
+    }
+    if (issuer != null) {
+      issuer.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** A running sample and what it printed. */
+  protected record Started(RunningSample running, String output) implements AutoCloseable {
+    public URI base() {
+      return running.baseUri();
+    }
+
+    @Override
+    public void close() {
+      running.close();
+    }
+  }
+
+  /** The outcome of a launch: the sample (or null), its exit code, and both output streams. */
+  protected record Launched(SampleLauncher.Outcome outcome, String out, String err) {}
+
+  /** {@code PORT=0} plus {@code pairs} (name, value; a null value leaves the variable out). */
+  protected static Map<String, String> env(String... pairs) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put(PORT, "0");
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i + 1] == null) {
+        env.remove(pairs[i]);
+      } else {
+        env.put(pairs[i], pairs[i + 1]);
+      }
+    }
+    return env;
+  }
+
+  /** {@link #env} with the test issuer as {@code TOKENWARD_ISSUER} and its API as the audience. */
+  protected Map<String, String> issuerEnv(String... pairs) {
+    String[] all = Stream.concat(Stream.of(ISSUER, issuer.issuer(), AUDIENCE, DEFAULT_API), Arrays.stream(pairs))
+        .toArray(String[]::new);
+    return env(all);
+  }
+
+  protected Launched launch(Map<String, String> env) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    SampleLauncher.Outcome outcome = SampleLauncher.launch(name(), env, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), factory());
+    return new Launched(outcome, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  protected Started start(Map<String, String> env) {
+    Launched l = launch(env);
+    assertThat(l.outcome().exitCode()).as("exit code; stderr: %s", l.err()).isZero();
+    return new Started(l.outcome().sample(), l.out());
+  }
+
+  protected static Answer call(Started s, Endpoint endpoint, String token) {
+    return token == null ? ContractHttp.get(s.base(), endpoint.path())
+        : ContractHttp.getWithToken(s.base(), endpoint.path(), token);
+  }
+
+  protected Answer call(Endpoint endpoint, String token) {
+    return call(sample, endpoint, token);
+  }
+
+  protected String demoToken() {
+    return issuer.accessToken(DEMO_CLIENT, DEFAULT_API);
+  }
+
+  protected String shiftedToken(Duration shift) {
+    return clock.shifted(shift, this::demoToken);
+  }
+
+  /** A 200 with the success body of the contract, matching what {@code token} grants. */
+  protected static Map<String, Object> assertVerified(Answer a, String token, String tokenType) {
+    assertThat(a.status()).as("%s", a).isEqualTo(200);
+    assertThat(a.header("Content-Type")).get().asString().startsWith("application/json");
+    Map<String, Object> body = a.json();
+    assertThat(body).containsOnlyKeys("sub", "tokenType", "scopes", "permissions");
+    assertThat(body.get("tokenType")).isEqualTo(tokenType);
+    if (tokenType.equals("jwt")) {
+      Map<String, Object> claims = ForgedTokens.claims(token);
+      assertThat(body.get("sub")).isEqualTo(claims.get("sub"));
+      List<String> scopes = claims.get("scope") instanceof String s && !s.isBlank()
+          ? Arrays.stream(s.split(" ")).sorted().toList() : List.of();
+      assertThat(body.get("scopes")).isEqualTo(scopes);
+      Object perms = claims.get("permissions");
+      assertThat(body.get("permissions")).isEqualTo(perms == null ? List.of()
+          : ((List<?>) perms).stream().map(String::valueOf).sorted().toList());
+    }
+    return body;
+  }
+
+  /**
+   * An RFC 6750 error answer: status, JSON body with {@code error} (absent when {@code error} is
+   * null) and {@code error_description}, {@code Cache-Control: no-store}, and a Bearer challenge in
+   * realm "tokenward" with the same parameters; the description never contains {@code token}.
+   *
+   * @return the error_description
+   */
+  protected static String assertRefused(Answer a, int status, String error, String token) {
+    assertThat(a.status()).as("%s", a).isEqualTo(status);
+    assertThat(a.header("Content-Type")).get().asString().startsWith("application/json");
+    assertThat(a.header("Cache-Control")).hasValue("no-store");
+    String challenge = a.header("WWW-Authenticate").orElseThrow(() -> new AssertionError("no challenge: " + a));
+    assertThat(challenge).startsWith("Bearer realm=\"tokenward\"");
+    Map<String, Object> body = a.json();
+    String description = (String) body.get("error_description");
+    assertThat(description).isNotBlank();
+    assertThat(a.challengeParameter("error_description")).hasValue(description);
+    if (error == null) {
+      assertThat(body).containsOnlyKeys("error_description");
+      assertThat(a.challengeParameter("error")).isEmpty();
+    } else {
+      assertThat(body).containsOnlyKeys("error", "error_description").containsEntry("error", error);
+      assertThat(a.challengeParameter("error")).hasValue(error);
+    }
+    if (token != null && !token.isEmpty()) {
+      for (String part : token.split("\\.")) {
+        if (part.length() >= 8) {
+          assertThat(description).doesNotContain(part);
+          assertThat(challenge).doesNotContain(part);
+        }
+      }
+    }
+    return description;
+  }
+
+  /** A JSON array of strings from a parsed body. */
+  protected static List<String> strings(Object jsonArray) {
+    assertThat(jsonArray).isInstanceOf(List.class);
+    return ((List<?>) jsonArray).stream().map(String.class::cast).toList();
+  }
+
+  protected static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ================================================================== Build and start
+
+  @Nested
+  @DisplayName("start: 'listening on http://127.0.0.1:PORT' once ready, GET /health 200")
+  class ListeningLine {
+    @Test
+    void printsTheListeningLineWithTheBoundPortAndServes() {
+      assertThat(sample.output()).contains(name() + " listening on http://127.0.0.1:" + sample.running().port());
+      assertThat(sample.output().lines().filter(l -> l.contains("listening on http://127.0.0.1:"))).hasSize(1);
+      assertThat(ContractHttp.get(sample.base(), "/health").status()).isEqualTo(200);
+    }
+
+    @Test
+    void theListeningLineIsTheLastThingPrinted() {
+      List<String> lines = sample.output().lines().toList();
+      assertThat(lines.get(lines.size() - 1)).endsWith("listening on " + sample.base());
+    }
+  }
+
+  // ================================================================== Configuration
+
+  @Nested
+  @DisplayName("PORT: default 8080; 0 picks a free port and prints it")
+  class PortVariable {
+    @Test
+    void defaultsTo8080() {
+      assertThat(SampleConfiguration.fromEnvironment(Map.of()).port()).isEqualTo(8080);
+    }
+
+    @Test
+    void zeroPicksAFreePortAndPrintsIt() {
+      assertThat(sample.running().port()).isPositive();
+      assertThat(sample.output()).contains("listening on http://127.0.0.1:" + sample.running().port());
+    }
+
+    @Test
+    void aGivenPortIsUsed() {
+      int port = freePort();
+      try (Started s = start(issuerEnv(PORT, Integer.toString(port)))) {
+        assertThat(s.running().port()).isEqualTo(port);
+        assertThat(s.output()).contains("listening on http://127.0.0.1:" + port);
+        assertThat(ContractHttp.get(s.base(), "/health").status()).isEqualTo(200);
+      }
+    }
+
+    @Test
+    void aPortInUseIsAStartFailureNamingPort() throws IOException {
+      try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        Launched l = launch(issuerEnv(PORT, Integer.toString(taken.getLocalPort())));
+        assertThat(l.outcome().exitCode()).isEqualTo(SampleLauncher.EXIT_START_FAILURE);
+        assertThat(l.err()).contains("PORT").hasLineCount(1);
+        assertThat(l.out()).doesNotContain("listening on");
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("TOKENWARD_ISSUER: the exact iss; unset starts the embedded dev issuer")
+  class IssuerVariable {
+    @Test
+    void aSetIssuerIsUsedAndNoDevIssuerStarts() {
+      assertThat(sample.running().devIssuer()).isEmpty();
+      assertThat(sample.output()).contains(issuer.issuer()).doesNotContain("curl");
+      assertVerified(call(Endpoint.PRIVATE, demoToken()), demoToken(), "jwt");
+    }
+
+    @Test
+    void theIssuerMustMatchExactly() throws Exception {
+      try (DevIssuer other = DevIssuer.defaults().start();
+           Started s = start(env(ISSUER, other.issuer(), AUDIENCE, DEFAULT_API))) {
+        String description = assertRefused(call(s, Endpoint.PRIVATE, demoToken()), 401, "invalid_token", demoToken());
+        assertThat(description).contains("'iss'");
+      }
+    }
+
+    @Test
+    void unsetStartsTheDevIssuerAndPrintsReadyToPasteCommands() throws Exception {
+      try (Started s = start(env())) {
+        DevIssuer dev = s.running().devIssuer().orElseThrow();
+        assertThat(s.output()).contains("development issuer").contains(dev.issuer())
+            .contains("demo-client").contains("limited-client").contains("curl");
+        assertThat(s.output().lines().filter(l -> l.startsWith("TOKEN=$(curl"))).hasSize(3);
+        runPrintedExamples(s);
+      }
+    }
+
+    @Test
+    void unsetWithOpaqueUserinfoPrintsThatTheOpaqueTokenIsLetIn() throws Exception {
+      try (Started s = start(env(OPAQUE, "userinfo"))) {
+        List<DevQuickstart.Example> examples = DevQuickstart.examples(s.running().devIssuer().orElseThrow(), s.base(),
+            dev.tokenward.core.OpaqueTokenPolicy.USERINFO);
+        assertThat(examples).extracting(DevQuickstart.Example::expectedStatus).containsExactly(200, 403, 200);
+        runPrintedExamples(s);
+      }
+    }
+
+    @Test
+    void theDevIssuerTokensGetTheAnswersTheCommandsPromise() {
+      try (Started s = start(env())) {
+        DevIssuer dev = s.running().devIssuer().orElseThrow();
+        assertThat(call(s, Endpoint.PRIVATE_SCOPED, dev.accessToken(DEMO_CLIENT, DEFAULT_API)).status()).isEqualTo(200);
+        assertRefused(call(s, Endpoint.PRIVATE_SCOPED, dev.accessToken(LIMITED_CLIENT, DEFAULT_API)), 403,
+            "insufficient_scope", null);
+        assertRefused(call(s, Endpoint.PRIVATE_SCOPED, dev.opaqueToken(DEMO_CLIENT)), 401, "invalid_token", null);
+      }
+    }
+
+    /** Runs each printed example (bash + curl, as a user would paste it) and checks the status it gets. */
+    private void runPrintedExamples(Started s) throws Exception {
+      assumeTrue(onPath("bash") && onPath("curl"), "bash and curl are needed to run the printed commands");
+      String[] blocks = s.output().split("\n\n");
+      int run = 0;
+      for (String block : blocks) {
+        Matcher expected = Pattern.compile("^# .* -> (\\d{3})$", Pattern.MULTILINE).matcher(block);
+        if (!expected.find()) {
+          continue;
+        }
+        String script = block.lines().filter(l -> !l.startsWith("#")).reduce("set -e", (a, b) -> a + "\n" + b);
+        Process p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String output = ContractHttp.read(p.getInputStream());
+        Matcher status = Pattern.compile("^HTTP/\\S+ (\\d{3})", Pattern.MULTILINE).matcher(output);
+        assertThat(status.find()).as("curl output of%n%s%n%s", script, output).isTrue();
+        assertThat(status.group(1)).as("%s%n%s", block, output).isEqualTo(expected.group(1));
+        run++;
+      }
+      assertThat(run).isEqualTo(3);
+    }
+
+    private static boolean onPath(String command) {
+      return Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+          .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
+    }
+  }
+
+  @Nested
+  @DisplayName("TOKENWARD_AUDIENCE: must be in aud; comma-separated for several")
+  class AudienceVariable {
+    @Test
+    void aTokenForAnotherApiIsRefused() {
+      String token = issuer.accessToken(OTHER_CLIENT, OTHER_API);
+      assertThat(assertRefused(call(Endpoint.PRIVATE, token), 401, "invalid_token", token)).contains("'aud'");
+    }
+
+    @Test
+    void severalAcceptedAudiencesAreCommaSeparated() {
+      try (Started s = start(issuerEnv(AUDIENCE, OTHER_API + ", " + DEFAULT_API))) {
+        String other = issuer.accessToken(OTHER_CLIENT, OTHER_API);
+        assertVerified(call(s, Endpoint.PRIVATE, other), other, "jwt");
+        assertVerified(call(s, Endpoint.PRIVATE, demoToken()), demoToken(), "jwt");
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("TOKENWARD_JWKS_URI: skips discovery for keys")
+  class JwksUriVariable {
+    @Test
+    void theGivenJwksIsTheOneUsed() {
+      try (DevIssuer other = DevIssuer.defaults().start();
+           Started wrongKeys = start(issuerEnv(JWKS_URI, other.jwksUri()));
+           Started rightKeys = start(issuerEnv(JWKS_URI, issuer.jwksUri()))) {
+        assertRefused(call(wrongKeys, Endpoint.PRIVATE, demoToken()), 401, "invalid_token", demoToken());
+        assertVerified(call(rightKeys, Endpoint.PRIVATE, demoToken()), demoToken(), "jwt");
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("TOKENWARD_ALGORITHMS and TOKENWARD_HS256_SECRET: RS256 by default; HS256 with its secret")
+  class AlgorithmVariables {
+    @Test
+    void rs256ByDefaultSoAnHs256TokenIsRefused() {
+      String token = issuer.accessToken(HS_CLIENT, HS_API);
+      try (Started s = start(issuerEnv(AUDIENCE, HS_API))) {
+        assertThat(assertRefused(call(s, Endpoint.PRIVATE, token), 401, "invalid_token", token)).contains("'alg'");
+      }
+    }
+
+    @Test
+    void hs256WithTheApisSecretIsAccepted() {
+      String token = issuer.accessToken(HS_CLIENT, HS_API);
+      try (Started s = start(issuerEnv(AUDIENCE, HS_API, ALGORITHMS, "HS256", HS256_SECRET, HS_SECRET))) {
+        assertVerified(call(s, Endpoint.PRIVATE_SCOPED, token), token, "jwt");
+        String forged = ForgedTokens.hs256WithMadeUpSecret(token);
+        assertRefused(call(s, Endpoint.PRIVATE, forged), 401, "invalid_token", forged);
+      }
+    }
+
+    @Test
+    void aSecretWithoutHs256AmongTheAlgorithmsIsIgnored() {
+      try (Started s = start(issuerEnv(HS256_SECRET, HS_SECRET))) {
+        assertThat(s.output()).contains(HS256_SECRET + " is set but ignored");
+        assertThat(s.output()).doesNotContain(HS_SECRET);
+        String hs = issuer.accessToken(HS_CLIENT, HS_API);
+        assertRefused(call(s, Endpoint.PRIVATE, hs), 401, "invalid_token", hs);
+        assertVerified(call(s, Endpoint.PRIVATE, demoToken()), demoToken(), "jwt");
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("TOKENWARD_CLOCK_SKEW_SECONDS: leeway for exp, nbf, iat; default 60")
+  class ClockSkewVariable {
+    private final Duration expired30sAgo = DevIssuer.DEFAULT_TOKEN_LIFETIME.plusSeconds(30).negated();
+
+    @Test
+    void aTokenExpired30SecondsAgoPassesWithTheDefault60() {
+      String token = shiftedToken(expired30sAgo);
+      assertVerified(call(Endpoint.PRIVATE, token), token, "jwt");
+    }
+
+    @Test
+    void andIsRefusedWithNoSkew() {
+      String token = shiftedToken(expired30sAgo);
+      try (Started s = start(issuerEnv(CLOCK_SKEW_SECONDS, "0"))) {
+        assertThat(assertRefused(call(s, Endpoint.PRIVATE, token), 401, "invalid_token", token)).contains("expired");
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("TOKENWARD_OPAQUE: reject (default), userinfo, introspect")
+  class OpaqueVariable {
+    @Test
+    void rejectedByDefaultAdvisingTheAudienceParameter() {
+      String token = issuer.opaqueToken(DEMO_CLIENT);
+      String description = assertRefused(call(Endpoint.PRIVATE, token), 401, "invalid_token", token);
+      assertThat(description).contains("opaque").contains("audience");
+    }
+
+    @Test
+    void userinfoLetsAnActiveOpaqueTokenInWithItsScopes() {
+      String token = issuer.opaqueToken(DEMO_CLIENT);
+      try (Started s = start(issuerEnv(OPAQUE, "userinfo"))) {
+        Map<String, Object> body = assertVerified(call(s, Endpoint.PRIVATE_SCOPED, token), token, "opaque");
+        assertThat(body).containsEntry("sub", DEMO_CLIENT + "@clients");
+        assertThat(strings(body.get("scopes"))).contains(Endpoint.READ_MESSAGES);
+        assertVerified(call(s, Endpoint.PRIVATE, demoToken()), demoToken(), "jwt");
+      }
+    }
+
+    @Test
+    void introspectAsksTheIssuersIntrospectionEndpointFoundByDiscovery() {
+      // an Auth0-style opaque token is for /userinfo only: introspection says so, and it is refused
+      String token = issuer.opaqueToken(ADMIN_CLIENT);
+      try (Started s = start(issuerEnv(OPAQUE, "introspect", CLIENT_ID, DEMO_CLIENT, CLIENT_SECRET, DEMO_SECRET))) {
+        assertThat(assertRefused(call(s, Endpoint.ADMIN, token), 401, "invalid_token", token))
+            .contains("introspection").contains("audience");
+      }
+    }
+
+    @Test
+    void introspectLetsAnActiveTokenForTheApiInWithItsScopes() {
+      String token = "opaque-token-for-the-api";
+      try (IntrospectionStub stub = new IntrospectionStub(DEMO_CLIENT, DEMO_SECRET)
+              .active(token, "someone@clients", DEFAULT_API, "read:messages admin:all");
+           Started s = start(issuerEnv(OPAQUE, "introspect", INTROSPECTION_URI, stub.uri(),
+               CLIENT_ID, DEMO_CLIENT, CLIENT_SECRET, DEMO_SECRET))) {
+        Map<String, Object> body = assertVerified(call(s, Endpoint.ADMIN, token), token, "opaque");
+        assertThat(body).containsEntry("sub", "someone@clients");
+        assertThat(strings(body.get("scopes"))).containsExactly(Endpoint.ADMIN_ALL, Endpoint.READ_MESSAGES);
+        assertThat(stub.authenticatedCalls()).isEqualTo(1);
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("TOKENWARD_USERINFO_URI, TOKENWARD_INTROSPECTION_URI: instead of discovery's")
+  class EndpointVariables {
+    @Test
+    void theGivenUserinfoEndpointIsTheOneAsked() {
+      String token = issuer.opaqueToken(DEMO_CLIENT);
+      try (DevIssuer other = DevIssuer.defaults().start();
+           Started elsewhere = start(issuerEnv(OPAQUE, "userinfo", USERINFO_URI, other.userinfoEndpoint()));
+           Started here = start(issuerEnv(OPAQUE, "userinfo", USERINFO_URI, issuer.userinfoEndpoint()))) {
+        assertRefused(call(elsewhere, Endpoint.PRIVATE, token), 401, "invalid_token", token);
+        assertVerified(call(here, Endpoint.PRIVATE, token), token, "opaque");
+      }
+    }
+
+    @Test
+    void theGivenIntrospectionEndpointIsTheOneAskedWithTheClientCredentials() {
+      String token = "opaque-token-for-the-api";
+      try (IntrospectionStub here = new IntrospectionStub(DEMO_CLIENT, DEMO_SECRET)
+              .active(token, "someone@clients", DEFAULT_API, "read:messages");
+           Started asksHere = start(issuerEnv(OPAQUE, "introspect", INTROSPECTION_URI, here.uri(),
+               CLIENT_ID, DEMO_CLIENT, CLIENT_SECRET, DEMO_SECRET));
+           Started asksTheIssuer = start(issuerEnv(OPAQUE, "introspect",
+               CLIENT_ID, DEMO_CLIENT, CLIENT_SECRET, DEMO_SECRET))) {
+        assertVerified(call(asksHere, Endpoint.PRIVATE, token), token, "opaque");
+        assertThat(here.authenticatedCalls()).isEqualTo(1);
+        assertRefused(call(asksTheIssuer, Endpoint.PRIVATE, token), 401, "invalid_token", token);
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("TOKENWARD_ALLOW_HTTP: http for a non-loopback issuer only when true; loopback always")
+  class AllowHttpVariable {
+    @Test
+    void aRemoteHttpIssuerIsAConfigurationError() {
+      Launched l = launch(env(ISSUER, "http://issuer.tokenward.invalid/", AUDIENCE, DEFAULT_API));
+      assertThat(l.outcome().exitCode()).isEqualTo(SampleLauncher.EXIT_CONFIGURATION_ERROR);
+      assertThat(l.err()).startsWith(ISSUER + ": ").contains(ALLOW_HTTP);
+    }
+
+    @Test
+    void isAcceptedWithAllowHttpTrue() {
+      // nothing contacts the issuer until a token arrives, and none is sent here
+      try (Started s = start(env(ISSUER, "http://issuer.tokenward.invalid/", AUDIENCE, DEFAULT_API, ALLOW_HTTP, "true"))) {
+        assertThat(ContractHttp.get(s.base(), "/health").status()).isEqualTo(200);
+      }
+    }
+
+    @Test
+    void loopbackHttpNeedsNothing() {
+      assertThat(issuer.issuer()).startsWith("http://127.0.0.1:");
+      assertThat(sample.running().port()).isPositive();
+    }
+  }
+
+  @Nested
+  @DisplayName("configuration error: non-zero exit, one line naming the variable")
+  class ConfigurationErrors {
+    static Stream<Arguments> cases() {
+      String iss = "https://tenant.example.com/";
+      return Stream.of(
+          Arguments.of(AUDIENCE, env(ISSUER, iss)),
+          Arguments.of(ALGORITHMS, env(ISSUER, iss, AUDIENCE, DEFAULT_API, ALGORITHMS, "RS257")),
+          Arguments.of(ALGORITHMS, env(ISSUER, iss, AUDIENCE, DEFAULT_API, ALGORITHMS, "none")),
+          Arguments.of(ALGORITHMS, env(ALGORITHMS, "RS256,NONE")),
+          Arguments.of(HS256_SECRET, env(ISSUER, iss, AUDIENCE, DEFAULT_API, ALGORITHMS, "RS256,HS256")),
+          Arguments.of(HS256_SECRET, env(ISSUER, iss, AUDIENCE, DEFAULT_API, ALGORITHMS, "HS256", HS256_SECRET, "short")),
+          Arguments.of(ISSUER, env(ISSUER, "http://tenant.example.com/", AUDIENCE, DEFAULT_API)),
+          Arguments.of(ISSUER, env(ISSUER, "tenant.example.com", AUDIENCE, DEFAULT_API)),
+          Arguments.of(JWKS_URI, env(ISSUER, iss, AUDIENCE, DEFAULT_API, JWKS_URI, "http://keys.example.com/jwks.json")),
+          Arguments.of(USERINFO_URI, env(ISSUER, iss, AUDIENCE, DEFAULT_API, USERINFO_URI, "ftp://example.com/")),
+          Arguments.of(PORT, env(PORT, "eighty")),
+          Arguments.of(PORT, env(PORT, "65536")),
+          Arguments.of(CLOCK_SKEW_SECONDS, env(CLOCK_SKEW_SECONDS, "-1")),
+          Arguments.of(CLOCK_SKEW_SECONDS, env(CLOCK_SKEW_SECONDS, "601")),
+          Arguments.of(OPAQUE, env(OPAQUE, "sometimes")),
+          Arguments.of(CLIENT_ID, env(ISSUER, iss, AUDIENCE, DEFAULT_API, OPAQUE, "introspect")),
+          Arguments.of(CLIENT_SECRET, env(CLIENT_ID, DEMO_CLIENT)),
+          Arguments.of(ALLOW_HTTP, env(ALLOW_HTTP, "yes")));
+    }
+
+    @ParameterizedTest(name = "{0} in {1}")
+    @MethodSource("cases")
+    void exitsWithOneLineNamingTheVariable(String variable, Map<String, String> env) {
+      Launched l = launch(env);
+      assertThat(l.outcome().sample()).isNull();
+      assertThat(l.outcome().exitCode()).isEqualTo(SampleLauncher.EXIT_CONFIGURATION_ERROR);
+      assertThat(l.err()).startsWith(variable + ": ").hasLineCount(1);
+      assertThat(l.out()).doesNotContain("listening on");
+    }
+
+    @Test
+    void theMessageNeverShowsTheSecret() {
+      Launched l = launch(env(ALGORITHMS, "HS256", HS256_SECRET, "tooShortSecret"));
+      assertThat(l.err()).startsWith(HS256_SECRET + ": ").doesNotContain("tooShortSecret");
+    }
+  }
+
+  // ================================================================== Endpoints
+
+  @Nested
+  @DisplayName("GET /health: no rule, 200")
+  class HealthEndpoint {
+    @Test
+    void answers200WithoutAToken() {
+      assertThat(call(Endpoint.HEALTH, null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void doesNotLookAtATokenSentAnyway() {
+      assertThat(call(Endpoint.HEALTH, "not-a-valid-token").status()).isEqualTo(200);
+    }
+  }
+
+  @Nested
+  @DisplayName("GET /api/public: no rule, 200 {\"message\": ...}")
+  class PublicEndpoint {
+    @Test
+    void answersAMessage() {
+      Answer a = call(Endpoint.PUBLIC, null);
+      assertThat(a.status()).isEqualTo(200);
+      assertThat(a.header("Content-Type")).get().asString().startsWith("application/json");
+      assertThat(a.json()).containsOnlyKeys("message");
+      assertThat(a.json().get("message")).isInstanceOf(String.class);
+    }
+
+    @Test
+    void doesNotLookAtATokenSentAnyway() {
+      assertThat(call(Endpoint.PUBLIC, ForgedTokens.unsigned(demoToken())).status()).isEqualTo(200);
+    }
+  }
+
+  @Nested
+  @DisplayName("GET /api/private: any valid access token")
+  class PrivateEndpoint {
+    @Test
+    void answersTheTokensSubjectScopesAndPermissions() {
+      String token = demoToken();
+      Map<String, Object> body = assertVerified(call(Endpoint.PRIVATE, token), token, "jwt");
+      assertThat(body).containsEntry("sub", DEMO_CLIENT + "@clients");
+      assertThat(strings(body.get("scopes"))).containsExactly(Endpoint.READ_MESSAGES);
+    }
+
+    @Test
+    void aTokenWithoutAnyScopeIsEnough() {
+      String token = issuer.accessToken(LIMITED_CLIENT, DEFAULT_API);
+      assertThat(assertVerified(call(Endpoint.PRIVATE, token), token, "jwt").get("scopes")).isEqualTo(List.of());
+    }
+
+    @Test
+    void aUsersTokenAnswersItsPermissions() {
+      String token = issuer.userAccessToken(DEMO_USER, DEMO_CLIENT, DEFAULT_API);
+      Map<String, Object> body = assertVerified(call(Endpoint.PRIVATE, token), token, "jwt");
+      assertThat(strings(body.get("permissions"))).containsExactly(Endpoint.READ_MESSAGES);
+      assertThat((String) body.get("sub")).startsWith("auth0|");
+    }
+  }
+
+  @Nested
+  @DisplayName("GET /api/private-scoped: read:messages as a scope or a permission")
+  class PrivateScopedEndpoint {
+    @Test
+    void aTokenGrantingTheScopeGets200() {
+      String token = demoToken();
+      assertVerified(call(Endpoint.PRIVATE_SCOPED, token), token, "jwt");
+    }
+
+    @Test
+    void aTokenGrantingItAsAPermissionOnlyGets200() {
+      String token = issuer.userAccessToken(DEMO_USER, DEMO_CLIENT, DEFAULT_API, "openid"); // scope "openid", RBAC permissions
+      assertThat(ForgedTokens.claims(token).get("scope")).asString().doesNotContain(Endpoint.READ_MESSAGES);
+      assertVerified(call(Endpoint.PRIVATE_SCOPED, token), token, "jwt");
+    }
+
+    @Test
+    void aTokenWithoutItGets403() {
+      String token = issuer.accessToken(LIMITED_CLIENT, DEFAULT_API);
+      assertRefused(call(Endpoint.PRIVATE_SCOPED, token), 403, "insufficient_scope", token);
+    }
+  }
+
+  @Nested
+  @DisplayName("GET /api/admin: admin:all as a scope or a permission")
+  class AdminEndpoint {
+    @Test
+    void anAdminTokenGets200() {
+      String token = issuer.accessToken(ADMIN_CLIENT, DEFAULT_API);
+      Map<String, Object> body = assertVerified(call(Endpoint.ADMIN, token), token, "jwt");
+      assertThat(strings(body.get("scopes"))).containsExactly(Endpoint.ADMIN_ALL, Endpoint.READ_MESSAGES);
+    }
+
+    @Test
+    void aReadOnlyTokenGets403() {
+      String token = demoToken();
+      assertRefused(call(Endpoint.ADMIN, token), 403, "insufficient_scope", token);
+    }
+  }
+
+  // ================================================================== Errors (RFC 6750 section 3)
+
+  @Nested
+  @DisplayName("no credentials at all: 401, no error code")
+  class NoCredentials {
+    @ParameterizedTest
+    @EnumSource(value = Endpoint.class, names = {"PRIVATE", "PRIVATE_SCOPED", "ADMIN"})
+    void everyProtectedEndpointAnswers401WithAChallengeWithoutErrorCode(Endpoint endpoint) {
+      assertRefused(call(endpoint, null), 401, null, null);
+    }
+
+    @Test
+    void aTokenInTheQueryStringIsNotAccepted() {
+      String token = demoToken();
+      assertRefused(ContractHttp.get(sample.base(), Endpoint.PRIVATE.path() + "?access_token=" + token), 401, null, token);
+    }
+  }
+
+  @Nested
+  @DisplayName("another scheme (Basic ...): 401, no error code")
+  class OtherScheme {
+    @Test
+    void basicCredentialsAreNoBearerToken() {
+      assertRefused(ContractHttp.get(sample.base(), Endpoint.PRIVATE.path(),
+          List.of("Authorization: Basic ZGVtby1jbGllbnQ6ZGVtby1zZWNyZXQ=")), 401, null, null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bearer", "BEARER", "BeArEr"})
+    void theBearerSchemeIsMatchedCaseInsensitively(String scheme) {
+      String token = demoToken();
+      assertVerified(ContractHttp.get(sample.base(), Endpoint.PRIVATE.path(),
+          List.of("Authorization: " + scheme + " " + token)), token, "jwt");
+    }
+  }
+
+  @Nested
+  @DisplayName("malformed request: 400 invalid_request")
+  class MalformedRequest {
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer ", "Bearer", "Bearer abc!def", "Bearer abc def", "Bearer =abc", "Bearer abc@def.ghi"})
+    void anEmptyValueOrCharactersOutsideB64token(String header) {
+      assertRefused(ContractHttp.get(sample.base(), Endpoint.PRIVATE.path(), List.of("Authorization: " + header)),
+          400, "invalid_request", null);
+    }
+
+    @Test
+    void severalAuthorizationHeaders() {
+      String token = demoToken();
+      assertRefused(ContractHttp.get(sample.base(), Endpoint.PRIVATE.path(),
+          List.of("Authorization: Bearer " + token, "Authorization: Bearer " + token)), 400, "invalid_request", token);
+    }
+
+    @Test
+    void aQueryTokenBesideTheHeaderIsIgnoredBecauseQueryTokensAreNotConfigured() {
+      // "token in more than one place" needs a second accepted place; the samples accept only the header
+      String token = demoToken();
+      assertVerified(ContractHttp.getWithToken(sample.base(), Endpoint.PRIVATE.path() + "?access_token=" + token, token),
+          token, "jwt");
+    }
+  }
+
+  @Nested
+  @DisplayName("token fails validation: 401 invalid_token, naming the check")
+  class InvalidToken {
+    private String refused(String token) {
+      return assertRefused(call(Endpoint.PRIVATE, token), 401, "invalid_token", token);
+    }
+
+    @Test
+    void signature() {
+      String tampered = ForgedTokens.tampered(demoToken(), "scope", "read:messages admin:all");
+      assertThat(refused(tampered)).contains("signature");
+      assertRefused(call(Endpoint.ADMIN, tampered), 401, "invalid_token", tampered);
+    }
+
+    @Test
+    void algorithm() {
+      refused(ForgedTokens.unsigned(demoToken())); // alg none, empty signature: refused before any key is used
+      assertThat(refused(ForgedTokens.hs256WithMadeUpSecret(demoToken()))).contains("'alg'");
+    }
+
+    @Test
+    void issuer() throws Exception {
+      try (DevIssuer other = DevIssuer.defaults().start()) {
+        assertThat(refused(other.accessToken(DEMO_CLIENT, DEFAULT_API))).contains("'iss'");
+      }
+    }
+
+    @Test
+    void audience() {
+      assertThat(refused(issuer.accessToken(OTHER_CLIENT, OTHER_API))).contains("'aud'");
+    }
+
+    @Test
+    void expiry() {
+      assertThat(refused(shiftedToken(DevIssuer.DEFAULT_TOKEN_LIFETIME.plusMinutes(5).negated()))).contains("expired");
+    }
+
+    @Test
+    void notBefore() {
+      assertThat(refused(shiftedToken(Duration.ofMinutes(10)))).contains("'iat'");
+    }
+
+    @Test
+    void malformedJwt() {
+      assertThat(refused("eyJhbGciOiJSUzI1NiJ9.bm90LWpzb24.c2lnbmF0dXJl")).contains("well-formed");
+    }
+
+    @Test
+    void idTokenPresentedAsAccessToken() {
+      assertThat(refused(issuer.idToken(DEMO_USER, DEMO_CLIENT, "nonce-1"))).contains("ID token");
+    }
+
+    @Test
+    void opaqueTokenWhileOpaqueTokensAreRejected() {
+      assertThat(refused(issuer.opaqueToken(DEMO_CLIENT))).contains("opaque");
+    }
+
+    @Test
+    void opaqueTokenTheIssuerSaysIsInactive() {
+      String token = issuer.opaqueToken(DEMO_CLIENT);
+      issuer.revoke(token);
+      try (Started userinfo = start(issuerEnv(OPAQUE, "userinfo"));
+           Started introspect = start(issuerEnv(OPAQUE, "introspect", CLIENT_ID, DEMO_CLIENT, CLIENT_SECRET, DEMO_SECRET))) {
+        assertRefused(call(userinfo, Endpoint.PRIVATE, token), 401, "invalid_token", token);
+        assertRefused(call(introspect, Endpoint.PRIVATE, token), 401, "invalid_token", token);
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("valid token, missing scope or permission: 403 insufficient_scope with scope=\"NEEDED\"")
+  class InsufficientScope {
+    @Test
+    void namesTheNeededScopeInTheChallenge() {
+      String token = issuer.accessToken(LIMITED_CLIENT, DEFAULT_API);
+      Answer a = call(Endpoint.PRIVATE_SCOPED, token);
+      assertRefused(a, 403, "insufficient_scope", token);
+      assertThat(a.challengeParameter("scope")).hasValue(Endpoint.READ_MESSAGES);
+    }
+
+    @Test
+    void forTheAdminEndpoint() {
+      Answer a = call(Endpoint.ADMIN, demoToken());
+      assertRefused(a, 403, "insufficient_scope", demoToken());
+      assertThat(a.challengeParameter("scope")).hasValue(Endpoint.ADMIN_ALL);
+    }
+  }
+
+  @Nested
+  @DisplayName("issuer unreachable: starts anyway, 503 temporarily_unavailable with Retry-After, serves once it answers")
+  class IssuerUnavailable {
+    @Test
+    void startsAnswers503AndServesOnceTheIssuerAnswers() throws Exception {
+      int port = freePort();
+      String early;
+      try (DevIssuer gone = DevIssuer.defaultsBuilder().port(port).build().start()) {
+        early = gone.accessToken(DEMO_CLIENT, DEFAULT_API);
+      }
+      try (Started s = start(env(ISSUER, "http://127.0.0.1:" + port + "/", AUDIENCE, DEFAULT_API))) {
+        assertThat(s.output()).contains("listening on");
+        Answer down = call(s, Endpoint.PRIVATE, early);
+        assertRefused(down, 503, "temporarily_unavailable", early);
+        assertThat(down.header("Retry-After")).get().asString().matches("[1-9][0-9]*");
+
+        try (DevIssuer back = DevIssuer.defaultsBuilder().port(port).build().start()) {
+          String token = back.accessToken(DEMO_CLIENT, DEFAULT_API);
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          Answer a = call(s, Endpoint.PRIVATE, token);
+          while (a.status() == 503 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            a = call(s, Endpoint.PRIVATE, token);
+          }
+          assertVerified(a, token, "jwt");
+        }
+      }
+    }
+  }
+}

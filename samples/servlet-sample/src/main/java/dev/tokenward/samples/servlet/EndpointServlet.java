@@ -1,0 +1,38 @@
+package dev.tokenward.samples.servlet;
+
+import dev.tokenward.core.VerifiedToken;
+import dev.tokenward.samples.support.Endpoint;
+import dev.tokenward.samples.support.SampleResponses;
+import dev.tokenward.servlet.BearerTokenFilter;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** Answers one endpoint of the table; for a protected one, the filter has already let the token in. */
+final class EndpointServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
+
+  private final Endpoint endpoint;
+
+  EndpointServlet(Endpoint endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    String body;
+    if (endpoint.needsToken()) {
+      VerifiedToken token = BearerTokenFilter.verifiedToken(request)
+          .orElseThrow(() -> new IllegalStateException(endpoint.path() + " reached without the tokenward filter"));
+      body = SampleResponses.verified(token);
+    } else {
+      body = SampleResponses.publicBody(endpoint);
+    }
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    response.setContentType(SampleResponses.CONTENT_TYPE);
+    response.setContentLength(bytes.length);
+    response.getOutputStream().write(bytes);
+  }
+}

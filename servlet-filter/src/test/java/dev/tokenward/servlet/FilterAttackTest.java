@@ -1,0 +1,110 @@
+package dev.tokenward.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.core.FakeIssuer;
+import dev.tokenward.servlet.JettyApp.Answer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import okhttp3.mockwebserver.MockWebServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A few attacks of core's AttackCatalogueTest, end to end through Jetty and the filter: the exact
+ * status and RFC 6750 {@code error} a client sees, and that nothing leaks into other headers.
+ */
+class FilterAttackTest {
+  static FakeIssuer issuer;
+  static MockWebServer attacker;
+  static RSAKey attackerKey;
+  static JettyApp app;
+
+  @BeforeAll
+  static void start() throws Exception {
+    issuer = new FakeIssuer();
+    attacker = new MockWebServer();
+    attacker.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+    attackerKey = new RSAKeyGenerator(2048).keyID("attacker-1").generate();
+    AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build();
+    app = JettyApp.withFilter(BearerTokenFilter.builder(validator).authenticated("/api/private").build(), context -> { });
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    app.close();
+    attacker.shutdown();
+    issuer.close();
+  }
+
+  private static void assertError(Answer a, int status, String error) {
+    assertThat(a.status()).as(a.body()).isEqualTo(status);
+    assertThat(a.header("WWW-Authenticate")).startsWith("Bearer realm=\"tokenward\", error=\"" + error + "\", error_description=\"");
+    assertThat(a.body()).startsWith("{\"error\":\"" + error + "\",");
+    assertThat(a.header("Cache-Control")).isEqualTo("no-store");
+  }
+
+  @Test
+  void algNoneIs401InvalidToken() throws Exception {
+    assertError(app.getWithToken("/api/private", issuer.jwt().header("alg", "none").unsigned("AA")), 401, "invalid_token");
+    assertError(app.getWithToken("/api/private", issuer.jwt().header("alg", "nOnE").unsigned("")), 401, "invalid_token");
+  }
+
+  @Test
+  void jkuInjectionIs401AndTheAttackerIsNeverAsked() throws Exception {
+    String token = issuer.jwt().signWith(attackerKey).header("jku", attacker.url("/jwks.json").toString()).sign();
+    assertError(app.getWithToken("/api/private", token), 401, "invalid_token");
+    assertThat(attacker.getRequestCount()).isZero();
+  }
+
+  @Test
+  void kidCarryingHeadersCannotInjectIntoTheAnswer() throws Exception {
+    String token = issuer.jwt().signWith(attackerKey).header("kid", "x\r\nSet-Cookie: session=attacker\r\n\r\n<html>").sign();
+    Answer a = app.getWithToken("/api/private", token);
+    assertError(a, 401, "invalid_token");
+    assertThat(a.headers()).doesNotContainKey("Set-Cookie");
+    assertThat(a.header("WWW-Authenticate")).doesNotContain("\r", "\n", "<html>\"");
+  }
+
+  // A bare CR inside the Authorization header never reaches the filter: Jetty refuses the request.
+  @Test
+  void carriageReturnInTheAuthorizationHeaderIsRefusedByTheContainer() throws Exception {
+    String status = rawRequest("GET /app/api/private HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Authorization: Bearer abc\rX-Injected: 1\r\nConnection: close\r\n\r\n");
+    assertThat(status).startsWith("HTTP/1.1 400");
+  }
+
+  // The container's header-size limit (Jetty: 8 KiB by default) answers first, before any decoding.
+  @Test
+  void oneMegabyteAuthorizationHeaderIs431() throws Exception {
+    Answer a = app.getWithToken("/api/private", "A".repeat(1024 * 1024));
+    assertThat(a.status()).isEqualTo(431);
+  }
+
+  // A large token under the container limit reaches the filter: an opaque token, refused.
+  @Test
+  void largeOpaqueTokenUnderTheContainerLimitIs401() throws Exception {
+    Answer a = app.getWithToken("/api/private", "A".repeat(6 * 1024));
+    assertError(a, 401, "invalid_token");
+  }
+
+  private static String rawRequest(String request) throws Exception {
+    URI base = URI.create(app.url("/"));
+    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+      return answer.lines().findFirst().orElse("");
+    }
+  }
+}
