@@ -1,5 +1,7 @@
 package dev.tokenward.benchmarks;
 
+import java.io.IOException;
+
 /**
  * One token validator under test, configured for one issuer, one audience and one algorithm, with its keys
  * fetched from the loopback JWKS. {@link #validate} returns the library's own result object (a claims set, a
@@ -15,6 +17,6 @@ public interface Subject extends AutoCloseable {
     }
 
     @Override
-    default void close() throws Exception {
+    default void close() throws IOException {
     }
 }

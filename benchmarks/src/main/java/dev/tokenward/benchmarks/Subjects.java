@@ -33,6 +33,7 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 import java.io.Closeable;
+import java.io.IOException;
 import java.net.URL;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
@@ -124,7 +125,7 @@ public final class Subjects {
             }
 
             @Override
-            public void close() throws Exception {
+            public void close() throws IOException {
                 if (keys instanceof Closeable) {
                     ((Closeable) keys).close();
                 }
