@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -42,6 +44,12 @@ public final class AccessTokenValidator {
   private final Clock clock;
   private final Cache<TokenHash, CachedJwt> tokenCache; // null when disabled
   private final Duration discoveryWait;
+  /**
+   * Headers of tokens that verified, by their encoded form: an issuer signs many tokens with one
+   * header, so it is decoded once. Only verified headers enter, so an attacker cannot fill it.
+   */
+  private final Map<String, Map<String, Object>> verifiedHeaders = new ConcurrentHashMap<>();
+  private static final int MAX_VERIFIED_HEADERS = 64;
 
   /** A verified JWT in the cache, with what a hit must re-check. */
   private record CachedJwt(VerifiedToken token, IssuerState issuer, ClaimChecks.Times times) {}
@@ -143,7 +151,7 @@ public final class AccessTokenValidator {
   }
 
   private VerifiedToken verifyJwt(String token, TokenHash hash) throws TokenValidationException {
-    ParsedJws jws = ParsedJws.parse(token, settings.maxTokenLength);
+    ParsedJws jws = ParsedJws.parse(token, settings.maxTokenLength, verifiedHeaders);
     String alg = jws.algorithm;
     if (alg.equalsIgnoreCase("none")) {
       throw new TokenValidationException(Reason.DISALLOWED_ALGORITHM, "token 'alg' is none: unsigned tokens are never accepted");
@@ -170,13 +178,16 @@ public final class AccessTokenValidator {
     ClaimChecks.audience(jws.claims, config.audiences, alg);
     ClaimChecks.Times times = ClaimChecks.times(jws.claims, clock.millis() / 1000, settings.clockSkewSeconds,
         settings.maxTokenAgeSeconds);
-    VerifiedToken verified = new VerifiedToken(TokenKind.JWT, issuerName, jws.claims, jws.header, times.exp(),
-        times.nbf(), times.iat(), key);
+    VerifiedToken verified = new VerifiedToken(TokenKind.JWT, issuerName, jws.claims,
+        jws.headerKnown ? jws.header : Json.freeze(jws.header), true, times.exp(), times.nbf(), times.iat(), key);
     for (ClaimCheck check : settings.claimChecks) {
       check.check(verified);
     }
     if (hash != null) {
       tokenCache.put(hash, new CachedJwt(verified, issuer, times));
+    }
+    if (!jws.headerKnown && verifiedHeaders.size() < MAX_VERIFIED_HEADERS) {
+      verifiedHeaders.putIfAbsent(jws.headerSegment(), verified.header());
     }
     return verified;
   }

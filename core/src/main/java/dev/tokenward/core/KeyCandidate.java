@@ -22,6 +22,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -133,15 +134,37 @@ final class KeyCandidate {
         Signature s = Signature.getInstance("Ed25519");
         s.initVerify(edKey);
         s.update(signingInput);
-        return s.verify(new Base64URL(signatureSegment).decode());
+        return s.verify(Base64.getUrlDecoder().decode(signatureSegment));
       }
-      Base64URL signature = new Base64URL(signatureSegment);
+      Base64URL signature = new FastBase64URL(signatureSegment);
       if (curveOrder != null && !ecdsaSignatureInRange(signature.decode())) {
         return false;
       }
       return verifier.verify(HEADERS.computeIfAbsent(alg, a -> new JWSHeader(JWSAlgorithm.parse(a))), signingInput, signature);
     } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
       return false;
+    }
+  }
+
+  /**
+   * Nimbus's verifiers take the signature as {@link Base64URL} and decode it with a portable codec
+   * that costs a noticeable share of a verification; the JDK's decoder gives the same bytes
+   * faster. Decoded once, however often asked.
+   */
+  private static final class FastBase64URL extends Base64URL {
+    private static final long serialVersionUID = 1L;
+    private transient byte[] decoded;
+
+    FastBase64URL(String segment) {
+      super(segment);
+    }
+
+    @Override
+    public byte[] decode() {
+      if (decoded == null) {
+        decoded = Base64.getUrlDecoder().decode(toString());
+      }
+      return decoded.clone();
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.tokenward.core;
 
-import com.nimbusds.jose.util.Base64URL;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,13 +21,15 @@ final class ParsedJws {
   final String keyId;
   final String type;
   final Map<String, Object> header;
+  final boolean headerKnown; // header taken, already frozen, from the verified-header cache
   final Map<String, Object> claims;
   private final String token;
   private final int signingInputEnd;
 
-  private ParsedJws(String token, int signingInputEnd, Map<String, Object> header, Map<String, Object> claims,
-      String algorithm, String keyId, String type) {
+  private ParsedJws(String token, int signingInputEnd, Map<String, Object> header, boolean headerKnown,
+      Map<String, Object> claims, String algorithm, String keyId, String type) {
     this.token = token;
+    this.headerKnown = headerKnown;
     this.signingInputEnd = signingInputEnd;
     this.header = header;
     this.claims = claims;
@@ -36,9 +38,18 @@ final class ParsedJws {
     this.type = type;
   }
 
-  /** ASCII bytes of {@code header.payload}, the input the signature covers. */
+  /** ASCII bytes of {@code header.payload}, the input the signature covers (the alphabet was checked). */
   byte[] signingInput() {
-    return token.substring(0, signingInputEnd).getBytes(StandardCharsets.US_ASCII);
+    byte[] input = new byte[signingInputEnd];
+    for (int i = 0; i < signingInputEnd; i++) {
+      input[i] = (byte) token.charAt(i);
+    }
+    return input;
+  }
+
+  /** The encoded header, the key of the verified-header cache. */
+  String headerSegment() {
+    return token.substring(0, token.indexOf('.'));
   }
 
   /** The base64url signature segment. */
@@ -66,8 +77,13 @@ final class ParsedJws {
     return true;
   }
 
-  /** Parses a three-segment token; the caller has checked the segment count. */
-  static ParsedJws parse(String token, int maxJsonLength) throws TokenValidationException {
+  /**
+   * Parses a three-segment token; the caller has checked the segment count. A header segment found
+   * in {@code knownHeaders} (headers of tokens that verified before: an issuer signs many tokens
+   * with one header) is not decoded again.
+   */
+  static ParsedJws parse(String token, int maxJsonLength, Map<String, Map<String, Object>> knownHeaders)
+      throws TokenValidationException {
     if (!isBase64Url(token)) {
       throw malformed("it has a character outside the base64url alphabet (padding '=' is not allowed)");
     }
@@ -76,7 +92,9 @@ final class ParsedJws {
     if (firstDot == 0 || secondDot == firstDot + 1 || secondDot == token.length() - 1) {
       throw malformed("one of its three segments is empty");
     }
-    Map<String, Object> header = decodeJson(token.substring(0, firstDot), "header", maxJsonLength);
+    String headerSegment = token.substring(0, firstDot);
+    Map<String, Object> known = knownHeaders.get(headerSegment);
+    Map<String, Object> header = known != null ? known : decodeJson(headerSegment, "header", maxJsonLength);
     Object alg = header.get("alg");
     if (!(alg instanceof String algorithm)) {
       throw malformed("its header has no 'alg' string");
@@ -96,7 +114,7 @@ final class ParsedJws {
       throw malformed("its header has 'enc': a JWE cannot have three segments");
     }
     Map<String, Object> claims = decodeJson(token.substring(firstDot + 1, secondDot), "payload", maxJsonLength);
-    return new ParsedJws(token, secondDot, header, claims, algorithm, (String) kid, (String) typ);
+    return new ParsedJws(token, secondDot, header, known != null, claims, algorithm, (String) kid, (String) typ);
   }
 
   /** Rejects header features this validator does not implement (RFC 7515 section 4.1.11, RFC 7797). */
@@ -126,7 +144,12 @@ final class ParsedJws {
     if (segment.length() % 4 == 1) {
       throw malformed("its " + what + " is not valid base64url");
     }
-    String json = new Base64URL(segment).decodeToString();
+    String json;
+    try {
+      json = new String(Base64.getUrlDecoder().decode(segment), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw malformed("its " + what + " is not valid base64url");
+    }
     try {
       return Json.parseObject(json, maxJsonLength);
     } catch (ParseException e) {

@@ -30,10 +30,16 @@ public final class VerifiedToken {
 
   VerifiedToken(TokenKind kind, String issuer, Map<String, Object> claims, Map<String, Object> header,
       long expiresAtSeconds, long notBeforeSeconds, long issuedAtSeconds, KeyCandidate keyRef) {
+    this(kind, issuer, claims, Json.freeze(header), true, expiresAtSeconds, notBeforeSeconds, issuedAtSeconds, keyRef);
+  }
+
+  /** With a header that is already frozen (shared by every token verified with it). */
+  VerifiedToken(TokenKind kind, String issuer, Map<String, Object> claims, Map<String, Object> frozenHeader,
+      boolean headerFrozen, long expiresAtSeconds, long notBeforeSeconds, long issuedAtSeconds, KeyCandidate keyRef) {
     this.kind = Objects.requireNonNull(kind);
     this.issuer = issuer;
     this.claims = Json.freeze(claims);
-    this.header = Json.freeze(header);
+    this.header = headerFrozen ? frozenHeader : Json.freeze(frozenHeader);
     this.subject = this.claims.get("sub") instanceof String s ? s : null;
     this.audiences = Claims.audiences(this.claims);
     this.scopes = Claims.scopes(this.claims);
