@@ -46,9 +46,17 @@ final class KeyCandidate {
   private final JWSVerifier verifier; // null for Ed25519
   private final PublicKey edKey; // Ed25519 only
   private final BigInteger curveOrder; // EC only
+  private final PublicKey rsaKey; // RSA only: the RS* fast path
+  private final ThreadLocal<Signature[]> pkcs1 = ThreadLocal.withInitial(() -> new Signature[3]);
 
   private KeyCandidate(JWK jwk, String family, String keyAlgorithm, JWSVerifier verifier, PublicKey edKey,
       BigInteger curveOrder) {
+    this(jwk, family, keyAlgorithm, verifier, edKey, curveOrder, null);
+  }
+
+  private KeyCandidate(JWK jwk, String family, String keyAlgorithm, JWSVerifier verifier, PublicKey edKey,
+      BigInteger curveOrder, PublicKey rsaKey) {
+    this.rsaKey = rsaKey;
     this.jwk = jwk;
     this.keyId = jwk == null ? null : jwk.getKeyID();
     this.family = family;
@@ -73,7 +81,8 @@ final class KeyCandidate {
         if (bits < MIN_RSA_BITS) {
           throw new IllegalArgumentException("it is an RSA key of " + bits + " bits; at least " + MIN_RSA_BITS + " are required");
         }
-        return new KeyCandidate(jwk, "RSA", alg, new RSASSAVerifier(rsa.toRSAPublicKey()), null, null);
+        return new KeyCandidate(jwk, "RSA", alg, new RSASSAVerifier(rsa.toRSAPublicKey()), null, null,
+            rsa.toRSAPublicKey());
       }
       if (jwk instanceof ECKey ec) {
         Curve curve = ec.getCurve();
@@ -136,12 +145,38 @@ final class KeyCandidate {
         s.update(signingInput);
         return s.verify(Base64.getUrlDecoder().decode(signatureSegment));
       }
+      if (rsaKey != null && alg.startsWith("RS")) {
+        return verifyPkcs1(alg, signingInput, Base64.getUrlDecoder().decode(signatureSegment));
+      }
       Base64URL signature = new FastBase64URL(signatureSegment);
       if (curveOrder != null && !ecdsaSignatureInRange(signature.decode())) {
         return false;
       }
       return verifier.verify(HEADERS.computeIfAbsent(alg, a -> new JWSHeader(JWSAlgorithm.parse(a))), signingInput, signature);
     } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * RS256/384/512, the algorithms nearly every issuer uses, verified with a {@link Signature}
+   * initialized once per thread for this key: a JCA verifier returns to its initialized state after
+   * each {@code verify}, so the per-token path skips the provider lookup and key translation.
+   */
+  private boolean verifyPkcs1(String alg, byte[] signingInput, byte[] signature) throws GeneralSecurityException {
+    int slot = alg.equals("RS256") ? 0 : alg.equals("RS384") ? 1 : 2;
+    Signature[] perThread = pkcs1.get();
+    Signature s = perThread[slot];
+    if (s == null) {
+      s = Signature.getInstance(slot == 0 ? "SHA256withRSA" : slot == 1 ? "SHA384withRSA" : "SHA512withRSA");
+      s.initVerify(rsaKey);
+      perThread[slot] = s;
+    }
+    try {
+      s.update(signingInput);
+      return s.verify(signature);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      perThread[slot] = null; // do not trust its state after a failure
       return false;
     }
   }
