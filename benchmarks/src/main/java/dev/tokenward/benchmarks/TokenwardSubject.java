@@ -1,9 +1,6 @@
 package dev.tokenward.benchmarks;
 
 import dev.tokenward.core.AccessTokenValidator;
-import okhttp3.OkHttpClient;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * tokenward core, configured as its Javadoc shows: exact issuer (trailing slash), the API identifier as audience,
@@ -18,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  *       like-for-like comparison with the floor and the peers.</li>
  * </ul>
  *
- * Each validator gets its own {@link OkHttpClient} built like core's default one (same timeouts), so that a cold-start
- * teardown can release its connections and dispatcher threads; nothing else differs from the default.
+ * A cold-start teardown calls {@link AccessTokenValidator#close()}, which stops its fetch threads and releases the
+ * default HTTP client's connections.
  */
 final class TokenwardSubject {
 
@@ -27,19 +24,11 @@ final class TokenwardSubject {
     }
 
     static Subject create(Material m, Material.Alg alg, boolean tokenCache) {
-        OkHttpClient http = new OkHttpClient.Builder()
-                .connectTimeout(2, TimeUnit.SECONDS)
-                .readTimeout(3, TimeUnit.SECONDS)
-                .writeTimeout(3, TimeUnit.SECONDS)
-                .callTimeout(5, TimeUnit.SECONDS)
-                .followSslRedirects(false)
-                .build();
         AccessTokenValidator.Builder b = AccessTokenValidator.builder()
                 .issuer(m.issuer)
                 .audience(Material.AUDIENCE)
                 .algorithms(alg.name())
-                .jwksUri(m.jwksUri)
-                .httpClient(http);
+                .jwksUri(m.jwksUri);
         if (!tokenCache) {
             b.disableTokenCache();
         }
@@ -52,8 +41,7 @@ final class TokenwardSubject {
 
             @Override
             public void close() {
-                http.dispatcher().executorService().shutdown();
-                http.connectionPool().evictAll();
+                validator.close();
             }
         };
     }

@@ -38,12 +38,14 @@ import okhttp3.OkHttpClient;
  * start-up is not an error: keys are fetched on first use and while unreachable validation fails
  * with {@link Reason#ISSUER_UNAVAILABLE} (503), never as an invalid token.
  */
-public final class AccessTokenValidator {
+public final class AccessTokenValidator implements AutoCloseable {
   private final List<IssuerState> issuers;
   private final Settings settings;
   private final Clock clock;
   private final Cache<TokenHash, CachedJwt> tokenCache; // null when disabled
   private final Duration discoveryWait;
+  private final ThreadPoolExecutor fetchPool;
+  private final OkHttpClient ownedClient; // null when the application supplied the client
   /**
    * Headers of tokens that verified, by their encoded form: an issuer signs many tokens with one
    * header, so it is decoded once. Only verified headers enter, so an attacker cannot fill it.
@@ -58,6 +60,7 @@ public final class AccessTokenValidator {
     this.settings = new Settings(b);
     this.clock = b.clock;
     OkHttpClient client = b.httpClient != null ? b.httpClient : IssuerHttp.defaultClient();
+    this.ownedClient = b.httpClient == null ? client : null;
     IssuerHttp http = new IssuerHttp(client);
     this.discoveryWait = http.callTimeout().multipliedBy(2);
     Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
@@ -76,7 +79,8 @@ public final class AccessTokenValidator {
         }))
         .ticker(ticker)
         .build();
-    Executor executor = fetchExecutor();
+    this.fetchPool = fetchExecutor();
+    Executor executor = fetchPool;
     List<IssuerState> states = new ArrayList<>();
     for (TrustedIssuer t : trusted) {
       states.add(new IssuerState(t, http, executor, clock, settings, onlineCache));
@@ -316,7 +320,21 @@ public final class AccessTokenValidator {
     return issuers.get(0);
   }
 
-  private static Executor fetchExecutor() {
+  /**
+   * Stops the background key fetches and, if tokenward created the HTTP client, releases its
+   * connections. Only for validators that do not live as long as the application (tests, a
+   * reconfiguration); validating after {@code close()} still works on cached keys.
+   */
+  @Override
+  public void close() {
+    fetchPool.shutdownNow();
+    if (ownedClient != null) {
+      ownedClient.dispatcher().executorService().shutdown();
+      ownedClient.connectionPool().evictAll();
+    }
+  }
+
+  private static ThreadPoolExecutor fetchExecutor() {
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256), r -> {
       Thread t = new Thread(r, "tokenward-fetch-" + n.incrementAndGet());

@@ -176,6 +176,16 @@ class JwksCacheTest {
     assertThat(validator.validate(issuer.jwt().sign()).keyId()).contains("rsa-1");
   }
 
+  @Test
+  void closeWhenKeysCachedThenCachedKeysStillValidateAndNothingIsFetched() throws Exception {
+    validator.validate(issuer.jwt().sign());
+    validator.close();
+    clock.advanceSeconds(600);
+    assertThat(validator.validate(issuer.jwt().claim("sub", "after-close").sign()).subject()).isEqualTo("after-close");
+    Thread.sleep(100);
+    assertThat(issuer.jwksHits()).isEqualTo(1);
+  }
+
   private void awaitJwksHits(int n) throws InterruptedException {
     for (int i = 0; i < 200 && issuer.jwksHits() < n; i++) {
       Thread.sleep(10);
