@@ -15,8 +15,7 @@ import dev.tokenward.core.AccessTokenValidator;
  *       like-for-like comparison with the floor and the peers.</li>
  * </ul>
  *
- * A cold-start teardown calls {@link AccessTokenValidator#close()}, which stops its fetch threads and releases the
- * default HTTP client's connections.
+ * A cold-start teardown calls {@link AccessTokenValidator#close()}, which stops its fetch threads.
  */
 final class TokenwardSubject {
 

@@ -45,7 +45,6 @@ public final class AccessTokenValidator implements AutoCloseable {
   private final Cache<TokenHash, CachedJwt> tokenCache; // null when disabled
   private final Duration discoveryWait;
   private final ThreadPoolExecutor fetchPool;
-  private final OkHttpClient ownedClient; // null when the application supplied the client
   /**
    * Headers of tokens that verified, by their encoded form: an issuer signs many tokens with one
    * header, so it is decoded once. Only verified headers enter, so an attacker cannot fill it.
@@ -60,7 +59,6 @@ public final class AccessTokenValidator implements AutoCloseable {
     this.settings = new Settings(b);
     this.clock = b.clock;
     OkHttpClient client = b.httpClient != null ? b.httpClient : IssuerHttp.defaultClient();
-    this.ownedClient = b.httpClient == null ? client : null;
     IssuerHttp http = new IssuerHttp(client);
     this.discoveryWait = http.callTimeout().multipliedBy(2);
     Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
@@ -321,17 +319,14 @@ public final class AccessTokenValidator implements AutoCloseable {
   }
 
   /**
-   * Stops the background key fetches and, if tokenward created the HTTP client, releases its
-   * connections. Only for validators that do not live as long as the application (tests, a
-   * reconfiguration); validating after {@code close()} still works on cached keys.
+   * Stops the background key fetches. Only for validators that do not live as long as the
+   * application (tests, a reconfiguration); validating after {@code close()} still works on cached
+   * keys. The HTTP client is left alone: an application's own is the application's, and the default
+   * one is shared by every validator in the JVM.
    */
   @Override
   public void close() {
     fetchPool.shutdownNow();
-    if (ownedClient != null) {
-      ownedClient.dispatcher().executorService().shutdown();
-      ownedClient.connectionPool().evictAll();
-    }
   }
 
   private static ThreadPoolExecutor fetchExecutor() {

@@ -29,8 +29,20 @@ final class IssuerHttp {
     this.client = client;
   }
 
-  /** The client used when the application supplies none: short timeouts, no https-to-http redirects. */
+  /**
+   * The client used when the application supplies none: short timeouts, no https-to-http
+   * redirects. One per JVM, as OkHttp recommends: building a client loads the platform's trust
+   * store, which would otherwise make every new validator's first token wait milliseconds.
+   */
   static OkHttpClient defaultClient() {
+    return DefaultClient.INSTANCE;
+  }
+
+  private static final class DefaultClient {
+    static final OkHttpClient INSTANCE = build();
+  }
+
+  private static OkHttpClient build() {
     return new OkHttpClient.Builder()
         .connectTimeout(DEFAULT_CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .readTimeout(DEFAULT_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
