@@ -20,6 +20,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
@@ -81,8 +82,8 @@ final class KeyCandidate {
         if (bits < MIN_RSA_BITS) {
           throw new IllegalArgumentException("it is an RSA key of " + bits + " bits; at least " + MIN_RSA_BITS + " are required");
         }
-        return new KeyCandidate(jwk, "RSA", alg, new RSASSAVerifier(rsa.toRSAPublicKey()), null, null,
-            rsa.toRSAPublicKey());
+        RSAPublicKey key = rsa.toRSAPublicKey();
+        return new KeyCandidate(jwk, "RSA", alg, new RSASSAVerifier(key), null, null, key);
       }
       if (jwk instanceof ECKey ec) {
         Curve curve = ec.getCurve();
