@@ -1,8 +1,8 @@
-package dev.tokenward.samples.devissuer;
+package dev.tokenward.test;
 
-import static dev.tokenward.samples.devissuer.DevIssuer.DEFAULT_API;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_CLIENT;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_SECRET;
+import static dev.tokenward.test.TestIssuer.DEFAULT_API;
+import static dev.tokenward.test.TestIssuer.DEMO_CLIENT;
+import static dev.tokenward.test.TestIssuer.DEMO_SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 
 class KeyRotationTest {
 
-    DevIssuer issuer;
+    TestIssuer issuer;
 
     @BeforeEach
     void start() {
-        issuer = DevIssuer.defaults().start();
+        issuer = TestIssuer.defaults().start();
     }
 
     @AfterEach

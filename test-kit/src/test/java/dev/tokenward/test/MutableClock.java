@@ -1,4 +1,4 @@
-package dev.tokenward.samples.devissuer;
+package dev.tokenward.test;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,12 +1,12 @@
-package dev.tokenward.samples.devissuer;
+package dev.tokenward.test;
 
 /**
- * An OAuth 2.0 error answer of the {@link DevIssuer}: the HTTP status and the {@code error} /
+ * An OAuth 2.0 error answer of the {@link TestIssuer}: the HTTP status and the {@code error} /
  * {@code error_description} pair that the token endpoint would send. The convenience methods of
- * {@link DevIssuer} (for example {@link DevIssuer#accessToken(String, String, String...)}) throw it
+ * {@link TestIssuer} (for example {@link TestIssuer#accessToken(String, String, String...)}) throw it
  * for the same requests the HTTP endpoint would refuse.
  */
-public final class DevIssuerException extends RuntimeException {
+public final class TestIssuerException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
@@ -14,7 +14,7 @@ public final class DevIssuerException extends RuntimeException {
     private final String error;
     private final String description;
 
-    public DevIssuerException(int status, String error, String description) {
+    public TestIssuerException(int status, String error, String description) {
         super(error + ": " + description);
         this.status = status;
         this.error = error;

@@ -1,4 +1,4 @@
-package dev.tokenward.samples.devissuer;
+package dev.tokenward.test;
 
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
@@ -21,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Real HTTP calls to a running DevIssuer, with java.net.http. */
+/** Real HTTP calls to a running TestIssuer, with java.net.http. */
 final class Http {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -103,7 +103,7 @@ final class Http {
         }
     }
 
-    static JWKSet jwks(DevIssuer issuer) {
+    static JWKSet jwks(TestIssuer issuer) {
         try {
             return JWKSet.parse(get(issuer.jwksUri()).raw().body());
         } catch (ParseException e) {
@@ -112,7 +112,7 @@ final class Http {
     }
 
     /** Parses a JWT and checks its RS256 signature against the JWKS served over HTTP. */
-    static SignedJWT verifiedRs256(DevIssuer issuer, String token) throws Exception {
+    static SignedJWT verifiedRs256(TestIssuer issuer, String token) throws Exception {
         SignedJWT jwt = SignedJWT.parse(token);
         RSAKey key = (RSAKey) jwks(issuer).getKeyByKeyId(jwt.getHeader().getKeyID());
         if (key == null) {

@@ -1,10 +1,10 @@
-package dev.tokenward.samples.devissuer;
+package dev.tokenward.test;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.sun.net.httpserver.HttpServer;
-import dev.tokenward.samples.devissuer.Registrations.Api;
-import dev.tokenward.samples.devissuer.Registrations.Client;
-import dev.tokenward.samples.devissuer.Registrations.User;
+import dev.tokenward.test.Registrations.Api;
+import dev.tokenward.test.Registrations.Client;
+import dev.tokenward.test.Registrations.User;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -32,9 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * A <b>development aid</b>: a small OAuth 2.0 / OpenID Connect issuer that runs in-process on
- * {@code 127.0.0.1} and answers like an Auth0 tenant, so that the tokenward samples can run without
- * a real issuer and tests can use an issuer that the code under test knows nothing special about.
+ * A <b>testing and development aid</b>: a small OAuth 2.0 / OpenID Connect issuer that runs in-process
+ * on {@code 127.0.0.1} and answers like an Auth0 tenant, so that tests can point the API under test at
+ * an issuer it knows nothing special about, and the tokenward samples can run without a real issuer.
  * It is <b>not</b> an authorization server for production: keys live in memory, secrets are
  * compared in plain text, there is no {@code /authorize} endpoint, no login page, no refresh tokens.
  *
@@ -85,14 +85,14 @@ import java.util.function.Consumer;
  *
  * <h2>Use</h2>
  * <pre>{@code
- * try (DevIssuer issuer = DevIssuer.defaults().start()) {
- *     String jwt = issuer.accessToken("demo-client", DevIssuer.DEFAULT_API);
+ * try (TestIssuer issuer = TestIssuer.defaults().start()) {
+ *     String jwt = issuer.accessToken("demo-client", TestIssuer.DEFAULT_API);
  *     // point the validator at issuer.issuer() / issuer.jwksUri()
  * }
  * }</pre>
  * Starting prints nothing; tokens are never logged. Instances are thread-safe.
  */
-public final class DevIssuer implements AutoCloseable {
+public final class TestIssuer implements AutoCloseable {
 
     /** The API identifier of the {@link #defaults()} preset. */
     public static final String DEFAULT_API = "https://api.tokenward.dev";
@@ -144,7 +144,7 @@ public final class DevIssuer implements AutoCloseable {
     private volatile TokenService tokens;
     private boolean closed;
 
-    private DevIssuer(Builder b) {
+    private TestIssuer(Builder b) {
         this.requestedPort = b.port;
         this.apis = Map.copyOf(b.apis);
         this.clients = Map.copyOf(b.clients);
@@ -180,7 +180,7 @@ public final class DevIssuer implements AutoCloseable {
      * {@value #ADMIN_CLIENT} (granted both), each with its "-secret" and the client_credentials and
      * password grants; user {@value #DEMO_USER} / {@value #DEMO_PASSWORD} holding read:messages.
      */
-    public static DevIssuer defaults() {
+    public static TestIssuer defaults() {
         return defaultsBuilder().build();
     }
 
@@ -200,14 +200,14 @@ public final class DevIssuer implements AutoCloseable {
     /**
      * Binds to 127.0.0.1 on the configured port (0 = a free port) and starts serving.
      *
-     * @return this, for {@code try (DevIssuer i = DevIssuer.defaults().start())}
+     * @return this, for {@code try (TestIssuer i = TestIssuer.defaults().start())}
      * @throws UncheckedIOException when the port cannot be bound
      * @throws IllegalStateException when already started or closed
      */
-    public DevIssuer start() {
+    public TestIssuer start() {
         synchronized (lifecycle) {
             if (closed || server != null) {
-                throw new IllegalStateException(closed ? "DevIssuer is closed" : "DevIssuer already started");
+                throw new IllegalStateException(closed ? "TestIssuer is closed" : "TestIssuer already started");
             }
             HttpServer http;
             try {
@@ -251,7 +251,7 @@ public final class DevIssuer implements AutoCloseable {
     public String issuer() {
         String iss = issuer;
         if (iss == null) {
-            throw new IllegalStateException("DevIssuer not started");
+            throw new IllegalStateException("TestIssuer not started");
         }
         return iss;
     }
@@ -321,7 +321,7 @@ public final class DevIssuer implements AutoCloseable {
      * would issue it (without checking the client secret or the client's allowed grant types).
      * No scopes = every scope of the client grant.
      *
-     * @throws DevIssuerException as the endpoint would answer (unknown audience, no client grant,
+     * @throws TestIssuerException as the endpoint would answer (unknown audience, no client grant,
      *                            scope not granted)
      * @throws IllegalArgumentException for an unknown client
      */
@@ -370,7 +370,7 @@ public final class DevIssuer implements AutoCloseable {
     private TokenService service() {
         TokenService s = tokens;
         if (s == null) {
-            throw new IllegalStateException("DevIssuer not started: the issuer URL includes the port");
+            throw new IllegalStateException("TestIssuer not started: the issuer URL includes the port");
         }
         return s;
     }
@@ -442,7 +442,7 @@ public final class DevIssuer implements AutoCloseable {
 
     // ---------------------------------------------------------------- configuration
 
-    /** Builds a {@link DevIssuer}. Not thread-safe. */
+    /** Builds a {@link TestIssuer}. Not thread-safe. */
     public static final class Builder {
         private int port;
         private final Map<String, Api> apis = new LinkedHashMap<>();
@@ -534,8 +534,8 @@ public final class DevIssuer implements AutoCloseable {
             return this;
         }
 
-        /** Builds the issuer (generating its first RSA key); call {@link DevIssuer#start()} to serve. */
-        public DevIssuer build() {
+        /** Builds the issuer (generating its first RSA key); call {@link TestIssuer#start()} to serve. */
+        public TestIssuer build() {
             for (Api api : apis.values()) {
                 for (Client c : clients.values()) {
                     List<String> granted = c.authorizations().get(api.identifier());
@@ -545,7 +545,7 @@ public final class DevIssuer implements AutoCloseable {
                     }
                 }
             }
-            return new DevIssuer(this);
+            return new TestIssuer(this);
         }
 
         private static Duration positive(Duration d) {

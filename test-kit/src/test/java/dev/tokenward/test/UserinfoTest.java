@@ -1,11 +1,11 @@
-package dev.tokenward.samples.devissuer;
+package dev.tokenward.test;
 
-import static dev.tokenward.samples.devissuer.DevIssuer.ADMIN_CLIENT;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEFAULT_API;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_CLIENT;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_PASSWORD;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_SECRET;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_USER;
+import static dev.tokenward.test.TestIssuer.ADMIN_CLIENT;
+import static dev.tokenward.test.TestIssuer.DEFAULT_API;
+import static dev.tokenward.test.TestIssuer.DEMO_CLIENT;
+import static dev.tokenward.test.TestIssuer.DEMO_PASSWORD;
+import static dev.tokenward.test.TestIssuer.DEMO_SECRET;
+import static dev.tokenward.test.TestIssuer.DEMO_USER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
 class UserinfoTest {
 
     MutableClock clock = new MutableClock(Instant.parse("2025-06-01T12:00:00Z"));
-    DevIssuer issuer;
+    TestIssuer issuer;
 
     @BeforeEach
     void start() {
-        issuer = DevIssuer.defaultsBuilder().clock(clock).build().start();
+        issuer = TestIssuer.defaultsBuilder().clock(clock).build().start();
     }
 
     @AfterEach
@@ -49,7 +49,7 @@ class UserinfoTest {
 
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json()).containsOnly(
-                Map.entry("sub", DevIssuer.defaultUserId(DEMO_USER)),
+                Map.entry("sub", TestIssuer.defaultUserId(DEMO_USER)),
                 Map.entry("nickname", "demo"),
                 Map.entry("name", "Demo User"),
                 Map.entry("updated_at", "2025-06-01T12:00:00.000Z"),
@@ -65,7 +65,7 @@ class UserinfoTest {
 
         Http.Response r = Http.getBearer(issuer.userinfoEndpoint(), token);
 
-        assertThat(r.json()).containsOnly(Map.entry("sub", DevIssuer.defaultUserId(DEMO_USER)),
+        assertThat(r.json()).containsOnly(Map.entry("sub", TestIssuer.defaultUserId(DEMO_USER)),
                 Map.entry("scope", "openid"));
     }
 
@@ -88,7 +88,7 @@ class UserinfoTest {
         Http.Response r = Http.getBearer(issuer.userinfoEndpoint(), token);
 
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.json()).containsOnly(Map.entry("sub", DevIssuer.defaultUserId(DEMO_USER)),
+        assertThat(r.json()).containsOnly(Map.entry("sub", TestIssuer.defaultUserId(DEMO_USER)),
                 Map.entry("email", DEMO_USER), Map.entry("email_verified", true));
     }
 

@@ -1,4 +1,4 @@
-package dev.tokenward.samples.devissuer;
+package dev.tokenward.test;
 
 import java.util.List;
 import java.util.Map;
@@ -11,8 +11,8 @@ final class Registrations {
     }
 
     /** A registered API (Auth0 "resource server"). {@code secret} is only set for HS256. */
-    record Api(String identifier, DevIssuer.Algorithm algorithm, byte[] secret,
-               DevIssuer.TokenProfile profile, List<String> scopes) {
+    record Api(String identifier, TestIssuer.Algorithm algorithm, byte[] secret,
+               TestIssuer.TokenProfile profile, List<String> scopes) {
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.tokenward.samples.devissuer;
+package dev.tokenward.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 
 class DiscoveryAndJwksTest {
 
-    static DevIssuer issuer;
+    static TestIssuer issuer;
 
     @BeforeAll
     static void start() {
-        issuer = DevIssuer.defaults().start();
+        issuer = TestIssuer.defaults().start();
     }
 
     @AfterAll

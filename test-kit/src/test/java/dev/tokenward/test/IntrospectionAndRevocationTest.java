@@ -1,15 +1,15 @@
-package dev.tokenward.samples.devissuer;
+package dev.tokenward.test;
 
-import static dev.tokenward.samples.devissuer.DevIssuer.ADMIN_CLIENT;
-import static dev.tokenward.samples.devissuer.DevIssuer.ADMIN_SECRET;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEFAULT_API;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_CLIENT;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_SECRET;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_USER;
-import static dev.tokenward.samples.devissuer.DevIssuer.LIMITED_CLIENT;
-import static dev.tokenward.samples.devissuer.DevIssuer.LIMITED_SECRET;
-import static dev.tokenward.samples.devissuer.Http.basic;
-import static dev.tokenward.samples.devissuer.Http.form;
+import static dev.tokenward.test.TestIssuer.ADMIN_CLIENT;
+import static dev.tokenward.test.TestIssuer.ADMIN_SECRET;
+import static dev.tokenward.test.TestIssuer.DEFAULT_API;
+import static dev.tokenward.test.TestIssuer.DEMO_CLIENT;
+import static dev.tokenward.test.TestIssuer.DEMO_SECRET;
+import static dev.tokenward.test.TestIssuer.DEMO_USER;
+import static dev.tokenward.test.TestIssuer.LIMITED_CLIENT;
+import static dev.tokenward.test.TestIssuer.LIMITED_SECRET;
+import static dev.tokenward.test.Http.basic;
+import static dev.tokenward.test.Http.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -26,11 +26,11 @@ class IntrospectionAndRevocationTest {
     static final String HS_API = "https://hs.tokenward.dev";
 
     MutableClock clock = new MutableClock(NOW);
-    DevIssuer issuer;
+    TestIssuer issuer;
 
     @BeforeEach
     void start() {
-        issuer = DevIssuer.defaultsBuilder().clock(clock)
+        issuer = TestIssuer.defaultsBuilder().clock(clock)
                 .hs256Api(HS_API, "0123456789abcdef0123456789abcdef-hs256", "read:hs")
                 .client("hs-client", "hs-secret", c -> c.authorize(HS_API, "read:hs"))
                 .build().start();
@@ -76,7 +76,7 @@ class IntrospectionAndRevocationTest {
         Http.Response r = introspect(token);
 
         assertThat(r.json()).containsEntry("active", true)
-                .containsEntry("sub", DevIssuer.defaultUserId(DEMO_USER))
+                .containsEntry("sub", TestIssuer.defaultUserId(DEMO_USER))
                 .containsEntry("client_id", DEMO_CLIENT)
                 .containsEntry("scope", "openid read:messages")
                 .containsEntry("aud", List.of(DEFAULT_API, issuer.userinfoEndpoint()));
@@ -121,7 +121,7 @@ class IntrospectionAndRevocationTest {
     @Test
     void introspectWhenUnknownOrForeignTokenThenInactive() {
         String foreign;
-        try (DevIssuer other = DevIssuer.defaults().start()) {
+        try (TestIssuer other = TestIssuer.defaults().start()) {
             foreign = other.accessToken(DEMO_CLIENT, DEFAULT_API);
         }
         String idToken = issuer.idToken(DEMO_USER, DEMO_CLIENT, null);

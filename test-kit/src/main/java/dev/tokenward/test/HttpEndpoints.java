@@ -1,10 +1,10 @@
-package dev.tokenward.samples.devissuer;
+package dev.tokenward.test;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.tokenward.samples.devissuer.Registrations.Client;
-import dev.tokenward.samples.devissuer.Registrations.User;
+import dev.tokenward.test.Registrations.Client;
+import dev.tokenward.test.Registrations.User;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of the {@link DevIssuer}: one handler on "/" that dispatches on the exact path.
+ * The HTTP side of the {@link TestIssuer}: one handler on "/" that dispatches on the exact path.
  * Request bodies are capped at {@value #MAX_BODY_BYTES} bytes. Nothing here logs a token or a secret.
  */
 final class HttpEndpoints implements HttpHandler {
@@ -91,7 +91,7 @@ final class HttpEndpoints implements HttpHandler {
                 }
                 default -> send(ex, 404, error("not_found", "No such endpoint"));
             }
-        } catch (DevIssuerException e) {
+        } catch (TestIssuerException e) {
             sendError(ex, e);
         } catch (RuntimeException e) {
             LOG.warn("dev issuer: internal error on {} {}", ex.getRequestMethod(), path, e);
@@ -105,14 +105,14 @@ final class HttpEndpoints implements HttpHandler {
         Map<String, String> params = readParams(ex);
         String grantType = params.get("grant_type");
         if (grantType == null || grantType.isEmpty()) {
-            throw new DevIssuerException(400, "invalid_request", "Missing required parameter: grant_type");
+            throw new TestIssuerException(400, "invalid_request", "Missing required parameter: grant_type");
         }
         if (!grantType.equals(TokenService.GRANT_CLIENT_CREDENTIALS) && !grantType.equals(TokenService.GRANT_PASSWORD)) {
-            throw new DevIssuerException(400, "unsupported_grant_type", "Unsupported grant type: " + grantType);
+            throw new TestIssuerException(400, "unsupported_grant_type", "Unsupported grant type: " + grantType);
         }
         Client client = authenticateClient(ex, params);
         if (!client.grantTypes().contains(grantType)) {
-            throw new DevIssuerException(403, "unauthorized_client",
+            throw new TestIssuerException(403, "unauthorized_client",
                     "Grant type '" + grantType + "' not allowed for the client.");
         }
         TokenService.TokenResponse answer;
@@ -120,7 +120,7 @@ final class HttpEndpoints implements HttpHandler {
             answer = tokens.clientCredentials(client, params.get("audience"), params.get("scope"));
         } else {
             User user = tokens.authenticateUser(required(params, "username"), required(params, "password"))
-                    .orElseThrow(() -> new DevIssuerException(403, "invalid_grant", "Wrong email or password."));
+                    .orElseThrow(() -> new TestIssuerException(403, "invalid_grant", "Wrong email or password."));
             answer = tokens.password(client, user, params.get("audience"), params.get("scope"), params.get("nonce"));
         }
         send(ex, 200, answer.toJson());
@@ -135,7 +135,7 @@ final class HttpEndpoints implements HttpHandler {
         }
         try {
             send(ex, 200, tokens.userinfo(authorization.substring(7).trim()));
-        } catch (DevIssuerException e) {
+        } catch (TestIssuerException e) {
             ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"dev-issuer\", error=\"invalid_token\", "
                     + "error_description=\"" + e.description() + "\"");
             throw e;
@@ -155,7 +155,7 @@ final class HttpEndpoints implements HttpHandler {
         boolean basic = header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
         if (basic) {
             if (params.containsKey("client_secret")) {
-                throw new DevIssuerException(400, "invalid_request",
+                throw new TestIssuerException(400, "invalid_request",
                         "Use only one client authentication method (HTTP Basic or client_secret in the body)");
             }
             String decoded;
@@ -189,11 +189,11 @@ final class HttpEndpoints implements HttpHandler {
         return client.get();
     }
 
-    private static DevIssuerException invalidClient(HttpExchange ex, boolean basic) {
+    private static TestIssuerException invalidClient(HttpExchange ex, boolean basic) {
         if (basic) {
             ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"dev-issuer\"");
         }
-        return new DevIssuerException(401, "invalid_client", "Client authentication failed");
+        return new TestIssuerException(401, "invalid_client", "Client authentication failed");
     }
 
     // ---------------------------------------------------------------- request parsing
@@ -201,14 +201,14 @@ final class HttpEndpoints implements HttpHandler {
     private static void requireMethod(HttpExchange ex, String method) {
         if (!ex.getRequestMethod().equalsIgnoreCase(method)) {
             ex.getResponseHeaders().set("Allow", method);
-            throw new DevIssuerException(405, "invalid_request", "Method not allowed; use " + method);
+            throw new TestIssuerException(405, "invalid_request", "Method not allowed; use " + method);
         }
     }
 
     private static String required(Map<String, String> params, String name) {
         String value = params.get(name);
         if (value == null || value.isEmpty()) {
-            throw new DevIssuerException(400, "invalid_request", "Missing required parameter: " + name);
+            throw new TestIssuerException(400, "invalid_request", "Missing required parameter: " + name);
         }
         return value;
     }
@@ -224,7 +224,7 @@ final class HttpEndpoints implements HttpHandler {
         if (mediaType.equals("application/x-www-form-urlencoded") || (mediaType.isEmpty() && body.isEmpty())) {
             return parseForm(body);
         }
-        throw new DevIssuerException(400, "invalid_request",
+        throw new TestIssuerException(400, "invalid_request",
                 "Unsupported Content-Type; use application/x-www-form-urlencoded or application/json");
     }
 
@@ -235,7 +235,7 @@ final class HttpEndpoints implements HttpHandler {
             try {
                 declared = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
-                throw new DevIssuerException(400, "invalid_request", "Bad Content-Length");
+                throw new TestIssuerException(400, "invalid_request", "Bad Content-Length");
             }
             if (declared > MAX_BODY_BYTES) {
                 discardRest(ex.getRequestBody());
@@ -265,8 +265,8 @@ final class HttpEndpoints implements HttpHandler {
         }
     }
 
-    private static DevIssuerException tooLarge() {
-        return new DevIssuerException(413, "invalid_request", "Request body larger than " + MAX_BODY_BYTES + " bytes");
+    private static TestIssuerException tooLarge() {
+        return new TestIssuerException(413, "invalid_request", "Request body larger than " + MAX_BODY_BYTES + " bytes");
     }
 
     static Map<String, String> parseForm(String body) {
@@ -285,10 +285,10 @@ final class HttpEndpoints implements HttpHandler {
                 name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
                 value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                throw new DevIssuerException(400, "invalid_request", "Malformed form body");
+                throw new TestIssuerException(400, "invalid_request", "Malformed form body");
             }
             if (params.put(name, value) != null) {
-                throw new DevIssuerException(400, "invalid_request", "Parameter repeated: " + name);
+                throw new TestIssuerException(400, "invalid_request", "Parameter repeated: " + name);
             }
         }
         return params;
@@ -299,7 +299,7 @@ final class HttpEndpoints implements HttpHandler {
         try {
             json = JSONObjectUtils.parse(body);
         } catch (ParseException e) {
-            throw new DevIssuerException(400, "invalid_request", "Malformed JSON body");
+            throw new TestIssuerException(400, "invalid_request", "Malformed JSON body");
         }
         Map<String, String> params = new HashMap<>();
         for (Map.Entry<String, Object> e : json.entrySet()) {
@@ -308,7 +308,7 @@ final class HttpEndpoints implements HttpHandler {
                 continue;
             }
             if (v instanceof Map || v instanceof List) {
-                throw new DevIssuerException(400, "invalid_request", "Parameter must be a string: " + e.getKey());
+                throw new TestIssuerException(400, "invalid_request", "Parameter must be a string: " + e.getKey());
             }
             params.put(e.getKey(), String.valueOf(v));
         }
@@ -321,7 +321,7 @@ final class HttpEndpoints implements HttpHandler {
         return Map.of("error", error, "error_description", description);
     }
 
-    private static void sendError(HttpExchange ex, DevIssuerException e) throws IOException {
+    private static void sendError(HttpExchange ex, TestIssuerException e) throws IOException {
         send(ex, e.status(), error(e.error(), e.description()));
     }
 

@@ -1,18 +1,18 @@
-package dev.tokenward.samples.devissuer;
+package dev.tokenward.test;
 
-import static dev.tokenward.samples.devissuer.DevIssuer.ADMIN_ALL;
-import static dev.tokenward.samples.devissuer.DevIssuer.ADMIN_CLIENT;
-import static dev.tokenward.samples.devissuer.DevIssuer.ADMIN_SECRET;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEFAULT_API;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_CLIENT;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_PASSWORD;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_SECRET;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_USER;
-import static dev.tokenward.samples.devissuer.DevIssuer.LIMITED_CLIENT;
-import static dev.tokenward.samples.devissuer.DevIssuer.LIMITED_SECRET;
-import static dev.tokenward.samples.devissuer.DevIssuer.READ_MESSAGES;
-import static dev.tokenward.samples.devissuer.Http.basic;
-import static dev.tokenward.samples.devissuer.Http.form;
+import static dev.tokenward.test.TestIssuer.ADMIN_ALL;
+import static dev.tokenward.test.TestIssuer.ADMIN_CLIENT;
+import static dev.tokenward.test.TestIssuer.ADMIN_SECRET;
+import static dev.tokenward.test.TestIssuer.DEFAULT_API;
+import static dev.tokenward.test.TestIssuer.DEMO_CLIENT;
+import static dev.tokenward.test.TestIssuer.DEMO_PASSWORD;
+import static dev.tokenward.test.TestIssuer.DEMO_SECRET;
+import static dev.tokenward.test.TestIssuer.DEMO_USER;
+import static dev.tokenward.test.TestIssuer.LIMITED_CLIENT;
+import static dev.tokenward.test.TestIssuer.LIMITED_SECRET;
+import static dev.tokenward.test.TestIssuer.READ_MESSAGES;
+import static dev.tokenward.test.Http.basic;
+import static dev.tokenward.test.Http.form;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,14 +39,14 @@ class TokenEndpointTest {
     static final String HS_SECRET = "0123456789abcdef0123456789abcdef-hs256";
     static final String RFC9068_API = "https://rfc9068.tokenward.dev";
 
-    static DevIssuer issuer;
+    static TestIssuer issuer;
 
     @BeforeAll
     static void start() {
-        issuer = DevIssuer.defaultsBuilder()
+        issuer = TestIssuer.defaultsBuilder()
                 .clock(new MutableClock(NOW))
                 .hs256Api(HS_API, HS_SECRET, "read:hs")
-                .api(RFC9068_API, a -> a.profile(DevIssuer.TokenProfile.RFC9068).scopes("read:rfc"))
+                .api(RFC9068_API, a -> a.profile(TestIssuer.TokenProfile.RFC9068).scopes("read:rfc"))
                 .client("hs-client", "hs-secret", c -> c.authorize(HS_API, "read:hs")
                         .authorize(RFC9068_API, "read:rfc"))
                 .client("m2m-only", "m2m-secret", c -> c.grantTypes("client_credentials").authorize(DEFAULT_API))
@@ -310,7 +310,7 @@ class TokenEndpointTest {
         String accessToken = r.string("access_token");
         Map<String, Object> payload = Http.rawPayload(accessToken);
         Http.verifiedRs256(issuer, accessToken);
-        String userId = DevIssuer.defaultUserId(DEMO_USER);
+        String userId = TestIssuer.defaultUserId(DEMO_USER);
         assertThat(userId).matches("auth0\\|[0-9a-f]{24}");
         assertThat(payload.get("sub")).isEqualTo(userId);
         assertThat(payload.get("aud")).isEqualTo(List.of(DEFAULT_API, issuer.issuer() + "userinfo"));
@@ -441,7 +441,7 @@ class TokenEndpointTest {
     @Test
     void accessTokenWhenMintedForUnknownAudienceThenSameErrorAsEndpoint() {
         assertThatThrownBy(() -> issuer.accessToken(DEMO_CLIENT, "https://nope"))
-                .isInstanceOfSatisfying(DevIssuerException.class, e -> {
+                .isInstanceOfSatisfying(TestIssuerException.class, e -> {
                     assertThat(e.status()).isEqualTo(403);
                     assertThat(e.error()).isEqualTo("access_denied");
                     assertThat(e.description()).isEqualTo("Service not found: https://nope");

@@ -1,9 +1,9 @@
-package dev.tokenward.samples.devissuer;
+package dev.tokenward.test;
 
-import static dev.tokenward.samples.devissuer.DevIssuer.ADMIN_CLIENT;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEFAULT_API;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_CLIENT;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_SECRET;
+import static dev.tokenward.test.TestIssuer.ADMIN_CLIENT;
+import static dev.tokenward.test.TestIssuer.DEFAULT_API;
+import static dev.tokenward.test.TestIssuer.DEMO_CLIENT;
+import static dev.tokenward.test.TestIssuer.DEMO_SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,7 +27,7 @@ class LifecycleTest {
 
     @Test
     void startWhenPortZeroThenBindsLoopbackAndIssuerHasTrailingSlash() {
-        try (DevIssuer issuer = DevIssuer.defaults().start()) {
+        try (TestIssuer issuer = TestIssuer.defaults().start()) {
             assertThat(issuer.port()).isPositive();
             assertThat(issuer.issuer()).isEqualTo("http://127.0.0.1:" + issuer.port() + "/");
             assertThat(Http.get(issuer.jwksUri()).status()).isEqualTo(200);
@@ -40,7 +40,7 @@ class LifecycleTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             port = probe.getLocalPort();
         }
-        try (DevIssuer issuer = DevIssuer.defaultsBuilder().port(port).build().start()) {
+        try (TestIssuer issuer = TestIssuer.defaultsBuilder().port(port).build().start()) {
             assertThat(issuer.issuer()).isEqualTo("http://127.0.0.1:" + port + "/");
             assertThat(Http.get(issuer.discoveryUri()).json()).containsEntry("issuer", issuer.issuer());
         }
@@ -48,7 +48,7 @@ class LifecycleTest {
 
     @Test
     void closeWhenCalledThenPortReleasedAndIdempotent() {
-        DevIssuer issuer = DevIssuer.defaults().start();
+        TestIssuer issuer = TestIssuer.defaults().start();
         String jwks = issuer.jwksUri();
         issuer.close();
         issuer.close();
@@ -61,7 +61,7 @@ class LifecycleTest {
 
     @Test
     void mintWhenNotStartedThenIllegalState() {
-        DevIssuer issuer = DevIssuer.defaults();
+        TestIssuer issuer = TestIssuer.defaults();
 
         assertThatThrownBy(issuer::issuer).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> issuer.accessToken(DEMO_CLIENT, DEFAULT_API)).isInstanceOf(IllegalStateException.class);
@@ -69,19 +69,19 @@ class LifecycleTest {
 
     @Test
     void builderWhenClientAuthorizedForUnknownApiOrScopeThenRejected() {
-        assertThatThrownBy(() -> DevIssuer.builder().client("c", "s", c -> c.authorize("https://nope")).build())
+        assertThatThrownBy(() -> TestIssuer.builder().client("c", "s", c -> c.authorize("https://nope")).build())
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> DevIssuer.builder().api("https://a", "read").client("c", "s",
+        assertThatThrownBy(() -> TestIssuer.builder().api("https://a", "read").client("c", "s",
                 c -> c.authorize("https://a", "write")).build()).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> DevIssuer.builder().user("u", "p", u -> u.permissions("https://nope", "x")).build())
+        assertThatThrownBy(() -> TestIssuer.builder().user("u", "p", u -> u.permissions("https://nope", "x")).build())
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> DevIssuer.builder().hs256Api("https://a", "too-short"))
+        assertThatThrownBy(() -> TestIssuer.builder().hs256Api("https://a", "too-short"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void tokenWhenManyConcurrentRequestsThenAllSucceedWithDistinctTokens() throws Exception {
-        try (DevIssuer issuer = DevIssuer.defaults().start()) {
+        try (TestIssuer issuer = TestIssuer.defaults().start()) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
                 List<Callable<String>> calls = new ArrayList<>();
@@ -105,7 +105,7 @@ class LifecycleTest {
                 // the 20 opaque tokens must all differ
                 assertThat(tokens.stream().filter(t -> !t.contains(".")).distinct()).hasSize(20);
                 assertThat(tokens).allSatisfy(t -> assertThat(Http.postForm(issuer.introspectionEndpoint(),
-                        Http.basic(ADMIN_CLIENT, DevIssuer.ADMIN_SECRET), Http.form("token", t)).json())
+                        Http.basic(ADMIN_CLIENT, TestIssuer.ADMIN_SECRET), Http.form("token", t)).json())
                         .containsEntry("active", true));
             } finally {
                 pool.shutdownNow();

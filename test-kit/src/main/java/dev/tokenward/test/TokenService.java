@@ -1,4 +1,4 @@
-package dev.tokenward.samples.devissuer;
+package dev.tokenward.test;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -13,9 +13,9 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.tokenward.samples.devissuer.Registrations.Api;
-import dev.tokenward.samples.devissuer.Registrations.Client;
-import dev.tokenward.samples.devissuer.Registrations.User;
+import dev.tokenward.test.Registrations.Api;
+import dev.tokenward.test.Registrations.Client;
+import dev.tokenward.test.Registrations.User;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -173,7 +173,7 @@ final class TokenService {
         Api api = requireApi(audience);
         List<String> grant = client.authorizations().get(api.identifier());
         if (grant == null) {
-            throw new DevIssuerException(403, "access_denied", "Client is not authorized to access \""
+            throw new TestIssuerException(403, "access_denied", "Client is not authorized to access \""
                     + api.identifier() + "\". You need to create a \"client-grant\" associated to this API.");
         }
         List<String> granted = requireGranted(requested, new LinkedHashSet<>(grant));
@@ -207,8 +207,8 @@ final class TokenService {
                     apiScopes, now, now.plus(tokenLifetime), userinfoUrl, true, user));
         } else {
             Api api = requireApi(audience);
-            if (openid && api.algorithm() == DevIssuer.Algorithm.HS256) {
-                throw new DevIssuerException(400, "invalid_request", "The API \"" + api.identifier()
+            if (openid && api.algorithm() == TestIssuer.Algorithm.HS256) {
+                throw new TestIssuerException(400, "invalid_request", "The API \"" + api.identifier()
                         + "\" signs with HS256, and HS256 access tokens can hold only one audience;"
                         + " the scope openid adds the /userinfo audience, so the API must use RS256");
             }
@@ -235,7 +235,7 @@ final class TokenService {
     private Api requireApi(String audience) {
         Api api = apis.get(audience);
         if (api == null) {
-            throw new DevIssuerException(403, "access_denied", "Service not found: " + audience);
+            throw new TestIssuerException(403, "access_denied", "Service not found: " + audience);
         }
         return api;
     }
@@ -246,7 +246,7 @@ final class TokenService {
         }
         List<String> missing = requested.stream().filter(s -> !granted.contains(s)).toList();
         if (!missing.isEmpty()) {
-            throw new DevIssuerException(403, "access_denied",
+            throw new TestIssuerException(403, "access_denied",
                     "Client has not been granted scopes: " + String.join(", ", missing));
         }
         return requested;
@@ -270,20 +270,20 @@ final class TokenService {
             claims.audience((String) audience);
         }
         claims.issueTime(Date.from(now)).expirationTime(Date.from(now.plus(tokenLifetime)));
-        if (api.profile() == DevIssuer.TokenProfile.RFC9068) {
+        if (api.profile() == TestIssuer.TokenProfile.RFC9068) {
             claims.jwtID(UUID.randomUUID().toString()).claim("client_id", clientId);
         }
         if (!scopes.isEmpty()) {
             claims.claim("scope", String.join(" ", scopes));
         }
-        if (api.profile() == DevIssuer.TokenProfile.AUTH0) {
+        if (api.profile() == TestIssuer.TokenProfile.AUTH0) {
             claims.claim("gty", gty).claim("azp", clientId);
         }
         claims.claim("permissions", List.copyOf(permissions));
-        JOSEObjectType typ = api.profile() == DevIssuer.TokenProfile.RFC9068
+        JOSEObjectType typ = api.profile() == TestIssuer.TokenProfile.RFC9068
                 ? new JOSEObjectType("at+jwt") : JOSEObjectType.JWT;
         try {
-            if (api.algorithm() == DevIssuer.Algorithm.HS256) {
+            if (api.algorithm() == TestIssuer.Algorithm.HS256) {
                 SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(typ).build(),
                         claims.build());
                 jwt.sign(new MACSigner(api.secret()));
@@ -387,9 +387,9 @@ final class TokenService {
             }
             JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
             JWSVerifier verifier;
-            if (api.algorithm() == DevIssuer.Algorithm.HS256 && JWSAlgorithm.HS256.equals(alg) && aud.size() == 1) {
+            if (api.algorithm() == TestIssuer.Algorithm.HS256 && JWSAlgorithm.HS256.equals(alg) && aud.size() == 1) {
                 verifier = new MACVerifier(api.secret());
-            } else if (api.algorithm() == DevIssuer.Algorithm.RS256 && JWSAlgorithm.RS256.equals(alg)) {
+            } else if (api.algorithm() == TestIssuer.Algorithm.RS256 && JWSAlgorithm.RS256.equals(alg)) {
                 Optional<RSAKey> key = keys.find(jwt.getHeader().getKeyID());
                 if (key.isEmpty()) {
                     return Optional.empty();
@@ -426,7 +426,7 @@ final class TokenService {
     /** The /userinfo answer, or a 401 invalid_token when the token may not be used there. */
     Map<String, Object> userinfo(String token) {
         ActiveToken t = inspect(token).filter(a -> a.hasAudience(userinfoUrl))
-                .orElseThrow(() -> new DevIssuerException(401, "invalid_token",
+                .orElseThrow(() -> new TestIssuerException(401, "invalid_token",
                         "The access token is invalid, expired, revoked or not valid for /userinfo"));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("sub", t.subject());
@@ -482,7 +482,7 @@ final class TokenService {
             return;
         }
         if (clientId != null && !clientId.equals(active.get().clientId())) {
-            throw new DevIssuerException(400, "unauthorized_client", "The token was not issued to this client");
+            throw new TestIssuerException(400, "unauthorized_client", "The token was not issued to this client");
         }
         if (active.get().opaque()) {
             opaqueTokens.remove(hash(token));
