@@ -74,6 +74,20 @@ class FilterAttackTest {
             + "'Authenticated' is not a keyword: did you mean 'authenticated'?");
   }
 
+  // Issue #10 item 2 (regression): a @RequiresScopes servlet whose class the filter could not load answered 200 to a
+  // request without a token (a WARN was logged); now 500, the servlet never runs.
+  @Test
+  void servletWhoseClassCannotBeLoadedIs500NotOpen() throws Exception {
+    AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build();
+    try (JettyApp other = JettyApp.withFilter(BearerTokenFilter.builder(validator).build(), context -> context.addServlet(
+        new org.eclipse.jetty.ee10.servlet.ServletHolder("unloadable", ServletAnnotationTest.unloadableWriteScoped()),
+        "/hidden"))) {
+      Answer a = other.get("/hidden");
+      assertThat(a.status()).isEqualTo(500);
+      assertThat(a.body()).doesNotContain("principal=");
+    }
+  }
+
   @Test
   void algNoneIs401InvalidToken() throws Exception {
     assertError(app.getWithToken("/api/private", issuer.jwt().header("alg", "none").unsigned("AA")), 401, "invalid_token");
