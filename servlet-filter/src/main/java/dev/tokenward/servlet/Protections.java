@@ -10,10 +10,13 @@ import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +63,36 @@ final class Protections {
       }
     }
     prefixes.sort(Comparator.comparingInt((PathRule r) -> r.base().length()).reversed());
+  }
+
+  /**
+   * Warnings for exact rules that leave paths of a wildcard-mapped servlet uncovered: an exact rule
+   * {@code /orders} with a servlet at {@code /orders/*} protects {@code /orders} but not
+   * {@code /orders/42}, unless a prefix rule covers the paths below it.
+   *
+   * @param mappings each servlet's URL patterns, by servlet name
+   */
+  List<String> exactRulesUnderWildcardMappings(Map<String, ? extends Collection<String>> mappings) {
+    List<String> warnings = new ArrayList<>();
+    for (String rule : new TreeSet<>(exact.keySet())) {
+      if (forPath(rule + "/x") != null) {
+        continue; // a prefix rule covers the paths below it
+      }
+      for (Map.Entry<String, ? extends Collection<String>> servlet : new TreeMap<>(mappings).entrySet()) {
+        for (String mapping : servlet.getValue()) {
+          if (mapping == null || !mapping.endsWith("/*")) {
+            continue;
+          }
+          String base = mapping.substring(0, mapping.length() - 2);
+          if (rule.equals(base) || rule.startsWith(base + "/")) {
+            warnings.add("tokenward: the rule for " + rule + " is exact, but servlet '" + servlet.getKey()
+                + "' is mapped to " + mapping + ", so " + rule + "/... reaches it without that rule; use " + rule
+                + "/* to cover " + rule + " and every path below it");
+          }
+        }
+      }
+    }
+    return warnings;
   }
 
   /** What the request needs, or null if nothing covers it. */
