@@ -9,6 +9,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,27 +18,55 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates a request to a method that needs a token: finds the bearer token as RFC 6750
- * allows, validates it, and replaces the {@code SecurityContext}. Bound at
- * {@code Priorities.AUTHENTICATION} to exactly those methods, by {@link TokenwardFeature}.
+ * Decides what a request needs and authenticates it if a token is needed: the resource method's
+ * rule, and (after a sub-resource locator) the rules on the way to it, from {@link LocatorChain}.
+ * For a request that needs a token it finds the bearer token as RFC 6750 allows, validates it, and
+ * replaces the {@code SecurityContext}. Bound at {@code Priorities.AUTHENTICATION} to every resource
+ * method by {@link TokenwardFeature}; the decided rule is left in the request property
+ * {@link #RULE_PROPERTY} for the {@link AuthorizationFilter}.
  */
 final class AuthenticationFilter implements ContainerRequestFilter {
+  /** The request property holding the {@link AccessRule} decided for the request. */
+  static final String RULE_PROPERTY = AccessRule.class.getName();
+
+  private static final Logger log = LoggerFactory.getLogger(TokenwardFeature.class);
+
   private final AccessTokenValidator validator;
   private final BearerTokenExtractor extractor;
   private final String realm;
-  private final boolean online;
+  private final AccessRule rule;
+  private final LocatorChain locators;
 
-  AuthenticationFilter(AccessTokenValidator validator, BearerTokenExtractor extractor, String realm, boolean online) {
+  AuthenticationFilter(AccessTokenValidator validator, BearerTokenExtractor extractor, String realm, AccessRule rule,
+      LocatorChain locators) {
     this.validator = validator;
     this.extractor = extractor;
     this.realm = realm;
-    this.online = online;
+    this.rule = rule;
+    this.locators = locators;
   }
 
   @Override
   public void filter(ContainerRequestContext request) throws IOException {
+    AccessRule needed = rule;
+    List<Object> matched = request.getUriInfo().getMatchedResources();
+    if (matched != null && matched.size() > 1) { // reached through a sub-resource locator
+      try {
+        needed = locators.effective(request.getUriInfo(), matched, rule);
+      } catch (RuntimeException e) { // cannot tell what the chain needs: refuse, never pass
+        log.error("{} {}: {}", request.getMethod(), ErrorAnswers.path(request), e.getMessage());
+        request.abortWith(Response.serverError().build());
+        return;
+      }
+    }
+    request.setProperty(RULE_PROPERTY, needed);
+    if (needed.kind == AccessRule.Kind.PUBLIC) {
+      return;
+    }
     Optional<String> raw;
     VerifiedToken token;
     try {
@@ -48,7 +77,7 @@ final class AuthenticationFilter implements ContainerRequestFilter {
         ErrorAnswers.abortMissingToken(request, realm);
         return;
       }
-      token = online ? validator.validateOnline(raw.get()) : validator.validate(raw.get());
+      token = needed.online ? validator.validateOnline(raw.get()) : validator.validate(raw.get());
     } catch (TokenValidationException e) {
       ErrorAnswers.abort(request, e, realm);
       return;

@@ -36,10 +36,18 @@ import org.slf4j.LoggerFactory;
  * off; the runtime's own automatic {@code OPTIONS} answers (CORS preflights) stay public. A
  * contradictory or empty annotation makes deployment fail with a message naming the method.
  *
- * <p>Only methods that need a token get a filter: an authentication filter at
- * {@link Priorities#AUTHENTICATION} and, where a scope or permission is required, an
- * authorization filter at {@link Priorities#AUTHORIZATION}. A public method never reads the
- * {@code Authorization} header, so a malformed or invalid token sent to it is ignored.
+ * <p>Sub-resource locators: Jersey and RESTEasy never show a locator to a {@code DynamicFeature},
+ * so the rules of a locator method (or of the class declaring it) are applied when the request
+ * arrives, from the matched resource chain ({@code UriInfo.getMatchedResources()}): every rule on
+ * the way (locators, the sub-resource class or method) must hold; a chain without any annotation
+ * follows {@link Builder#protectUnannotated(boolean)}; a chain that cannot be explained is refused
+ * with 500. A misconfigured annotation on a locator of a class with resource methods fails
+ * deployment; on a class with only locators, its requests fail with 500, naming the method.
+ *
+ * <p>Every resource method gets an authentication filter at {@link Priorities#AUTHENTICATION},
+ * which decides the rule and, if a token is needed, validates it, and an authorization filter at
+ * {@link Priorities#AUTHORIZATION}. A public method never reads the {@code Authorization} header,
+ * so a malformed or invalid token sent to it is ignored.
  *
  * <p>Refusals are core's RFC 6750 answers ({@link BearerErrorResponse}): 401, 400
  * {@code invalid_request}, 401 {@code invalid_token}, 403 {@code insufficient_scope} with
@@ -77,10 +85,10 @@ public final class TokenwardFeature implements Feature {
     return true;
   }
 
-  /** Binds the filters to each resource method that needs them. */
+  /** Binds the filters to each resource method, with the rule its annotations give it. */
   private final class Binder implements DynamicFeature {
-    private final AuthenticationFilter authentication = new AuthenticationFilter(validator, extractor, realm, false);
-    private final AuthenticationFilter onlineAuthentication = new AuthenticationFilter(validator, extractor, realm, true);
+    private final LocatorChain locators = new LocatorChain(protectUnannotated);
+    private final AuthorizationFilter authorization = new AuthorizationFilter(realm);
 
     @Override
     public void configure(ResourceInfo resource, FeatureContext context) {
@@ -90,16 +98,10 @@ public final class TokenwardFeature implements Feature {
         return;
       }
       AccessRule rule = AccessRule.of(resourceClass, method, protectUnannotated);
+      locators.check(resourceClass); // a misconfigured annotation on one of its locators fails deployment too
       log.debug("{}.{}: {}", resourceClass.getName(), method.getName(), rule);
-      if (rule.kind == AccessRule.Kind.PUBLIC) {
-        return;
-      }
-      context.register(rule.online ? onlineAuthentication : authentication, Priorities.AUTHENTICATION);
-      if (rule.kind == AccessRule.Kind.DENY) {
-        context.register(AuthorizationFilter.denyingAll(realm), Priorities.AUTHORIZATION);
-      } else if (rule.requirement != null) {
-        context.register(AuthorizationFilter.requiring(rule.requirement, realm), Priorities.AUTHORIZATION);
-      }
+      context.register(new AuthenticationFilter(validator, extractor, realm, rule, locators), Priorities.AUTHENTICATION);
+      context.register(authorization, Priorities.AUTHORIZATION);
     }
   }
 
