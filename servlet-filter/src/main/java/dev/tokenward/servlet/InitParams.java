@@ -71,7 +71,7 @@ final class InitParams {
 
   private static void rule(BearerTokenFilter.Builder b, String name, String pattern, String rule) {
     try {
-      b.rule(PathRule.parse(pattern, rule));
+      b.rule(PathRule.parseText(pattern, rule));
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(name, RULES.key(), e.getMessage(), e);
     }

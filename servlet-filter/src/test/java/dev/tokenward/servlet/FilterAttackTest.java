@@ -62,6 +62,18 @@ class FilterAttackTest {
     assertThat(a.header("Cache-Control")).isEqualTo("no-store");
   }
 
+  // Issue #10 item 4 (regression): a typo in a rule became a required scope ("al-of", "Authenticated"); it is a
+  // configuration error naming the rule. No exception on the old code.
+  @Test
+  void ruleWithMisspelledOrMiscasedKeywordIsAConfigurationError() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PathRule.parse("/orders", "al-of read:orders"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("path rule /orders = 'al-of read:orders': "
+            + "'al-of' is not a keyword: did you mean 'all-of'?");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PathRule.parse("/orders", "Authenticated"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("path rule /orders = 'Authenticated': "
+            + "'Authenticated' is not a keyword: did you mean 'authenticated'?");
+  }
+
   @Test
   void algNoneIs401InvalidToken() throws Exception {
     assertError(app.getWithToken("/api/private", issuer.jwt().header("alg", "none").unsigned("AA")), 401, "invalid_token");
