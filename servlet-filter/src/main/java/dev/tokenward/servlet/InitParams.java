@@ -43,7 +43,7 @@ final class InitParams {
       BearerTokenFilter.Builder b = builder(config);
       for (Map.Entry<String, String> e : rules.entrySet()) {
         String name = "init-param '" + e.getKey() + "'";
-        rule(b, name, e.getKey().substring(RULE_PREFIX.length()), e.getValue());
+        rule(b, name, e.getKey().substring(RULE_PREFIX.length()), e.getValue(), true);
       }
       return b;
     } catch (ConfigurationException e) {
@@ -63,15 +63,16 @@ final class InitParams {
         if (eq <= 0) {
           throw config.error(RULES, "'" + entry + "' is not PATTERN=RULE, e.g. /api/*=authenticated");
         }
-        rule(b, config.nameOf(RULES), entry.substring(0, eq).strip(), entry.substring(eq + 1));
+        rule(b, config.nameOf(RULES), entry.substring(0, eq).strip(), entry.substring(eq + 1), false);
       }
     }
     return b;
   }
 
-  private static void rule(BearerTokenFilter.Builder b, String name, String pattern, String rule) {
+  /** Adds a rule; a message names the setting, and the rule itself unless the setting's name already does. */
+  private static void rule(BearerTokenFilter.Builder b, String name, String pattern, String rule, boolean named) {
     try {
-      b.rule(PathRule.parseText(pattern, rule));
+      b.rule(named ? PathRule.parseText(pattern, rule) : PathRule.parse(pattern, rule));
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(name, RULES.key(), e.getMessage(), e);
     }

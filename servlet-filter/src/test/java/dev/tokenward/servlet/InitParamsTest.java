@@ -194,6 +194,9 @@ class InitParamsTest {
     assertThatThrownBy(() -> InitParams.read(config(Map.of()), Map.of("TOKENWARD_ISSUER", issuer.issuer(),
         "TOKENWARD_AUDIENCE", "A", "TOKENWARD_RULES", "/api/*"), new Properties()))
         .hasMessage("tokenward TOKENWARD_RULES: '/api/*' is not PATTERN=RULE, e.g. /api/*=authenticated");
+    assertThatThrownBy(() -> InitParams.read(config(Map.of()), Map.of("TOKENWARD_ISSUER", issuer.issuer(),
+        "TOKENWARD_AUDIENCE", "A", "TOKENWARD_RULES", "/api/*=authenticated, /admin/*="), new Properties()))
+        .hasMessageStartingWith("tokenward TOKENWARD_RULES: path rule /admin/* = '': empty rule");
     assertThatThrownBy(() -> InitParams.read(config(Map.of()), Map.of(), new Properties()))
         .hasMessageStartingWith("tokenward TOKENWARD_ISSUER: required");
   }
