@@ -2,6 +2,7 @@ package dev.tokenward.jaxrs;
 
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.BearerTokenExtractor;
+import dev.tokenward.core.Reason;
 import dev.tokenward.core.TokenValidationException;
 import dev.tokenward.core.VerifiedToken;
 import jakarta.ws.rs.HttpMethod;
@@ -40,10 +41,12 @@ final class AuthenticationFilter implements ContainerRequestFilter {
   private final String realm;
   private final AccessRule rule;
   private final LocatorChain locators;
+  private final int maxFormBodyBytes;
 
-  AuthenticationFilter(AccessTokenValidator validator, BearerTokenExtractor extractor, String realm, AccessRule rule,
-      LocatorChain locators) {
+  AuthenticationFilter(AccessTokenValidator validator, BearerTokenExtractor extractor, int maxFormBodyBytes, String realm,
+      AccessRule rule, LocatorChain locators) {
     this.validator = validator;
+    this.maxFormBodyBytes = maxFormBodyBytes;
     this.extractor = extractor;
     this.realm = realm;
     this.rule = rule;
@@ -88,16 +91,23 @@ final class AuthenticationFilter implements ContainerRequestFilter {
 
   /**
    * The {@code access_token} values of a form-encoded body (RFC 6750 section 2.2). The body is
-   * read and put back, so the resource still gets it.
+   * read and put back, so the resource still gets it; at most {@code maxFormBodyBytes} are read, a
+   * larger body is refused before it is held in memory (a declared {@code Content-Length} above the
+   * limit before any is read).
    */
-  private static List<String> formTokens(ContainerRequestContext request) throws IOException {
+  private List<String> formTokens(ContainerRequestContext request) throws IOException, TokenValidationException {
     if (!request.hasEntity() || HttpMethod.GET.equals(request.getMethod())
         || !MediaType.APPLICATION_FORM_URLENCODED_TYPE.isCompatible(request.getMediaType())) {
       return null;
     }
+    if (request.getLength() > maxFormBodyBytes) {
+      throw formBodyTooLarge();
+    }
     byte[] body;
-    try (InputStream in = request.getEntityStream()) {
-      body = in.readAllBytes();
+    InputStream in = request.getEntityStream();
+    body = in.readNBytes(maxFormBodyBytes + 1);
+    if (body.length > maxFormBodyBytes) {
+      throw formBodyTooLarge();
     }
     request.setEntityStream(new ByteArrayInputStream(body));
     List<String> tokens = new ArrayList<>(1);
@@ -109,6 +119,11 @@ final class AuthenticationFilter implements ContainerRequestFilter {
       }
     }
     return tokens;
+  }
+
+  private TokenValidationException formBodyTooLarge() {
+    return new TokenValidationException(Reason.INVALID_REQUEST, "the form body is larger than " + maxFormBodyBytes
+        + " bytes, the most read to look for an access_token parameter; send the token in the Authorization header");
   }
 
   private static String decode(String s) {

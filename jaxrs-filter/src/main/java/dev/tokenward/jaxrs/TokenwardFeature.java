@@ -59,12 +59,14 @@ public final class TokenwardFeature implements Feature {
 
   private final AccessTokenValidator validator;
   private final BearerTokenExtractor extractor;
+  private final int maxFormBodyBytes;
   private final String realm;
   private final boolean protectUnannotated;
 
   private TokenwardFeature(Builder b) {
     this.validator = b.validator;
     this.extractor = b.extractor;
+    this.maxFormBodyBytes = b.maxFormBodyBytes;
     this.realm = b.realm;
     this.protectUnannotated = b.protectUnannotated;
   }
@@ -100,15 +102,19 @@ public final class TokenwardFeature implements Feature {
       AccessRule rule = AccessRule.of(resourceClass, method, protectUnannotated);
       locators.check(resourceClass); // a misconfigured annotation on one of its locators fails deployment too
       log.debug("{}.{}: {}", resourceClass.getName(), method.getName(), rule);
-      context.register(new AuthenticationFilter(validator, extractor, realm, rule, locators), Priorities.AUTHENTICATION);
+      context.register(new AuthenticationFilter(validator, extractor, maxFormBodyBytes, realm, rule, locators), Priorities.AUTHENTICATION);
       context.register(authorization, Priorities.AUTHORIZATION);
     }
   }
 
   /** Configures a {@link TokenwardFeature}. */
   public static final class Builder {
+    /** The default of {@link #maxFormBodyBytes(int)}: 64 KiB. */
+    public static final int DEFAULT_MAX_FORM_BODY_BYTES = 64 * 1024;
+
     private AccessTokenValidator validator;
     private BearerTokenExtractor extractor = BearerTokenExtractor.headerOnly();
+    private int maxFormBodyBytes = DEFAULT_MAX_FORM_BODY_BYTES;
     private String realm = BearerErrorResponse.DEFAULT_REALM;
     private boolean protectUnannotated = true;
 
@@ -123,10 +129,24 @@ public final class TokenwardFeature implements Feature {
     /**
      * Where tokens are looked for; default {@link BearerTokenExtractor#headerOnly()}. With
      * {@code BearerTokenExtractor.of(true, true)} the {@code access_token} query and form
-     * parameters are accepted too (RFC 6750 sections 2.2 and 2.3).
+     * parameters are accepted too (RFC 6750 sections 2.2 and 2.3); a form body is read up to
+     * {@link #maxFormBodyBytes(int)}.
      */
     public Builder tokenExtractor(BearerTokenExtractor extractor) {
       this.extractor = Objects.requireNonNull(extractor, "extractor");
+      return this;
+    }
+
+    /**
+     * The most bytes of a form-encoded body read to look for an {@code access_token} field, when
+     * form tokens are enabled; default {@value #DEFAULT_MAX_FORM_BODY_BYTES} (64 KiB). A larger body
+     * is refused with 400 {@code invalid_request} before it is held in memory.
+     */
+    public Builder maxFormBodyBytes(int bytes) {
+      if (bytes < 1 || bytes > 16 * 1024 * 1024) {
+        throw new IllegalArgumentException("maxFormBodyBytes: " + bytes + " is not between 1 and 16 MiB");
+      }
+      this.maxFormBodyBytes = bytes;
       return this;
     }
 
@@ -150,6 +170,7 @@ public final class TokenwardFeature implements Feature {
       return this;
     }
 
+    /** The feature, ready to register; fails naming a missing setting. */
     public TokenwardFeature build() {
       if (validator == null) {
         throw new IllegalStateException("TokenwardFeature: validator(...) is required");
