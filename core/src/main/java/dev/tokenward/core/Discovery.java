@@ -55,7 +55,7 @@ final class Discovery {
     m = refresher.value();
     if (m == null) {
       Throwable cause = refresher.lastError();
-      throw TokenValidationException.unavailable("the issuer's discovery document could not be fetched: "
+      throw TokenValidationException.unavailable("the issuer's discovery document cannot be used: "
           + (cause == null ? "no answer from " + discoveryUrl() + " in time" : Refresher.describe(cause))
           + "; retry later", refresher.retryAfter(), null);
     }
