@@ -62,6 +62,14 @@ public final class Material {
     public static final int VALID_TOKENS = 4096;
     /** Invalid-signature tokens per algorithm (power of two). */
     public static final int INVALID_TOKENS = 256;
+    /**
+     * RS256 tokens for the first-seen scenario: the {@value #VALID_TOKENS} valid ones and more of the same shape.
+     * Each fresh validator first sees {@value #FIRST_SEEN_FILL} of them (untimed), so its default 10,000-entry
+     * token cache is full, then the rest (timed), each new to it.
+     */
+    public static final int FIRST_SEEN_TOKENS = 24_576;
+    /** Tokens validated before timing starts: more than the default token cache holds. */
+    public static final int FIRST_SEEN_FILL = 10_240;
 
     public static final String AUDIENCE = "https://api.tokenward.dev";
     public static final String SCOPE = "read:messages write:messages";
@@ -90,9 +98,13 @@ public final class Material {
         public final String wrongIssuer;
         public final String wrongAudience;
         public final String expired;
+        /** {@value #FIRST_SEEN_TOKENS} distinct valid tokens, {@link #valid} first (RS256 only; empty for ES256). */
+        public final String[] firstSeen;
 
-        Tokens(String[] valid, String[] invalidSignature, String wrongIssuer, String wrongAudience, String expired) {
+        Tokens(String[] valid, String[] invalidSignature, String wrongIssuer, String wrongAudience, String expired,
+                String[] moreValid) {
             this.valid = valid;
+            this.firstSeen = moreValid.length == 0 ? new String[0] : concat(valid, moreValid);
             this.invalidSignature = invalidSignature;
             this.wrongIssuer = wrongIssuer;
             this.wrongAudience = wrongAudience;
@@ -217,6 +229,12 @@ public final class Material {
         return g.generateKeyPair();
     }
 
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     private static Tokens mint(Alg alg, JWSSigner signer, JWSSigner attacker, String issuer) {
         Instant now = Instant.now();
         String userinfo = issuer + "userinfo";
@@ -231,7 +249,12 @@ public final class Material {
         String wrongAud = sign(alg, signer, claims(alg, -2, issuer, List.of("https://other.example"), now, 86_400));
         String expired = sign(alg, signer,
                 claims(alg, -3, issuer, List.of(AUDIENCE, userinfo), now.minusSeconds(7200), 3600));
-        return new Tokens(valid, invalid, wrongIss, wrongAud, expired);
+        int more = alg == Alg.RS256 ? FIRST_SEEN_TOKENS - VALID_TOKENS : 0;
+        String[] moreValid = IntStream.range(0, more).parallel()
+                .mapToObj(i -> sign(alg, signer, claims(alg, VALID_TOKENS + INVALID_TOKENS + i, issuer,
+                        List.of(AUDIENCE, userinfo), now, 86_400)))
+                .toArray(String[]::new);
+        return new Tokens(valid, invalid, wrongIss, wrongAud, expired, moreValid);
     }
 
     private static JWTClaimsSet claims(Alg alg, int i, String issuer, List<String> aud, Instant iat, long ttl) {
@@ -268,6 +291,7 @@ public final class Material {
                 Tokens t = tokens(alg);
                 for (String s : t.valid) line(w, alg + ".valid", s);
                 for (String s : t.invalidSignature) line(w, alg + ".invalid", s);
+                for (int i = t.valid.length; i < t.firstSeen.length; i++) line(w, alg + ".more", t.firstSeen[i]);
                 line(w, alg + ".wrongIss", t.wrongIssuer);
                 line(w, alg + ".wrongAud", t.wrongAudience);
                 line(w, alg + ".expired", t.expired);
@@ -307,7 +331,8 @@ public final class Material {
                     lists.get(alg + ".invalid").toArray(String[]::new),
                     lists.get(alg + ".wrongIss").get(0),
                     lists.get(alg + ".wrongAud").get(0),
-                    lists.get(alg + ".expired").get(0)));
+                    lists.get(alg + ".expired").get(0),
+                    lists.getOrDefault(alg + ".more", List.of()).toArray(String[]::new)));
         }
         return new Material(port, jwks, tokens);
     }
