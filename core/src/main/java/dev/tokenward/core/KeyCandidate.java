@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A key is a candidate for a token only if its type fits the token's {@code alg} (RSA for
  * RS/PS, the matching curve for ES, Ed25519 for EdDSA, the secret for HS) and its own
  * {@code alg}, if it has one, is the same. Keys that are not for signatures ({@code use},
- * {@code key_ops}) or RSA keys under 2048 bits never become candidates.
+ * {@code key_ops}), RSA keys whose modulus is under 2048 bits long or has leading zero octets never
+ * become candidates.
  */
 final class KeyCandidate {
   static final int MIN_RSA_BITS = 2048;
@@ -77,7 +78,14 @@ final class KeyCandidate {
     String alg = jwk.getAlgorithm() == null ? null : jwk.getAlgorithm().getName();
     try {
       if (jwk instanceof RSAKey rsa) {
-        int bits = rsa.size();
+        // RSAKey.size() counts the bytes of n, leading zeros included: a padded 512-bit modulus would
+        // pass as 2048 bits. RFC 7518 section 6.3.1.1 forbids the padding; the real size is n's bit length.
+        byte[] n = rsa.getModulus().decode();
+        if (n.length == 0 || n[0] == 0) {
+          throw new IllegalArgumentException("its modulus 'n' has a leading zero octet, which RFC 7518 section 6.3.1.1 "
+              + "forbids (a padded modulus can pass for a longer key)");
+        }
+        int bits = rsa.getModulus().decodeToBigInteger().bitLength();
         if (bits < MIN_RSA_BITS) {
           throw new IllegalArgumentException("it is an RSA key of " + bits + " bits; at least " + MIN_RSA_BITS + " are required");
         }
@@ -138,22 +146,38 @@ final class KeyCandidate {
 
   /** Verifies a token's signature; ECDSA signatures are checked for length and range before the JCA sees them. */
   boolean verify(String alg, ParsedJws jws) {
+    return verify(alg, jws.bytes(), jws.signingInputLength(), jws.signature(), jws, null);
+  }
+
+  /** Verifies a compact JWS that was not read by {@link ParsedJws} (a DPoP proof). */
+  boolean verify(String alg, byte[] signingInput, String signatureSegment) {
+    byte[] signature;
+    try {
+      signature = java.util.Base64.getUrlDecoder().decode(signatureSegment);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    return verify(alg, signingInput, signingInput.length, signature, null, signatureSegment);
+  }
+
+  /** The signature covers {@code input[0, length)}; the segment (or the token to cut it from) is only for nimbus's verifiers. */
+  private boolean verify(String alg, byte[] input, int length, byte[] signature, ParsedJws jws, String segment) {
     try {
       if (edKey != null) {
         Signature s = Signature.getInstance("Ed25519");
         s.initVerify(edKey);
-        s.update(jws.bytes(), 0, jws.signingInputLength());
-        return s.verify(jws.signature());
+        s.update(input, 0, length);
+        return s.verify(signature);
       }
       if (rsaKey != null && alg.startsWith("RS")) {
-        return verifyPkcs1(alg, jws.bytes(), jws.signingInputLength(), jws.signature());
+        return verifyPkcs1(alg, input, length, signature);
       }
-      Base64URL signature = new FastBase64URL(jws.signatureSegment(), jws.signature());
-      if (curveOrder != null && !ecdsaSignatureInRange(jws.signature())) {
+      Base64URL encoded = new FastBase64URL(segment != null ? segment : jws.signatureSegment(), signature);
+      if (curveOrder != null && !ecdsaSignatureInRange(signature)) {
         return false;
       }
       return verifier.verify(HEADERS.computeIfAbsent(alg, a -> new JWSHeader(JWSAlgorithm.parse(a))),
-          jws.signingInput(), signature);
+          length == input.length ? input : java.util.Arrays.copyOf(input, length), encoded);
     } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
       return false;
     }
