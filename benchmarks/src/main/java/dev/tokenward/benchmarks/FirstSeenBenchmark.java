@@ -43,7 +43,9 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * Allocation per token is measured here, around the timed loops only (the {@code gc} profiler's figure would
- * include building and filling each subject): {@code allocatedBytes / validations}, which the table prints as B/op.
+ * include building and filling each subject): {@code allocatedBytes / validations}, which the table prints as B/op;
+ * and the validating threads' CPU time, {@code cpuNanos / validations}, printed as CPU µs/op, which a busy machine
+ * disturbs less than throughput.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -75,6 +77,8 @@ public class FirstSeenBenchmark {
     public static class Allocation {
         public long allocatedBytes;
         public long validations;
+        /** CPU time of the validating threads: on a shared machine, steadier than throughput. */
+        public long cpuNanos;
     }
 
     @Setup(Level.Trial)
@@ -131,17 +135,20 @@ public class FirstSeenBenchmark {
         accepted += second.get();
         allocation.allocatedBytes += other.allocatedBytes;
         allocation.validations += other.validations;
+        allocation.cpuNanos += other.cpuNanos;
         return accepted;
     }
 
     private long validate(Subject s, int from, int to, Allocation allocation) throws Exception {
         long before = allocatedBytes();
+        long cpuBefore = THREADS.getCurrentThreadCpuTime();
         long accepted = 0;
         for (int i = from; i < to; i++) {
             if (s.validate(pool[i]) != null) {
                 accepted++;
             }
         }
+        allocation.cpuNanos += THREADS.getCurrentThreadCpuTime() - cpuBefore;
         allocation.allocatedBytes += allocatedBytes() - before;
         allocation.validations += to - from;
         if (accepted != to - from) {
@@ -150,8 +157,10 @@ public class FirstSeenBenchmark {
         return accepted;
     }
 
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
     private static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
-                .getThreadAllocatedBytes(Thread.currentThread().getId());
+        return THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 }

@@ -35,6 +35,8 @@ public final class ResultTable {
         double error;
         String unit;
         double bytesPerOp = Double.NaN;
+        /** CPU time per operation of the validating threads, where the benchmark measures it. */
+        double cpuMicrosPerOp = Double.NaN;
         /** Half the spread of the measurement iterations, shown when JMH gives no error (fewer than 3). */
         double halfRange = Double.NaN;
     }
@@ -50,8 +52,8 @@ public final class ResultTable {
                 .thenComparingInt(r -> index(Subjects.ALL, r.subject)));
 
         StringBuilder sb = new StringBuilder();
-        sb.append("| scenario | subject | ops/s | ± error | ratio to floor | B/op |\n");
-        sb.append("|---|---|---:|---:|---:|---:|\n");
+        sb.append("| scenario | subject | ops/s | ± error | ratio to floor | B/op | CPU µs/op |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             Double f = floor.get(r.method + "/" + r.alg);
             sb.append("| ").append(scenario(r)).append(" | ").append(r.subject)
@@ -61,6 +63,8 @@ public final class ResultTable {
                     .append(" | ").append(f == null || f == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", r.score / f))
                     .append(" | ").append(Double.isNaN(r.bytesPerOp) ? "n/a"
                             : String.format(Locale.ROOT, "%,.0f", r.bytesPerOp))
+                    .append(" | ").append(Double.isNaN(r.cpuMicrosPerOp) ? ""
+                            : String.format(Locale.ROOT, "%.1f", r.cpuMicrosPerOp))
                     .append(" |\n");
         }
         return sb.toString();
@@ -123,8 +127,12 @@ public final class ResultTable {
             Object validations = secondary.get("validations");
             if (bytes != null && validations != null) {
                 // FirstSeenBenchmark measures around its timed loops; the gc profiler would include its set-up
-                r.bytesPerOp = number(((Map<String, Object>) bytes).get("score"))
-                        / number(((Map<String, Object>) validations).get("score"));
+                double count = number(((Map<String, Object>) validations).get("score"));
+                r.bytesPerOp = number(((Map<String, Object>) bytes).get("score")) / count;
+                Object cpu = secondary.get("cpuNanos");
+                if (cpu != null) {
+                    r.cpuMicrosPerOp = number(((Map<String, Object>) cpu).get("score")) / count / 1000;
+                }
             } else if (norm != null) {
                 r.bytesPerOp = number(((Map<String, Object>) norm).get("score"));
             }
