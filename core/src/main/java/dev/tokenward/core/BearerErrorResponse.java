@@ -43,6 +43,8 @@ public final class BearerErrorResponse {
     challenge.append(", error_description=\"").append(description).append('"');
     json.append("\"error_description\":").append(Json.quote(description));
     failure.requiredScope().ifPresent(scope -> challenge.append(", scope=\"").append(sanitize(scope)).append('"'));
+    failure.acrValues().ifPresent(acr -> challenge.append(", acr_values=\"").append(sanitize(acr)).append('"'));
+    failure.maxAge().ifPresent(age -> challenge.append(", max_age=\"").append(age).append('"'));
     json.append('}');
 
     Map<String, String> headers = new LinkedHashMap<>();
