@@ -31,6 +31,15 @@ public final class BearerErrorResponse {
 
   /** The answer for a failure, with the given realm. */
   public static BearerErrorResponse of(TokenValidationException failure, String realm) {
+    return of(failure, realm, null);
+  }
+
+  /**
+   * The answer for a failure, with the given realm and the {@code resource_metadata} parameter
+   * (RFC 9728 section 5.1): the absolute URL of the resource's metadata document, see
+   * {@link ProtectedResourceMetadata#metadataUrl()}; null leaves it out.
+   */
+  public static BearerErrorResponse of(TokenValidationException failure, String realm, String resourceMetadata) {
     Objects.requireNonNull(failure, "failure");
     String description = sanitize(failure.description());
     String error = failure.errorCode();
@@ -45,6 +54,9 @@ public final class BearerErrorResponse {
     failure.requiredScope().ifPresent(scope -> challenge.append(", scope=\"").append(sanitize(scope)).append('"'));
     failure.acrValues().ifPresent(acr -> challenge.append(", acr_values=\"").append(sanitize(acr)).append('"'));
     failure.maxAge().ifPresent(age -> challenge.append(", max_age=\"").append(age).append('"'));
+    if (resourceMetadata != null) {
+      challenge.append(", resource_metadata=\"").append(sanitize(resourceMetadata)).append('"');
+    }
     json.append('}');
 
     Map<String, String> headers = new LinkedHashMap<>();
@@ -60,8 +72,13 @@ public final class BearerErrorResponse {
 
   /** The answer for a request without any bearer token: 401 and a challenge with no error code. */
   public static BearerErrorResponse missingToken(String realm) {
+    return missingToken(realm, null);
+  }
+
+  /** The answer for a request without any bearer token, pointing to the resource's metadata (RFC 9728 section 5.1; null leaves it out). */
+  public static BearerErrorResponse missingToken(String realm, String resourceMetadata) {
     return of(new TokenValidationException(Reason.MISSING_TOKEN,
-        "this resource requires a bearer access token in the Authorization header"), realm);
+        "this resource requires a bearer access token in the Authorization header"), realm, resourceMetadata);
   }
 
   /** 400, 401, 403 or 503. */
