@@ -117,9 +117,9 @@ class ProtectedResourceMetadataTest {
   @Test
   void errorResponseWhenResourceMetadataGivenThenEveryChallengeCarriesIt() {
     String url = "https://api.example.com/.well-known/oauth-protected-resource";
-    assertThat(BearerErrorResponse.missingToken("tokenward", url).challenge()).isEqualTo("Bearer realm=\"tokenward\", "
-        + "error_description=\"this resource requires a bearer access token in the Authorization header\", "
-        + "resource_metadata=\"" + url + "\"");
+    // RFC 9728 section 5.1's example: no error information, only where to find the metadata
+    assertThat(BearerErrorResponse.missingToken("tokenward", url).challenge())
+        .isEqualTo("Bearer realm=\"tokenward\", resource_metadata=\"" + url + "\"");
     assertThat(BearerErrorResponse.of(TokenValidationException.insufficientScope("lacks a", "a"), "tokenward", url)
         .challenge()).isEqualTo("Bearer realm=\"tokenward\", error=\"insufficient_scope\", error_description=\"lacks a\", "
         + "scope=\"a\", resource_metadata=\"" + url + "\"");

@@ -51,6 +51,17 @@ class FilterAttackTest {
     assertThat(a.header("Cache-Control")).isEqualTo("no-store");
   }
 
+  // Issue #10 item 16 (regression): a request without credentials got error_description in the challenge and the body,
+  // which RFC 6750 section 3.1 forbids; failed on the old code at the challenge assertion.
+  @Test
+  void noCredentialsIs401WithoutAnyErrorInformation() throws Exception {
+    Answer a = app.get("/api/private");
+    assertThat(a.status()).isEqualTo(401);
+    assertThat(a.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"tokenward\"");
+    assertThat(a.body()).isEqualTo("{\"message\":\"this resource requires a bearer access token in the Authorization header\"}");
+    assertThat(a.header("Cache-Control")).isEqualTo("no-store");
+  }
+
   @Test
   void algNoneIs401InvalidToken() throws Exception {
     assertError(app.getWithToken("/api/private", issuer.jwt().header("alg", "none").unsigned("AA")), 401, "invalid_token");

@@ -195,11 +195,13 @@ public abstract class SampleContractTest {
   }
 
   /**
-   * An RFC 6750 error answer: status, JSON body with {@code error} (absent when {@code error} is
-   * null) and {@code error_description}, {@code Cache-Control: no-store}, and a Bearer challenge in
-   * realm "tokenward" with the same parameters; the description never contains {@code token}.
+   * An RFC 6750 error answer: status, {@code Cache-Control: no-store}, a Bearer challenge in realm
+   * "tokenward", and a JSON body. With an {@code error} code, body and challenge carry it and the
+   * same {@code error_description}; without one (no credentials at all, RFC 6750 section 3.1)
+   * neither has {@code error} nor {@code error_description}, and the body may carry a {@code message}.
+   * The description never contains {@code token}.
    *
-   * @return the error_description
+   * @return the error_description, or the message when {@code error} is null
    */
   protected static String assertRefused(Answer a, int status, String error, String token) {
     assertThat(a.status()).as("%s", a).isEqualTo(status);
@@ -208,13 +210,16 @@ public abstract class SampleContractTest {
     String challenge = a.header("WWW-Authenticate").orElseThrow(() -> new AssertionError("no challenge: " + a));
     assertThat(challenge).startsWith("Bearer realm=\"tokenward\"");
     Map<String, Object> body = a.json();
-    String description = (String) body.get("error_description");
-    assertThat(description).isNotBlank();
-    assertThat(a.challengeParameter("error_description")).hasValue(description);
+    String description;
     if (error == null) {
-      assertThat(body).containsOnlyKeys("error_description");
+      assertThat(body).doesNotContainKeys("error", "error_description");
       assertThat(a.challengeParameter("error")).isEmpty();
+      assertThat(a.challengeParameter("error_description")).isEmpty();
+      description = body.get("message") instanceof String m ? m : "";
     } else {
+      description = (String) body.get("error_description");
+      assertThat(description).isNotBlank();
+      assertThat(a.challengeParameter("error_description")).hasValue(description);
       assertThat(body).containsOnlyKeys("error", "error_description").containsEntry("error", error);
       assertThat(a.challengeParameter("error")).hasValue(error);
     }
