@@ -4,6 +4,9 @@ import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.Authenticated;
 import dev.tokenward.core.BearerErrorResponse;
 import dev.tokenward.core.BearerTokenExtractor;
+import dev.tokenward.core.ProtectedResourceMetadata;
+import dev.tokenward.core.ResourceMetadataEndpoint;
+import dev.tokenward.core.StepUp;
 import dev.tokenward.core.RequiresGrants;
 import dev.tokenward.core.RequiresPermissions;
 import dev.tokenward.core.RequiresScopes;
@@ -14,6 +17,8 @@ import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 import java.lang.reflect.Method;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +50,13 @@ import org.slf4j.LoggerFactory;
  * {@code invalid_request}, 401 {@code invalid_token}, 403 {@code insufficient_scope} with
  * {@code scope}, 503 {@code temporarily_unavailable} with {@code Retry-After}. The token is never
  * logged; refusals are logged at debug level with their reason.
+ *
+ * <p>Given {@link Builder#resourceMetadata}, the feature also serves the resource's RFC 9728
+ * metadata at {@code GET /.well-known/oauth-protected-resource} (and the path-suffixed URL when the
+ * resource identifier has a path) without a token, from a pre-matching filter, with the scopes the
+ * resource annotations name, and every challenge carries that document's URL as
+ * {@code resource_metadata}. The document is served only where the application sees the path:
+ * deployed at the root of the host.
  */
 public final class TokenwardFeature implements Feature {
   private static final Logger log = LoggerFactory.getLogger(TokenwardFeature.class);
@@ -53,12 +65,31 @@ public final class TokenwardFeature implements Feature {
   private final BearerTokenExtractor extractor;
   private final String realm;
   private final boolean protectUnannotated;
+  private final StepUp stepUp;
+  private final ResourceMetadataEndpoint metadata; // null: no RFC 9728 metadata
+  private final boolean serveMetadata;
+  /** The scopes and permissions the resource methods' rules name, collected at deployment for {@code scopes_supported}. */
+  private final Set<String> scopesNamed = new ConcurrentSkipListSet<>();
 
   private TokenwardFeature(Builder b) {
     this.validator = b.validator;
     this.extractor = b.extractor;
     this.realm = b.realm;
     this.protectUnannotated = b.protectUnannotated;
+    this.stepUp = b.stepUp;
+    if (b.metadata != null) {
+      ProtectedResourceMetadata.Builder document = b.metadata.toBuilder();
+      if (b.extractor.allowsFormParameter()) {
+        document.bearerMethod("body");
+      }
+      if (b.extractor.allowsQueryParameter()) {
+        document.bearerMethod("query");
+      }
+      this.metadata = new ResourceMetadataEndpoint(document.build());
+    } else {
+      this.metadata = null;
+    }
+    this.serveMetadata = b.serveMetadata;
   }
 
   /** Starts a configuration; {@link Builder#validator} is required. */
@@ -73,6 +104,9 @@ public final class TokenwardFeature implements Feature {
 
   @Override
   public boolean configure(FeatureContext context) {
+    if (metadata != null) {
+      context.register(new MetadataFilter(metadata, serveMetadata, () -> scopesNamed), Priorities.AUTHENTICATION - 100);
+    }
     context.register(new Binder());
     return true;
   }
@@ -89,10 +123,13 @@ public final class TokenwardFeature implements Feature {
       if (resourceClass == null || method == null) {
         return;
       }
-      AccessRule rule = AccessRule.of(resourceClass, method, protectUnannotated);
+      AccessRule rule = AccessRule.of(resourceClass, method, protectUnannotated, stepUp);
       log.debug("{}.{}: {}", resourceClass.getName(), method.getName(), rule);
       if (rule.kind == AccessRule.Kind.PUBLIC) {
         return;
+      }
+      if (rule.requirement != null) {
+        scopesNamed.addAll(rule.requirement.values());
       }
       context.register(rule.online ? onlineAuthentication : authentication, Priorities.AUTHENTICATION);
       if (rule.kind == AccessRule.Kind.DENY) {
@@ -109,6 +146,9 @@ public final class TokenwardFeature implements Feature {
     private BearerTokenExtractor extractor = BearerTokenExtractor.headerOnly();
     private String realm = BearerErrorResponse.DEFAULT_REALM;
     private boolean protectUnannotated = true;
+    private ProtectedResourceMetadata metadata;
+    private boolean serveMetadata = true;
+    private StepUp stepUp;
 
     private Builder() {}
 
@@ -148,6 +188,40 @@ public final class TokenwardFeature implements Feature {
       return this;
     }
 
+    /**
+     * Publishes the RFC 9728 metadata document (off by default): the feature serves it and every
+     * challenge carries its URL as {@code resource_metadata}, as the Model Context Protocol requires.
+     * Start from {@code ProtectedResourceMetadata.builder(validator)} (the validator's issuers as
+     * {@code authorization_servers}); without a {@code resource} the identifier is taken from each
+     * request's origin. The scopes of the resource annotations are added to it, and
+     * {@code body}/{@code query} to {@code bearer_methods_supported} where the extractor allows them.
+     */
+    public Builder resourceMetadata(ProtectedResourceMetadata metadata) {
+      this.metadata = Objects.requireNonNull(metadata, "resourceMetadata");
+      return this;
+    }
+
+    /**
+     * Whether the feature answers {@code GET /.well-known/oauth-protected-resource} itself once
+     * {@link #resourceMetadata} is given; default true. Turn it off when the application serves the
+     * document (with {@link ProtectedResourceMetadata#toJson()}); challenges still point to it.
+     */
+    public Builder serveResourceMetadata(boolean serve) {
+      this.serveMetadata = serve;
+      return this;
+    }
+
+    /**
+     * The step-up policy (RFC 9470) that a {@link dev.tokenward.core.RequiresStepUp @RequiresStepUp}
+     * without attributes stands for, so its values can come from configuration; without it such an
+     * annotation fails deployment, naming the method.
+     */
+    public Builder stepUp(StepUp stepUp) {
+      this.stepUp = Objects.requireNonNull(stepUp, "stepUp");
+      return this;
+    }
+
+    /** Checks the configuration: a validator is required. */
     public TokenwardFeature build() {
       if (validator == null) {
         throw new IllegalStateException("TokenwardFeature: validator(...) is required");

@@ -2,6 +2,7 @@ package dev.tokenward.servlet;
 
 import dev.tokenward.core.AnnotatedRequirements;
 import dev.tokenward.core.Requirement;
+import dev.tokenward.core.StepUp;
 import dev.tokenward.core.TokenValidationException;
 import dev.tokenward.core.VerifiedToken;
 import jakarta.servlet.ServletContext;
@@ -12,9 +13,11 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +47,16 @@ final class Protections {
   private final Map<String, Protection> exact = new HashMap<>();
   private final List<PathRule> prefixes = new ArrayList<>(); // longest first
   private final Map<String, Optional<Protection>> byServletClass = new ConcurrentHashMap<>();
+  private final List<PathRule> rules;
+  private final StepUp stepUp; // what @RequiresStepUp without attributes stands for; may be null
 
   Protections(List<PathRule> rules) {
+    this(rules, null);
+  }
+
+  Protections(List<PathRule> rules, StepUp stepUp) {
+    this.rules = List.copyOf(rules);
+    this.stepUp = stepUp;
     for (PathRule rule : rules) {
       Protection p = new Protection(rule.requirement().orElse(null), rule.onlineCheck());
       if (rule.isPrefix()) {
@@ -97,7 +108,7 @@ final class Protections {
     if (className == null) {
       return null;
     }
-    return byServletClass.computeIfAbsent(className, name -> Optional.ofNullable(read(load(name, context))))
+    return byServletClass.computeIfAbsent(className, name -> Optional.ofNullable(read(load(name, context), stepUp)))
         .orElse(null);
   }
 
@@ -130,12 +141,17 @@ final class Protections {
    *     one on a method (such as {@code doGet}): the filter would not honour it, so it fails closed
    */
   static Protection read(Class<?> c) {
+    return read(c, null);
+  }
+
+  /** As {@link #read(Class)}, with the policy a {@code @RequiresStepUp} without attributes stands for. */
+  static Protection read(Class<?> c, StepUp configuredStepUp) {
     if (c == null) {
       return null;
     }
     AnnotatedRequirements declared;
     try {
-      declared = AnnotatedRequirements.from(c);
+      declared = AnnotatedRequirements.from(c, configuredStepUp);
       refuseMethodAnnotations(c);
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("tokenward: " + e.getMessage(), e);
@@ -161,5 +177,26 @@ final class Protections {
         }
       }
     }
+  }
+
+  /**
+   * The scopes and permissions the path rules and the annotations of every registered servlet
+   * name, for the metadata's {@code scopes_supported}; the annotations are read as for a request.
+   */
+  Set<String> scopesNamed(ServletContext context) {
+    Set<String> scopes = new LinkedHashSet<>();
+    for (PathRule rule : rules) {
+      rule.requirement().ifPresent(r -> scopes.addAll(r.values()));
+    }
+    if (context != null) {
+      for (ServletRegistration registration : context.getServletRegistrations().values()) {
+        String className = registration.getClassName();
+        if (className != null) {
+          byServletClass.computeIfAbsent(className, name -> Optional.ofNullable(read(load(name, context), stepUp)))
+              .map(Protection::requirement).ifPresent(r -> scopes.addAll(r.values()));
+        }
+      }
+    }
+    return scopes;
   }
 }
