@@ -23,10 +23,13 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -98,7 +101,20 @@ public final class BearerTokenFilter implements Filter {
     } else if (hasParams) {
       throw new ServletException("tokenward init-param '" + filterConfig.getInitParameterNames().nextElement()
           + "': this filter was configured programmatically, init-parameters would be ignored");
+    }    warnAboutExactRulesUnderWildcards(filterConfig);
+  }
+
+  /** One WARN per exact rule that a wildcard servlet mapping extends (see {@link PathRule}). */
+  private void warnAboutExactRulesUnderWildcards(FilterConfig filterConfig) {
+    Map<String, Collection<String>> mappings = new HashMap<>();
+    try {
+      filterConfig.getServletContext().getServletRegistrations()
+          .forEach((name, registration) -> mappings.put(name, registration.getMappings()));
+    } catch (RuntimeException e) { // UnsupportedOperationException from a context that hides them
+      log.debug("servlet mappings cannot be read to check the path rules against them: {}", e.toString());
+      return;
     }
+    config.protections.exactRulesUnderWildcardMappings(mappings).forEach(log::warn);
   }
 
   @Override

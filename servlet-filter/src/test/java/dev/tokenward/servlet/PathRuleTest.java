@@ -46,6 +46,50 @@ class PathRuleTest {
     assertThat(PathRule.parse("/a", "all-of authenticated")).hasToString("/a -> all of scope_or_permission authenticated");
   }
 
+  // Issue #10 item 4 (regression): on the old code "al-of read:orders" became a requirement of the scopes "al-of" and
+  // "read:orders", and "Authenticated" a required scope named "Authenticated": no exception, so these failed there.
+  @Test
+  void parseWhenKeywordMisspelledThenConfigurationErrorNamingTheRule() {
+    assertThatThrownBy(() -> PathRule.parse("/orders", "al-of read:orders"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("path rule /orders = 'al-of read:orders': 'al-of' is not a keyword: did you mean 'all-of'? "
+            + "Keywords (lower case): all-of, any-of, all-scopes, any-scope, all-permissions, any-permission; "
+            + "to require a scope or permission named 'al-of', write 'all-of al-of'");
+    assertThatThrownBy(() -> PathRule.parse("/orders", "any-scopes a")).hasMessageContaining("did you mean 'any-scope'?");
+    assertThatThrownBy(() -> PathRule.parse("/orders", "anyof a b")).hasMessageContaining("did you mean 'any-of'?");
+  }
+
+  @Test
+  void parseWhenKeywordInWrongCaseThenConfigurationError() {
+    assertThatThrownBy(() -> PathRule.parse("/orders", "Authenticated"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("path rule /orders = 'Authenticated': 'Authenticated' is not a keyword: did you mean "
+            + "'authenticated'? Keywords are lower case; to require a scope or permission named 'Authenticated', "
+            + "write 'all-of Authenticated'");
+    assertThatThrownBy(() -> PathRule.parse("/orders", "ALL-OF read:orders")).hasMessageContaining("did you mean 'all-of'?");
+    assertThatThrownBy(() -> PathRule.parse("/orders", "Online read:orders")).hasMessageContaining("did you mean 'online'?");
+  }
+
+  @Test
+  void parseWhenKeywordAmongValuesThenConfigurationError() {
+    assertThatThrownBy(() -> PathRule.parse("/orders", "read:orders any-of write:orders"))
+        .hasMessage("path rule /orders = 'read:orders any-of write:orders': keyword 'any-of' must start its clause; "
+            + "separate clauses with ';'");
+    assertThatThrownBy(() -> PathRule.parse("/orders", "read:orders authenticated"))
+        .hasMessageEndingWith("'authenticated' must stand alone (or after 'online')");
+    assertThatThrownBy(() -> PathRule.parse("/orders", "read:orders online"))
+        .hasMessageEndingWith("'online' must be the first word of the rule");
+  }
+
+  @Test
+  void parseWhenOrdinaryScopesThenNoFalseAlarm() {
+    assertThat(PathRule.parse("/a", "openid profile email offline_access read:messages admin:all read-users"))
+        .hasToString("/a -> all of scope_or_permission openid profile email offline_access read:messages admin:all "
+            + "read-users");
+    assertThat(PathRule.parse("/a", "all-of Authenticated al-of")).hasToString("/a -> all of scope_or_permission "
+        + "Authenticated al-of");
+  }
+
   @Test
   void parseWhenScopeHasQuoteThenRefused() {
     assertThatThrownBy(() -> PathRule.parse("/a", "read\"x")).isInstanceOf(IllegalArgumentException.class);
@@ -78,6 +122,26 @@ class PathRuleTest {
     assertThat(p.forPath("/api/private/x")).isNull();
     assertThat(p.forPath("/api/privateer")).isNull();
     assertThat(p.forPath("/")).isNull();
+  }
+
+  @Test
+  void exactRulesUnderWildcardMappingsWhenMappingExtendsThemThenOneWarningEach() {
+    Protections p = new Protections(List.of(PathRule.authenticated("/orders"), PathRule.authenticated("/api/private"),
+        PathRule.authenticated("/reports"), PathRule.authenticated("/reports/*"), PathRule.authenticated("/static")));
+    assertThat(p.exactRulesUnderWildcardMappings(java.util.Map.of("orders", List.of("/orders/*"),
+        "jaxrs", List.of("/api/*"), "reports", List.of("/reports/*"), "default", List.of("/"),
+        "exact", List.of("/static"))))
+        .containsExactly(
+            "tokenward: the rule for /api/private is exact, but servlet 'jaxrs' is mapped to /api/*, so /api/private/... "
+                + "reaches it without that rule; use /api/private/* to cover /api/private and every path below it",
+            "tokenward: the rule for /orders is exact, but servlet 'orders' is mapped to /orders/*, so /orders/... "
+                + "reaches it without that rule; use /orders/* to cover /orders and every path below it");
+  }
+
+  @Test
+  void patternWhenDoubleStarThenRefusedWithTheServletForm() {
+    assertThatThrownBy(() -> PathRule.authenticated("/orders/**")).hasMessage("path pattern '/orders/**': write the "
+        + "prefix as /orders/* (the servlet specification's form: the path and everything below it)");
   }
 
   @Test

@@ -13,16 +13,17 @@ import static dev.tokenward.samples.support.SampleConfiguration.JWKS_URI;
 import static dev.tokenward.samples.support.SampleConfiguration.OPAQUE;
 import static dev.tokenward.samples.support.SampleConfiguration.PORT;
 import static dev.tokenward.samples.support.SampleConfiguration.USERINFO_URI;
-import static dev.tokenward.samples.devissuer.DevIssuer.ADMIN_CLIENT;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEFAULT_API;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_CLIENT;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_SECRET;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_USER;
-import static dev.tokenward.samples.devissuer.DevIssuer.LIMITED_CLIENT;
+import static dev.tokenward.test.TestIssuer.ADMIN_CLIENT;
+import static dev.tokenward.test.TestIssuer.DEFAULT_API;
+import static dev.tokenward.test.TestIssuer.DEMO_CLIENT;
+import static dev.tokenward.test.TestIssuer.DEMO_SECRET;
+import static dev.tokenward.test.TestIssuer.DEMO_USER;
+import static dev.tokenward.test.TestIssuer.LIMITED_CLIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tokenward.samples.devissuer.DevIssuer;
+import dev.tokenward.test.TestClock;
+import dev.tokenward.test.TestIssuer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -59,7 +60,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code main} does through {@link SampleLauncher}, with an environment map instead of the process
  * environment.
  *
- * <p>Most groups use one sample pointed at a {@link DevIssuer} of the test's own (as a real issuer:
+ * <p>Most groups use one sample pointed at a {@link TestIssuer} of the test's own (as a real issuer:
  * {@code TOKENWARD_ISSUER} set), whose clock the tests shift to mint expired or future tokens.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -72,10 +73,10 @@ public abstract class SampleContractTest {
   protected static final String HS_SECRET = "the hs256 api's shared secret, 32+ bytes";
   protected static final String HS_CLIENT = "hs-client";
 
-  private final MutableClock clock = new MutableClock();
+  private final TestClock clock = TestClock.system();
   /** The test's issuer, configured into {@link #sample} as a real one. */
-  protected DevIssuer issuer;
-  /** The sample under test with {@code TOKENWARD_ISSUER} = {@link #issuer}, audience {@value DevIssuer#DEFAULT_API}. */
+  protected TestIssuer issuer;
+  /** The sample under test with {@code TOKENWARD_ISSUER} = {@link #issuer}, audience {@value TestIssuer#DEFAULT_API}. */
   protected Started sample;
 
   /** The sample's name, as in its output line {@code NAME listening on ...}. */
@@ -86,7 +87,7 @@ public abstract class SampleContractTest {
 
   @BeforeAll
   void startIssuerAndSample() {
-    issuer = DevIssuer.defaultsBuilder().clock(clock)
+    issuer = TestIssuer.defaultsBuilder().clock(clock)
         .api(OTHER_API, Endpoint.READ_MESSAGES)
         .client(OTHER_CLIENT, "other-secret", c -> c.authorize(OTHER_API, Endpoint.READ_MESSAGES))
         .hs256Api(HS_API, HS_SECRET, Endpoint.READ_MESSAGES)
@@ -316,7 +317,7 @@ public abstract class SampleContractTest {
 
     @Test
     void theIssuerMustMatchExactly() throws Exception {
-      try (DevIssuer other = DevIssuer.defaults().start();
+      try (TestIssuer other = TestIssuer.defaults().start();
            Started s = start(env(ISSUER, other.issuer(), AUDIENCE, DEFAULT_API))) {
         String description = assertRefused(call(s, Endpoint.PRIVATE, demoToken()), 401, "invalid_token", demoToken());
         assertThat(description).contains("'iss'");
@@ -326,7 +327,7 @@ public abstract class SampleContractTest {
     @Test
     void unsetStartsTheDevIssuerAndPrintsReadyToPasteCommands() throws Exception {
       try (Started s = start(env())) {
-        DevIssuer dev = s.running().devIssuer().orElseThrow();
+        TestIssuer dev = s.running().devIssuer().orElseThrow();
         assertThat(s.output()).contains("development issuer").contains(dev.issuer())
             .contains("demo-client").contains("limited-client").contains("curl");
         assertThat(s.output().lines().filter(l -> l.startsWith("TOKEN=$(curl"))).hasSize(3);
@@ -347,7 +348,7 @@ public abstract class SampleContractTest {
     @Test
     void theDevIssuerTokensGetTheAnswersTheCommandsPromise() {
       try (Started s = start(env())) {
-        DevIssuer dev = s.running().devIssuer().orElseThrow();
+        TestIssuer dev = s.running().devIssuer().orElseThrow();
         assertThat(call(s, Endpoint.PRIVATE_SCOPED, dev.accessToken(DEMO_CLIENT, DEFAULT_API)).status()).isEqualTo(200);
         assertRefused(call(s, Endpoint.PRIVATE_SCOPED, dev.accessToken(LIMITED_CLIENT, DEFAULT_API)), 403,
             "insufficient_scope", null);
@@ -407,7 +408,7 @@ public abstract class SampleContractTest {
   class JwksUriVariable {
     @Test
     void theGivenJwksIsTheOneUsed() {
-      try (DevIssuer other = DevIssuer.defaults().start();
+      try (TestIssuer other = TestIssuer.defaults().start();
            Started wrongKeys = start(issuerEnv(JWKS_URI, other.jwksUri()));
            Started rightKeys = start(issuerEnv(JWKS_URI, issuer.jwksUri()))) {
         assertRefused(call(wrongKeys, Endpoint.PRIVATE, demoToken()), 401, "invalid_token", demoToken());
@@ -452,7 +453,7 @@ public abstract class SampleContractTest {
   @Nested
   @DisplayName("TOKENWARD_CLOCK_SKEW_SECONDS: leeway for exp, nbf, iat; default 60")
   class ClockSkewVariable {
-    private final Duration expired30sAgo = DevIssuer.DEFAULT_TOKEN_LIFETIME.plusSeconds(30).negated();
+    private final Duration expired30sAgo = TestIssuer.DEFAULT_TOKEN_LIFETIME.plusSeconds(30).negated();
 
     @Test
     void aTokenExpired30SecondsAgoPassesWithTheDefault60() {
@@ -521,7 +522,7 @@ public abstract class SampleContractTest {
     @Test
     void theGivenUserinfoEndpointIsTheOneAsked() {
       String token = issuer.opaqueToken(DEMO_CLIENT);
-      try (DevIssuer other = DevIssuer.defaults().start();
+      try (TestIssuer other = TestIssuer.defaults().start();
            Started elsewhere = start(issuerEnv(OPAQUE, "userinfo", USERINFO_URI, other.userinfoEndpoint()));
            Started here = start(issuerEnv(OPAQUE, "userinfo", USERINFO_URI, issuer.userinfoEndpoint()))) {
         assertRefused(call(elsewhere, Endpoint.PRIVATE, token), 401, "invalid_token", token);
@@ -797,7 +798,7 @@ public abstract class SampleContractTest {
 
     @Test
     void issuer() throws Exception {
-      try (DevIssuer other = DevIssuer.defaults().start()) {
+      try (TestIssuer other = TestIssuer.defaults().start()) {
         assertThat(refused(other.accessToken(DEMO_CLIENT, DEFAULT_API))).contains("'iss'");
       }
     }
@@ -809,7 +810,7 @@ public abstract class SampleContractTest {
 
     @Test
     void expiry() {
-      assertThat(refused(shiftedToken(DevIssuer.DEFAULT_TOKEN_LIFETIME.plusMinutes(5).negated()))).contains("expired");
+      assertThat(refused(shiftedToken(TestIssuer.DEFAULT_TOKEN_LIFETIME.plusMinutes(5).negated()))).contains("expired");
     }
 
     @Test
@@ -870,7 +871,7 @@ public abstract class SampleContractTest {
     void startsAnswers503AndServesOnceTheIssuerAnswers() throws Exception {
       int port = freePort();
       String early;
-      try (DevIssuer gone = DevIssuer.defaultsBuilder().port(port).build().start()) {
+      try (TestIssuer gone = TestIssuer.defaultsBuilder().port(port).build().start()) {
         early = gone.accessToken(DEMO_CLIENT, DEFAULT_API);
       }
       try (Started s = start(env(ISSUER, "http://127.0.0.1:" + port + "/", AUDIENCE, DEFAULT_API))) {
@@ -879,7 +880,7 @@ public abstract class SampleContractTest {
         assertRefused(down, 503, "temporarily_unavailable", early);
         assertThat(down.header("Retry-After")).get().asString().matches("[1-9][0-9]*");
 
-        try (DevIssuer back = DevIssuer.defaultsBuilder().port(port).build().start()) {
+        try (TestIssuer back = TestIssuer.defaultsBuilder().port(port).build().start()) {
           String token = back.accessToken(DEMO_CLIENT, DEFAULT_API);
           long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
           Answer a = call(s, Endpoint.PRIVATE, token);
