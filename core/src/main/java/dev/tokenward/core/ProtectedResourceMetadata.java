@@ -89,6 +89,36 @@ public final class ProtectedResourceMetadata {
     return b;
   }
 
+  /**
+   * As {@link #builder(AccessTokenValidator)}, with {@code resource}, {@code resource_name},
+   * {@code resource_documentation} and {@code resource_policy_uri} from the configuration
+   * ({@code TOKENWARD_RESOURCE}, {@code TOKENWARD_RESOURCE_NAME}, ... see {@link StandardSettings#RESOURCE}).
+   *
+   * @throws ConfigurationException naming the key of a value the document refuses (such as an http resource)
+   */
+  public static Builder builder(AccessTokenValidator validator, TokenwardConfig config) {
+    Builder b = builder(validator);
+    Objects.requireNonNull(config, "config");
+    apply(config, StandardSettings.RESOURCE, b::resource);
+    apply(config, StandardSettings.RESOURCE_NAME, b::resourceName);
+    apply(config, StandardSettings.RESOURCE_DOCUMENTATION, b::resourceDocumentation);
+    apply(config, StandardSettings.RESOURCE_POLICY_URI, b::resourcePolicyUri);
+    return b;
+  }
+
+  private static void apply(TokenwardConfig config, Setting<String> setting, java.util.function.Consumer<String> to) {
+    Optional<String> value = config.find(setting);
+    if (value.isPresent()) {
+      try {
+        to.accept(value.get());
+      } catch (IllegalArgumentException e) {
+        String message = String.valueOf(e.getMessage());
+        int colon = message.indexOf(": ");
+        throw config.error(setting, colon > 0 ? message.substring(colon + 2) : message);
+      }
+    }
+  }
+
   /** A builder holding everything this document holds, to change a setting. */
   public Builder toBuilder() {
     return from.copy();
