@@ -59,6 +59,11 @@ class ResourceMetadataTest {
     final String base;
 
     App(BearerTokenFilter filter) throws Exception {
+      this(filter, true);
+    }
+
+    /** {@code configuredStepUp}: also the servlet whose bare @RequiresStepUp needs the filter's policy. */
+    App(BearerTokenFilter filter, boolean configuredStepUp) throws Exception {
       server = new Server();
       ServerConnector connector = new ServerConnector(server, 1, 1);
       connector.setHost("127.0.0.1");
@@ -68,7 +73,9 @@ class ResourceMetadataTest {
       context.addServlet(new ServletHolder("echo", new TestServlets.Echo()), "/");
       context.addServlet(new ServletHolder("write", new TestServlets.WriteScoped()), "/annotated/write");
       context.addServlet(new ServletHolder("step-up", new StepUpServlet()), "/step-up");
-      context.addServlet(new ServletHolder("configured", new ConfiguredStepUpServlet()), "/configured-step-up");
+      if (configuredStepUp) {
+        context.addServlet(new ServletHolder("configured", new ConfiguredStepUpServlet()), "/configured-step-up");
+      }
       context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
       server.setHandler(context);
       server.start();
@@ -244,5 +251,25 @@ class ResourceMetadataTest {
     }
     assertThatThrownBy(() -> Protections.read(ConfiguredStepUpServlet.class))
         .hasMessageContaining(ConfiguredStepUpServlet.class.getName()).hasMessageContaining("no step-up policy");
+  }
+
+  @Test
+  void settingsWhenTokenwardResourceSetThenTheFilterPublishesTheMetadata() throws Exception {
+    Map<String, String> env = Map.of("TOKENWARD_ISSUER", issuer.issuer(), "TOKENWARD_AUDIENCE", FakeIssuer.AUDIENCE,
+        "TOKENWARD_RULES", "/api/*=read:messages", "TOKENWARD_RESOURCE", "https://api.example.com",
+        "TOKENWARD_RESOURCE_NAME", "Example API");
+    try (App app = new App(InitParams.read(InitParamsTest.config(Map.of()), env, new java.util.Properties()).build(),
+        false)) {
+      assertThat(app.get("/.well-known/oauth-protected-resource").body()).isEqualTo("{\"resource\":"
+          + "\"https://api.example.com\",\"authorization_servers\":[\"" + issuer.issuer() + "\"],"
+          + "\"scopes_supported\":[\"read:messages\",\"write:messages\"],\"bearer_methods_supported\":[\"header\"],"
+          + "\"resource_name\":\"Example API\"}");
+      assertThat(app.get("/api/x").header("WWW-Authenticate"))
+          .isEqualTo("Bearer realm=\"tokenward\", resource_metadata=\"https://api.example.com/.well-known/oauth-protected-resource\"");
+    }
+    Map<String, String> plainHttp = Map.of("TOKENWARD_ISSUER", issuer.issuer(), "TOKENWARD_AUDIENCE", FakeIssuer.AUDIENCE,
+        "TOKENWARD_RESOURCE", "http://api.example.com");
+    assertThatThrownBy(() -> InitParams.read(InitParamsTest.config(Map.of()), plainHttp, new java.util.Properties()))
+        .hasMessageContaining("TOKENWARD_RESOURCE").hasMessageContaining("https");
   }
 }
