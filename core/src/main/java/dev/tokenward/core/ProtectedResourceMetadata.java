@@ -85,7 +85,8 @@ public final class ProtectedResourceMetadata {
     for (TrustedIssuer issuer : Objects.requireNonNull(validator, "validator").issuers()) {
       b.authorizationServers(issuer.issuer());
     }
-    // Hook for DPoP (RFC 9449): once the validator has DPoP settings, fill dpop(...) from them here.
+    // DPoP members are not filled here: the validator can check DPoP proofs, but only a filter that
+    // passes DPoP requests to it may advertise them; such a filter calls Builder.dpopFrom(validator).
     return b;
   }
 
@@ -374,6 +375,24 @@ public final class ProtectedResourceMetadata {
       dpopAlgorithms.addAll(Objects.requireNonNull(algorithms, "dpop"));
       this.dpopRequired = boundTokensRequired;
       return this;
+    }
+
+    /**
+     * The DPoP members from the validator's settings: {@code dpop_signing_alg_values_supported} its
+     * proof algorithms, and {@code dpop_bound_access_tokens_required} true only when every trusted
+     * issuer's policy is {@code REQUIRED}; both left out when every issuer's policy is {@code OFF}.
+     * For a filter that accepts DPoP requests (RFC 9449); the contract of the samples asks for it
+     * unless DPoP is off.
+     */
+    public Builder dpopFrom(AccessTokenValidator validator) {
+      Objects.requireNonNull(validator, "validator");
+      boolean offered = false;
+      boolean required = true;
+      for (TrustedIssuer issuer : validator.issuers()) {
+        offered |= issuer.dpopPolicy() != DpopPolicy.OFF;
+        required &= issuer.dpopPolicy() == DpopPolicy.REQUIRED;
+      }
+      return offered ? dpop(validator.dpopAlgorithms(), required) : dpop(List.of(), false);
     }
 
     /** Checks the document: at least one authorization server. */

@@ -126,4 +126,26 @@ class ProtectedResourceMetadataTest {
     assertThat(BearerErrorResponse.of(new TokenValidationException(Reason.EXPIRED, "expired"), "t", "https://h/\"x")
         .challenge()).endsWith("resource_metadata=\"https://h/'x\"");
   }
+
+  @Test
+  void dpopFromWhenIssuerPoliciesVaryThenMembersFollowThem() {
+    try (AccessTokenValidator allowed = AccessTokenValidator.builder().issuer(AUTH0).audience("https://api.example.com")
+            .dpopAlgorithms("ES256", "EdDSA").build();
+         AccessTokenValidator required = AccessTokenValidator.builder().issuer(AUTH0).audience("https://api.example.com")
+            .dpop(DpopPolicy.REQUIRED).build();
+         AccessTokenValidator off = AccessTokenValidator.builder().issuer(AUTH0).audience("https://api.example.com")
+            .dpop(DpopPolicy.OFF).build()) {
+      ProtectedResourceMetadata a = ProtectedResourceMetadata.builder(allowed).dpopFrom(allowed).build();
+      assertThat(a.dpopSigningAlgValuesSupported()).containsExactly("ES256", "EdDSA");
+      assertThat(a.dpopBoundAccessTokensRequired()).isFalse();
+      ProtectedResourceMetadata r = ProtectedResourceMetadata.builder(required).dpopFrom(required).build();
+      assertThat(r.dpopSigningAlgValuesSupported()).isNotEmpty();
+      assertThat(r.dpopBoundAccessTokensRequired()).isTrue();
+      ProtectedResourceMetadata o = ProtectedResourceMetadata.builder(off).dpopFrom(off).resource("https://a.example").build();
+      assertThat(o.dpopSigningAlgValuesSupported()).isEmpty();
+      assertThat(o.toJson()).doesNotContain("dpop");
+      // builder(validator) alone never advertises DPoP: only a filter that accepts DPoP requests may
+      assertThat(ProtectedResourceMetadata.builder(allowed).build().dpopSigningAlgValuesSupported()).isEmpty();
+    }
+  }
 }
