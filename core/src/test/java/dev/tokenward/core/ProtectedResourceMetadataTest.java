@@ -136,7 +136,7 @@ class ProtectedResourceMetadataTest {
          AccessTokenValidator off = AccessTokenValidator.builder().issuer(AUTH0).audience("https://api.example.com")
             .dpop(DpopPolicy.OFF).build()) {
       ProtectedResourceMetadata a = ProtectedResourceMetadata.builder(allowed).dpopFrom(allowed).build();
-      assertThat(a.dpopSigningAlgValuesSupported()).containsExactly("ES256", "EdDSA");
+      assertThat(a.dpopSigningAlgValuesSupported()).containsExactly("ES256", "EdDSA", "Ed25519"); // RFC 9864
       assertThat(a.dpopBoundAccessTokensRequired()).isFalse();
       ProtectedResourceMetadata r = ProtectedResourceMetadata.builder(required).dpopFrom(required).build();
       assertThat(r.dpopSigningAlgValuesSupported()).isNotEmpty();
