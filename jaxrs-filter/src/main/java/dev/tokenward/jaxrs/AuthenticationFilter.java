@@ -85,7 +85,7 @@ final class AuthenticationFilter implements ContainerRequestFilter {
       ErrorAnswers.abort(request, e, realm);
       return;
     }
-    request.setProperty(Tokens.PROPERTY, token);
+    request.setProperty(Tokens.ATTRIBUTE, token);
     request.setSecurityContext(new TokenSecurityContext(token, request.getSecurityContext()));
   }
 

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * AccessTokenValidator validator = AccessTokenValidator.builder()
  *     .issuer("https://tenant.auth0.com/").audience("https://api.example.com").build();
- * resourceConfig.register(TokenwardFeature.builder().validator(validator).build());
+ * resourceConfig.register(TokenwardFeature.builder(validator).build());
  * }</pre>
  *
  * <p>Each resource method gets its rule at deployment, from its own annotations or else its
@@ -102,9 +102,9 @@ public final class TokenwardFeature implements Feature {
     this.serveMetadata = b.serveMetadata;
   }
 
-  /** Starts a configuration; {@link Builder#validator} is required. */
-  public static Builder builder() {
-    return new Builder();
+  /** Starts a configuration around a validator built once for the service, as {@code BearerTokenFilter.builder(validator)} does. */
+  public static Builder builder(AccessTokenValidator validator) {
+    return new Builder(validator);
   }
 
   /** True if methods without any security annotation (nor one on their class) require a valid token. */
@@ -149,7 +149,7 @@ public final class TokenwardFeature implements Feature {
     /** The default of {@link #maxFormBodyBytes(int)}: 64 KiB. */
     public static final int DEFAULT_MAX_FORM_BODY_BYTES = 64 * 1024;
 
-    private AccessTokenValidator validator;
+    private final AccessTokenValidator validator;
     private BearerTokenExtractor extractor = BearerTokenExtractor.headerOnly();
     private int maxFormBodyBytes = DEFAULT_MAX_FORM_BODY_BYTES;
     private String realm = BearerErrorResponse.DEFAULT_REALM;
@@ -158,12 +158,8 @@ public final class TokenwardFeature implements Feature {
     private boolean serveMetadata = true;
     private StepUp stepUp;
 
-    private Builder() {}
-
-    /** The validator deciding every token (required); share one per application. */
-    public Builder validator(AccessTokenValidator validator) {
+    private Builder(AccessTokenValidator validator) {
       this.validator = Objects.requireNonNull(validator, "validator");
-      return this;
     }
 
     /**
@@ -243,11 +239,8 @@ public final class TokenwardFeature implements Feature {
       return this;
     }
 
-    /** The feature, ready to register; fails naming a missing setting. */
+    /** The feature, ready to register. */
     public TokenwardFeature build() {
-      if (validator == null) {
-        throw new IllegalStateException("TokenwardFeature: validator(...) is required");
-      }
       return new TokenwardFeature(this);
     }
   }

@@ -64,7 +64,7 @@ class ResourceMetadataTest {
   void metadataWhenResourceTakenFromRequestThenServedWithoutTokenWithAnnotatedScopes() throws Exception {
     try (Fixture app = fixture()) {
       // the fixture's issuer is only known once it runs: a second server publishes its metadata
-      try (TestServer server = TestServer.start(TokenwardFeature.builder().validator(app.validator)
+      try (TestServer server = TestServer.start(TokenwardFeature.builder(app.validator)
           .stepUp(StepUp.builder().acr("urn:strong").build())
           .resourceMetadata(ProtectedResourceMetadata.builder(app.validator).build()).build(), Api.class)) {
         HttpResponse<String> r = server.get(".well-known/oauth-protected-resource");
@@ -85,7 +85,7 @@ class ResourceMetadataTest {
   @Test
   void metadataWhenResourceHasPathThenSuffixedUrlServedAndNamedByEveryChallenge() throws Exception {
     try (Fixture app = fixture();
-         TestServer server = TestServer.start(TokenwardFeature.builder().validator(app.validator)
+         TestServer server = TestServer.start(TokenwardFeature.builder(app.validator)
              .stepUp(StepUp.builder().acr("urn:strong").build())
              .resourceMetadata(ProtectedResourceMetadata.builder(app.validator).resource("https://api.example.com/v1")
                  .resourceDocumentation("https://docs.example.com").build()).build(), Api.class)) {

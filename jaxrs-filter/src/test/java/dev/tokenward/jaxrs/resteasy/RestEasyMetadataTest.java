@@ -39,7 +39,7 @@ class RestEasyMetadataTest {
     issuer = new FakeIssuer();
     AccessTokenValidator validator = AccessTokenValidator.builder()
         .issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build();
-    TokenwardFeature feature = TokenwardFeature.builder().validator(validator)
+    TokenwardFeature feature = TokenwardFeature.builder(validator)
         .resourceMetadata(ProtectedResourceMetadata.builder(validator).resource("https://api.example.com/v1").build())
         .build();
     server = new Server();
