@@ -2,6 +2,9 @@ package dev.tokenward.samples.mcp;
 
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.BearerErrorResponse;
+import dev.tokenward.core.ProtectedResourceMetadata;
+import dev.tokenward.core.ResourceMetadataEndpoint;
+import dev.tokenward.samples.support.SampleConfiguration;
 import dev.tokenward.samples.support.SampleLauncher;
 import dev.tokenward.samples.support.SampleServer;
 import dev.tokenward.servlet.BearerTokenFilter;
@@ -46,8 +49,12 @@ public final class McpSample {
     SampleLauncher.main(NAME, McpSample::server, McpQuickstart::print);
   }
 
-  /** Starts Jetty on {@code address} with the MCP server behind the filter built from {@code validator}. */
-  public static SampleServer server(InetSocketAddress address, AccessTokenValidator validator) throws Exception {
+  /**
+   * Starts Jetty on {@code address} with the MCP server behind the filter built from {@code validator},
+   * publishing the RFC 9728 metadata of {@code config} (the MCP authorization spec requires it).
+   */
+  public static SampleServer server(InetSocketAddress address, AccessTokenValidator validator, SampleConfiguration config)
+      throws Exception {
     HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
         .mcpEndpoint(MCP_PATH)
         .contextExtractor(request -> McpTools.context(Tokens.find(request)))
@@ -61,10 +68,16 @@ public final class McpSample {
     ServletContextHandler context = new ServletContextHandler();
     context.addServlet(new ServletHolder("mcp", transport), MCP_PATH);
     context.addServlet(new ServletHolder("health", new Health()), "/health");
-    BearerTokenFilter filter = BearerTokenFilter.builder(validator).authenticated(MCP_PATH, MCP_PATH + "/*").build();
+    ProtectedResourceMetadata metadata = config.resourceMetadata(validator).toBuilder()
+        .scopesSupported(McpTools.scopes())
+        .build();
+    BearerTokenFilter filter = BearerTokenFilter.builder(validator)
+        .resourceMetadata(metadata)
+        .authenticated(MCP_PATH, MCP_PATH + "/*")
+        .build();
     context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
-    context.addFilter(new FilterHolder(new ToolCallGuard(BearerErrorResponse.DEFAULT_REALM)), MCP_PATH,
-        EnumSet.of(DispatcherType.REQUEST));
+    context.addFilter(new FilterHolder(new ToolCallGuard(BearerErrorResponse.DEFAULT_REALM,
+        new ResourceMetadataEndpoint(metadata))), MCP_PATH, EnumSet.of(DispatcherType.REQUEST));
 
     Server server = new Server();
     HttpConfiguration http = new HttpConfiguration();

@@ -30,6 +30,11 @@ final class McpTools {
 
   private McpTools() {}
 
+  /** Every scope a tool of this server may demand, for the metadata's {@code scopes_supported}. */
+  static List<String> scopes() {
+    return REQUIREMENTS.values().stream().flatMap(r -> r.values().stream()).distinct().sorted().toList();
+  }
+
   /** What calling {@code tool} demands; empty for a name that is no tool of this server. */
   static Optional<Requirement> requirement(String tool) {
     return Optional.ofNullable(REQUIREMENTS.get(tool));

@@ -3,6 +3,7 @@ package dev.tokenward.samples.mcp;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.tokenward.core.BearerErrorResponse;
 import dev.tokenward.core.Requirement;
+import dev.tokenward.core.ResourceMetadataEndpoint;
 import dev.tokenward.core.TokenValidationException;
 import dev.tokenward.servlet.Tokens;
 import jakarta.servlet.Filter;
@@ -42,9 +43,11 @@ final class ToolCallGuard implements Filter {
   static final int MAX_BODY_BYTES = 1024 * 1024;
 
   private final String realm;
+  private final ResourceMetadataEndpoint metadata;
 
-  ToolCallGuard(String realm) {
+  ToolCallGuard(String realm, ResourceMetadataEndpoint metadata) {
     this.realm = realm;
+    this.metadata = metadata;
   }
 
   @Override
@@ -73,7 +76,9 @@ final class ToolCallGuard implements Filter {
         try {
           needed.get().check(Tokens.from(request));
         } catch (TokenValidationException e) {
-          write(response, BearerErrorResponse.of(e, realm));
+          String origin = ResourceMetadataEndpoint.origin(request.getScheme(), request.getServerName(),
+              request.getServerPort());
+          write(response, BearerErrorResponse.of(e, realm, metadata.metadataUrl(origin)));
           return;
         }
       }

@@ -1,7 +1,7 @@
 package dev.tokenward.samples.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.tokenward.samples.support.RunningSample;
@@ -15,6 +15,8 @@ import io.modelcontextprotocol.client.transport.customizer.McpHttpClientAuthoriz
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -39,21 +41,48 @@ import org.junit.jupiter.api.Test;
  * metadata, gets a token for the resource by client credentials, and retries.
  */
 class McpSampleTest {
+  private static final String MCP_CLIENT = "mcp-host";
+  private static final String MCP_SECRET = "mcp-host-secret";
+  private static final String MCP_ADMIN = "mcp-admin-host";
+  private static final String MCP_ADMIN_SECRET = "mcp-admin-host-secret";
   private static RunningSample sample;
+  private static RunningSample devSample; // with the embedded dev issuer, as `java -jar` starts it
   private static TestIssuer issuer;
+  private static String resource;
   private static final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+  private static final ByteArrayOutputStream devPrinted = new ByteArrayOutputStream();
   private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  /**
+   * As an MCP deployment is set up: the resource identifier is the MCP server's URL, the issuer has
+   * an API of that identifier, and the server accepts exactly that audience. The port is chosen
+   * first, since the identifier names it.
+   */
   @BeforeAll
   static void start() throws Exception {
-    sample = SampleLauncher.start(McpSample.NAME, Map.of("PORT", "0"),
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    resource = "http://127.0.0.1:" + port + McpSample.MCP_PATH;
+    issuer = TestIssuer.defaultsBuilder()
+        .api(resource, TestIssuer.READ_MESSAGES, TestIssuer.ADMIN_ALL)
+        .client(MCP_CLIENT, MCP_SECRET, c -> c.authorize(resource, TestIssuer.READ_MESSAGES))
+        .client(MCP_ADMIN, MCP_ADMIN_SECRET, c -> c.authorize(resource, TestIssuer.READ_MESSAGES, TestIssuer.ADMIN_ALL))
+        .build()
+        .start();
+    sample = SampleLauncher.start(McpSample.NAME, Map.of("PORT", Integer.toString(port),
+            "TOKENWARD_ISSUER", issuer.issuer(), "TOKENWARD_AUDIENCE", resource, "TOKENWARD_RESOURCE", resource),
         new PrintStream(printed, true, StandardCharsets.UTF_8), McpSample::server, McpQuickstart::print);
-    issuer = sample.devIssuer().orElseThrow();
+    devSample = SampleLauncher.start(McpSample.NAME, Map.of("PORT", "0"),
+        new PrintStream(devPrinted, true, StandardCharsets.UTF_8), McpSample::server, McpQuickstart::print);
   }
 
   @AfterAll
   static void stop() {
     sample.close();
+    devSample.close();
+    issuer.close();
   }
 
   private static URI mcp() {
@@ -62,11 +91,11 @@ class McpSampleTest {
 
   @Test
   void startPrintsMcpCommandsNotTheRestSamplesOnes() {
-    String out = printed.toString(StandardCharsets.UTF_8);
-    assertThat(out).contains("curl -i " + mcp() + " -H 'Content-Type: application/json'")
+    String out = devPrinted.toString(StandardCharsets.UTF_8);
+    assertThat(out).contains("curl -i " + devSample.baseUri().resolve(McpSample.MCP_PATH) + " -H 'Content-Type: application/json'")
         .contains("-> 401").contains("-> 200").contains("-> 403")
         .doesNotContain("/api/private-scoped")
-        .contains(McpSample.NAME + " listening on " + sample.baseUri());
+        .contains(McpSample.NAME + " listening on " + devSample.baseUri());
   }
 
   @Test
@@ -75,15 +104,19 @@ class McpSampleTest {
     assertThat(answer.statusCode()).isEqualTo(401);
     String challenge = answer.headers().firstValue("WWW-Authenticate").orElseThrow();
     assertThat(challenge).startsWith("Bearer realm=\"tokenward\"").doesNotContain("error=");
-    assertThat(resourceMetadata(challenge)).isEqualTo(sample.baseUri().resolve("/.well-known/oauth-protected-resource").toString());
+    // RFC 9728 section 3.1: the resource identifier has a path, so its metadata URL has it as a suffix
+    assertThat(resourceMetadata(challenge)).isEqualTo(sample.baseUri() + "/.well-known/oauth-protected-resource/mcp");
   }
 
   @Test
   void sdkClientFollowsMetadataGetsTokenListsAndCallsPermittedTool() {
-    OAuthFlow flow = new OAuthFlow(TestIssuer.DEMO_CLIENT, TestIssuer.DEMO_SECRET);
+    OAuthFlow flow = new OAuthFlow(MCP_CLIENT, MCP_SECRET);
     try (McpSyncClient client = client(flow)) {
       client.initialize();
       assertThat(flow.steps).containsExactly("401", "metadata", "issuer-metadata", "token");
+      assertThat(flow.metadata.get("resource")).isEqualTo(resource);
+      assertThat(flow.metadata.get("authorization_servers")).isEqualTo(List.of(issuer.issuer()));
+      assertThat(flow.metadata.get("scopes_supported")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).contains("read:messages", "admin:all");
 
       List<String> tools = client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
       assertThat(tools).containsExactlyInAnyOrder(McpTools.READ_MESSAGES, McpTools.ADMIN_REPORT);
@@ -96,24 +129,27 @@ class McpSampleTest {
 
   @Test
   void toolNeedingAdminScopeThenForbiddenWithScope() {
-    OAuthFlow flow = new OAuthFlow(TestIssuer.DEMO_CLIENT, TestIssuer.DEMO_SECRET);
+    OAuthFlow flow = new OAuthFlow(MCP_CLIENT, MCP_SECRET);
     try (McpSyncClient client = client(flow)) {
       client.initialize();
-      assertThatThrownBy(() -> client.callTool(new McpSchema.CallToolRequest(McpTools.ADMIN_REPORT, Map.of())))
-          .hasCauseInstanceOf(McpHttpClientTransportAuthorizationException.class)
-          .satisfies(e -> {
-            HttpResponse.ResponseInfo info = ((McpHttpClientTransportAuthorizationException) e.getCause()).getResponseInfo();
-            assertThat(info.statusCode()).isEqualTo(403);
-            String challenge = info.headers().firstValue("WWW-Authenticate").orElseThrow();
-            assertThat(challenge).contains("error=\"insufficient_scope\"").contains("scope=\"admin:all\"")
-                .contains("resource_metadata=\"");
-          });
+      Throwable thrown = catchThrowable(() -> client.callTool(new McpSchema.CallToolRequest(McpTools.ADMIN_REPORT, Map.of())));
+      McpHttpClientTransportAuthorizationException refused = null;
+      for (Throwable t = thrown; t != null && refused == null; t = t.getCause()) {
+        refused = t instanceof McpHttpClientTransportAuthorizationException a ? a : null;
+      }
+      assertThat(refused).as("the SDK client's authorization failure, in %s", thrown).isNotNull();
+      HttpResponse.ResponseInfo info = refused.getResponseInfo();
+      assertThat(info.statusCode()).isEqualTo(403);
+      String challenge = info.headers().firstValue("WWW-Authenticate").orElseThrow();
+      assertThat(challenge).startsWith("Bearer realm=\"tokenward\"").contains("error=\"insufficient_scope\"")
+          .contains("scope=\"admin:all\"")
+          .contains("resource_metadata=\"" + sample.baseUri() + "/.well-known/oauth-protected-resource/mcp\"");
     }
   }
 
   @Test
   void adminClientCallsAdminTool() {
-    try (McpSyncClient client = client(new OAuthFlow(TestIssuer.ADMIN_CLIENT, TestIssuer.ADMIN_SECRET))) {
+    try (McpSyncClient client = client(new OAuthFlow(MCP_ADMIN, MCP_ADMIN_SECRET))) {
       client.initialize();
       McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(McpTools.ADMIN_REPORT, Map.of()));
       assertThat(result.isError()).isFalse();
@@ -123,7 +159,8 @@ class McpSampleTest {
 
   @Test
   void tokenForAnotherAudienceThenRefusedNotPassedThrough() throws Exception {
-    String foreign = issuer.jwt().audience("https://other-api.example").scopes("read:messages", "admin:all").sign();
+    // a token the same issuer made for another API (here the issuer's default one): the MCP spec forbids passthrough
+    String foreign = issuer.accessToken(TestIssuer.ADMIN_CLIENT, TestIssuer.DEFAULT_API, "read:messages", "admin:all");
     HttpResponse<String> answer = post(initialize(), foreign);
     assertThat(answer.statusCode()).isEqualTo(401);
     assertThat(answer.headers().firstValue("WWW-Authenticate").orElseThrow())
@@ -132,14 +169,14 @@ class McpSampleTest {
 
   @Test
   void toolCallBodyThatIsNotOneJsonObjectThenBadRequest() throws Exception {
-    String token = issuer.accessToken(TestIssuer.ADMIN_CLIENT, TestIssuer.DEFAULT_API, "read:messages", "admin:all");
+    String token = issuer.accessToken(MCP_ADMIN, resource, "read:messages", "admin:all");
     HttpResponse<String> answer = post("[" + toolCall(McpTools.ADMIN_REPORT) + "]", token);
     assertThat(answer.statusCode()).isEqualTo(400);
   }
 
   @Test
   void toolCallWithoutAdminScopeRefusedBeforeTheSdkSeesIt() throws Exception {
-    String token = issuer.accessToken(TestIssuer.DEMO_CLIENT, TestIssuer.DEFAULT_API, "read:messages");
+    String token = issuer.accessToken(MCP_CLIENT, resource, "read:messages");
     HttpResponse<String> answer = post(toolCall(McpTools.ADMIN_REPORT), token);
     assertThat(answer.statusCode()).isEqualTo(403);
     assertThat(answer.headers().firstValue("WWW-Authenticate").orElseThrow())
@@ -171,6 +208,7 @@ class McpSampleTest {
     final String secret;
     final AtomicReference<String> token = new AtomicReference<>();
     final List<String> steps = new ArrayList<>();
+    volatile Map<String, Object> metadata;
 
     OAuthFlow(String clientId, String secret) {
       this.clientId = clientId;
@@ -185,8 +223,11 @@ class McpSampleTest {
         steps.add("401");
         String metadataUrl = resourceMetadata(info.headers().firstValue("WWW-Authenticate").orElseThrow());
         Map<String, Object> metadata = getJson(metadataUrl);
+        this.metadata = metadata;
         steps.add("metadata");
         String resource = (String) metadata.get("resource");
+        assertThat(metadataUrl).as("RFC 9728 section 3.3").isEqualTo(resource.replaceFirst("^(https?://[^/]+)",
+            "$1/.well-known/oauth-protected-resource"));
         String authorizationServer = ((List<?>) metadata.get("authorization_servers")).get(0).toString();
         Map<String, Object> asMetadata = getJson(authorizationServer.replaceAll("/$", "")
             + "/.well-known/openid-configuration");
