@@ -2,7 +2,7 @@ package dev.tokenward.benchmarks;
 
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.VerifiedToken;
-import dev.tokenward.samples.devissuer.DevIssuer;
+import dev.tokenward.test.TestIssuer;
 import dev.tokenward.samples.servlet.ServletSample;
 import dev.tokenward.samples.support.SampleResponses;
 import dev.tokenward.samples.support.SampleServer;
@@ -43,10 +43,10 @@ public final class EndToEnd {
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-    try (DevIssuer issuer = DevIssuer.defaults().start()) {
-      String token = issuer.accessToken(DevIssuer.DEMO_CLIENT, DevIssuer.DEFAULT_API, DevIssuer.READ_MESSAGES);
+    try (TestIssuer issuer = TestIssuer.defaults().start()) {
+      String token = issuer.accessToken(TestIssuer.DEMO_CLIENT, TestIssuer.DEFAULT_API, TestIssuer.READ_MESSAGES);
       AccessTokenValidator validator = AccessTokenValidator.builder()
-          .issuer(issuer.issuer()).audience(DevIssuer.DEFAULT_API).build();
+          .issuer(issuer.issuer()).audience(TestIssuer.DEFAULT_API).build();
       VerifiedToken verified = validator.validate(token);
 
       SampleServer withFilter = ServletSample.server(new InetSocketAddress("127.0.0.1", 0), validator);

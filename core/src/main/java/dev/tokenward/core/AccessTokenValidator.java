@@ -396,13 +396,16 @@ public final class AccessTokenValidator implements AutoCloseable {
 
     private Builder() {}
 
-    /** The issuer whose tokens are accepted: exactly the {@code iss} it writes (Auth0: {@code https://TENANT.auth0.com/}). */
+    /**
+     * The issuer whose tokens are accepted: exactly the {@code iss} it writes (Auth0:
+     * {@code https://TENANT.auth0.com/}). The single-issuer setters configure this issuer, whether
+     * they are called before or after it.
+     */
     public Builder issuer(String issuer) {
-      if (primary != null) {
-        throw new IllegalStateException("issuer: already set to " + primary.build().issuer
-            + "; for several issuers pass each as issuer(TrustedIssuer)");
+      if (primary != null && primary.named()) {
+        throw new IllegalStateException("issuer: already set; for several issuers pass each as issuer(TrustedIssuer)");
       }
-      this.primary = TrustedIssuer.builder(issuer);
+      primary("issuer").named(issuer);
       return this;
     }
 
@@ -584,7 +587,7 @@ public final class AccessTokenValidator implements AutoCloseable {
 
     private TrustedIssuer.Builder primary(String setting) {
       if (primary == null) {
-        throw new IllegalStateException(setting + ": call issuer(String) first; it configures that issuer");
+        primary = new TrustedIssuer.Builder();
       }
       return primary;
     }

@@ -11,9 +11,10 @@ import java.util.Objects;
  * {@code Retry-After} for an unavailable issuer, and a JSON body with {@code error} and
  * {@code error_description}.
  *
- * <p>A request with no token at all gets a challenge without an {@code error} code, as RFC 6750
- * section 3.1 asks. Descriptions are reduced to the characters RFC 6750 permits in a quoted
- * parameter, and never contain the token.
+ * <p>A request with no credentials at all ({@link Reason#MISSING_TOKEN}) gets no error information,
+ * as RFC 6750 section 3.1 asks: the challenge is only {@code Bearer realm="..."} and the body is
+ * {@code {"message": "..."}}, a hint for a human, not an {@code error}. Descriptions are reduced to
+ * the characters RFC 6750 permits in a quoted parameter, and never contain the token.
  */
 public final class BearerErrorResponse {
   /** The realm used when a filter is not configured with one. */
@@ -36,13 +37,18 @@ public final class BearerErrorResponse {
     String error = failure.errorCode();
     StringBuilder challenge = new StringBuilder("Bearer realm=\"").append(sanitize(realm)).append('"');
     StringBuilder json = new StringBuilder("{");
-    if (error != null) {
-      challenge.append(", error=\"").append(error).append('"');
-      json.append("\"error\":").append(Json.quote(error)).append(',');
+    if (failure.reason() == Reason.MISSING_TOKEN) {
+      // RFC 6750 section 3.1: no error code nor description when the request had no credentials
+      json.append("\"message\":").append(Json.quote(description));
+    } else {
+      if (error != null) {
+        challenge.append(", error=\"").append(error).append('"');
+        json.append("\"error\":").append(Json.quote(error)).append(',');
+      }
+      challenge.append(", error_description=\"").append(description).append('"');
+      json.append("\"error_description\":").append(Json.quote(description));
+      failure.requiredScope().ifPresent(scope -> challenge.append(", scope=\"").append(sanitize(scope)).append('"'));
     }
-    challenge.append(", error_description=\"").append(description).append('"');
-    json.append("\"error_description\":").append(Json.quote(description));
-    failure.requiredScope().ifPresent(scope -> challenge.append(", scope=\"").append(sanitize(scope)).append('"'));
     json.append('}');
 
     Map<String, String> headers = new LinkedHashMap<>();
@@ -56,7 +62,10 @@ public final class BearerErrorResponse {
     return new BearerErrorResponse(failure.httpStatus(), Collections.unmodifiableMap(headers), json.toString());
   }
 
-  /** The answer for a request without any bearer token: 401 and a challenge with no error code. */
+  /**
+   * The answer for a request without any bearer token: 401, the challenge {@code Bearer realm="..."}
+   * alone and the body {@code {"message": "..."}} (RFC 6750 section 3.1).
+   */
   public static BearerErrorResponse missingToken(String realm) {
     return of(new TokenValidationException(Reason.MISSING_TOKEN,
         "this resource requires a bearer access token in the Authorization header"), realm);

@@ -91,7 +91,7 @@ public final class TrustedIssuer {
 
   /** Fail-fast builder: each setter checks its argument, {@link #build()} checks the combination. */
   public static final class Builder {
-    private final String issuer;
+    private String issuer; // null only in AccessTokenValidator.Builder's until its issuer(String) is called
     private final List<String> audiences = new ArrayList<>();
     private Set<String> algorithms;
     private URI jwksUri;
@@ -105,10 +105,22 @@ public final class TrustedIssuer {
     private boolean allowHttp;
 
     private Builder(String issuer) {
+      named(issuer);
+    }
+
+    /** For {@link AccessTokenValidator.Builder}: its single-issuer setters may come before {@code issuer(String)}. */
+    Builder() {}
+
+    Builder named(String issuer) {
       if (issuer == null || issuer.isBlank()) {
         throw new IllegalArgumentException("issuer: must not be empty");
       }
       this.issuer = issuer;
+      return this;
+    }
+
+    boolean named() {
+      return issuer != null;
     }
 
     /** Adds accepted API identifiers (Auth0: the API's Identifier, e.g. {@code https://api.example.com}). */
@@ -199,6 +211,10 @@ public final class TrustedIssuer {
 
     /** Checks the combination and returns the immutable issuer. */
     public TrustedIssuer build() {
+      if (issuer == null) {
+        throw new IllegalStateException("issuer: required; the audience, algorithms and keys set configure the issuer "
+            + "named by issuer(String)");
+      }
       if (audiences.isEmpty()) {
         throw new IllegalStateException("audience: at least one API identifier is required for issuer " + issuer
             + "; without it any token of the issuer, for any API, would be accepted");

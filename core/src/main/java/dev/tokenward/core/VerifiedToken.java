@@ -105,6 +105,91 @@ public final class VerifiedToken {
     return Optional.ofNullable(claims.get(name));
   }
 
+  /**
+   * The OAuth client the token was issued to: the {@code client_id} claim (RFC 9068, and RFC 7662
+   * introspection answers), else {@code azp} (Auth0, OpenID Connect); empty if it has neither.
+   */
+  public Optional<String> clientId() {
+    if (claims.get("client_id") instanceof String s) {
+      return Optional.of(s);
+    }
+    return Optional.ofNullable(claims.get("azp") instanceof String s ? s : null);
+  }
+
+  /**
+   * A claim that must be a string.
+   *
+   * @return empty if the token has no such claim
+   * @throws IllegalArgumentException if the claim is there but is not a string (an array, a number, an object)
+   */
+  public Optional<String> claimAsString(String name) {
+    Object v = claims.get(name);
+    if (v == null || v instanceof String) {
+      return Optional.ofNullable((String) v);
+    }
+    throw wrongType(name, v, "a string");
+  }
+
+  /**
+   * A claim that is an array of strings; a single string is a one-element list (as {@code aud}
+   * may be either).
+   *
+   * @return an empty list if the token has no such claim
+   * @throws IllegalArgumentException if the claim is another type, or an array with an element that is not a string
+   */
+  public List<String> claimAsStringList(String name) {
+    Object v = claims.get(name);
+    if (v == null) {
+      return List.of();
+    }
+    if (v instanceof String s) {
+      return List.of(s);
+    }
+    if (v instanceof List<?> list) {
+      for (Object o : list) {
+        if (!(o instanceof String)) {
+          throw wrongType(name, v, "an array of strings");
+        }
+      }
+      @SuppressWarnings("unchecked")
+      List<String> strings = (List<String>) list; // frozen: unmodifiable
+      return strings;
+    }
+    throw wrongType(name, v, "an array of strings");
+  }
+
+  /**
+   * A claim that is a JSON number of seconds since the epoch (a NumericDate, as {@code exp},
+   * {@code iat} and {@code auth_time} are), as an instant.
+   *
+   * @return empty if the token has no such claim
+   * @throws IllegalArgumentException if the claim is not a finite number
+   */
+  public Optional<Instant> claimAsInstant(String name) {
+    Object v = claims.get(name);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (v instanceof Long || v instanceof Integer) {
+      return Optional.of(Instant.ofEpochSecond(((Number) v).longValue()));
+    }
+    if (v instanceof Number n) {
+      double d = n.doubleValue();
+      if (Double.isFinite(d) && Math.abs(d) < 1e15) {
+        long seconds = (long) Math.floor(d);
+        return Optional.of(Instant.ofEpochSecond(seconds, Math.round((d - seconds) * 1e9)));
+      }
+    }
+    throw wrongType(name, v, "a number of seconds since the epoch");
+  }
+
+  private static IllegalArgumentException wrongType(String name, Object value, String expected) {
+    String actual = value instanceof String ? "a string" : value instanceof Number ? "a number"
+        : value instanceof Boolean ? "a boolean" : value instanceof List ? "an array" : value instanceof Map ? "an object"
+        : value.getClass().getSimpleName();
+    return new IllegalArgumentException("claim " + Json.shown(name) + " is " + actual + ", not " + expected);
+  }
+
   /** The JOSE header of a JWT, unmodifiable; empty for an opaque token. */
   public Map<String, Object> header() {
     return header;

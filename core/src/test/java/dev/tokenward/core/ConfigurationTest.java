@@ -21,9 +21,24 @@ class ConfigurationTest {
   }
 
   @Test
-  void audienceWhenCalledBeforeIssuerThenFailsNamingIssuerFirst() {
-    assertThatThrownBy(() -> AccessTokenValidator.builder().audience("a"))
-        .hasMessage("audience: call issuer(String) first; it configures that issuer");
+  void buildWhenSettersCalledBeforeIssuerThenTheyConfigureIt() {
+    TrustedIssuer built = AccessTokenValidator.builder().audience("a").algorithms("ES256").issuer(ISSUER).build()
+        .issuers().get(0);
+    assertThat(built.issuer()).isEqualTo(ISSUER);
+    assertThat(built.audiences()).containsExactly("a");
+    assertThat(built.algorithms()).containsExactly("ES256");
+  }
+
+  @Test
+  void buildWhenSingleIssuerSettersButNoIssuerThenFailsNamingIssuer() {
+    assertThatThrownBy(() -> AccessTokenValidator.builder().audience("a").build())
+        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("issuer: required;");
+  }
+
+  @Test
+  void issuerWhenCalledTwiceThenFails() {
+    assertThatThrownBy(() -> AccessTokenValidator.builder().audience("a").issuer(ISSUER).issuer(ISSUER))
+        .hasMessageStartingWith("issuer: already set");
   }
 
   @Test

@@ -60,10 +60,10 @@ class ErrorAnswersTest {
   private static void assertMissingToken(HttpResponse<String> response) {
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.headers().allValues("WWW-Authenticate"))
-        .containsExactly("Bearer realm=\"tokenward\", error_description=\"" + MISSING + "\"");
+        .containsExactly("Bearer realm=\"tokenward\""); // RFC 6750 section 3.1: no error information
     assertThat(response.headers().allValues("Cache-Control")).containsExactly("no-store");
     assertThat(response.headers().allValues("Content-Type")).containsExactly("application/json");
-    assertThat(response.body()).isEqualTo("{\"error_description\":\"" + MISSING + "\"}");
+    assertThat(response.body()).isEqualTo("{\"message\":\"" + MISSING + "\"}");
     assertThat(response.headers().firstValue("Retry-After")).isEmpty();
   }
 
@@ -187,7 +187,7 @@ class ErrorAnswersTest {
     try (TestServer server = TestServer.start(TokenwardFeature.builder().validator(app.validator).realm("orders").build(),
         ApiResource.class)) {
       assertThat(server.get("api/private").headers().firstValue("WWW-Authenticate").orElseThrow())
-          .startsWith("Bearer realm=\"orders\", error_description=");
+          .isEqualTo("Bearer realm=\"orders\"");
     }
   }
 

@@ -46,6 +46,18 @@ class FilterAttackTest {
     assertThat(response.headers().allValues("Cache-Control")).containsExactly("no-store");
   }
 
+  // Issue #10 item 16 (regression): a request without credentials got error_description in the challenge and the body,
+  // which RFC 6750 section 3.1 forbids; failed on the old code at the challenge assertion.
+  @Test
+  void noCredentialsIs401WithoutAnyErrorInformation() throws Exception {
+    HttpResponse<String> response = app.server.get("api/private");
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.headers().allValues("WWW-Authenticate")).containsExactly("Bearer realm=\"tokenward\"");
+    assertThat(response.body())
+        .isEqualTo("{\"message\":\"this resource requires a bearer access token in the Authorization header\"}");
+    assertThat(response.headers().allValues("Cache-Control")).containsExactly("no-store");
+  }
+
   @Test
   void algNoneIs401InvalidToken() throws Exception {
     assertError(app.server.getWithToken("api/private", app.issuer.jwt().header("alg", "none").unsigned("AA")), 401,

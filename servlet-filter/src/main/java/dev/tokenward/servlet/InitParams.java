@@ -84,7 +84,7 @@ final class InitParams {
     optional("allow-form-token", s -> b.allowFormToken(bool(s)));
     for (Map.Entry<String, String> e : values.entrySet()) {
       if (e.getKey().startsWith(RULE_PREFIX)) {
-        set(e.getKey(), () -> b.rule(PathRule.parse(e.getKey().substring(RULE_PREFIX.length()), e.getValue())));
+        set(e.getKey(), () -> b.rule(PathRule.parseText(e.getKey().substring(RULE_PREFIX.length()), e.getValue())));
       }
     }
     return b;

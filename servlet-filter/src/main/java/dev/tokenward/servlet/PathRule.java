@@ -52,8 +52,23 @@ public final class PathRule {
     return new PathRule(pattern, Objects.requireNonNull(requirement, "requirement"), false);
   }
 
-  /** The rule in its text form (see the class comment). */
+  /**
+   * The rule in its text form (see the class comment).
+   *
+   * @throws IllegalArgumentException naming the pattern and the text for a rule that cannot be
+   *     parsed: an empty rule or clause, a keyword in the wrong case ({@code Authenticated}), a word
+   *     that is almost a keyword ({@code al-of}), a keyword among the values, or an invalid value
+   */
   public static PathRule parse(String pattern, String rule) {
+    try {
+      return parseText(pattern, rule);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("path rule " + pattern + " = '" + rule + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** {@link #parse} with messages that do not repeat the rule, for callers that name it themselves. */
+  static PathRule parseText(String pattern, String rule) {
     List<String> words = new ArrayList<>(Arrays.asList(Objects.requireNonNull(rule, "rule").trim().split("\\s+")));
     words.removeIf(String::isEmpty);
     boolean online = !words.isEmpty() && words.get(0).equals("online");
@@ -74,6 +89,11 @@ public final class PathRule {
     return new PathRule(pattern, all, online);
   }
 
+  /** The clause keywords, and the two words that may start a rule. */
+  private static final List<String> KEYWORDS = List.of("all-of", "any-of", "all-scopes", "any-scope",
+      "all-permissions", "any-permission");
+  private static final List<String> RULE_WORDS = List.of("authenticated", "online");
+
   private static Requirement clause(String clause) {
     List<String> words = new ArrayList<>(Arrays.asList(clause.split(" ")));
     if (clause.isEmpty() || clause.equals("authenticated")) {
@@ -93,12 +113,76 @@ public final class PathRule {
       default -> known = false;
     }
     if (known) {
-      words.remove(0);
+      words.remove(0); // after an explicit keyword every word is a value, even one named like a keyword
       if (words.isEmpty()) {
         throw new IllegalArgumentException("'" + keyword + "' needs at least one scope or permission after it");
       }
+    } else {
+      for (String word : words) {
+        refuseKeywordLike(word);
+      }
     }
     return Requirement.of(match, source, words);
+  }
+
+  /**
+   * Refuses a bare value that is a keyword in the wrong place, in the wrong case, or one or two
+   * letters away from one: it is a typo far more often than a scope, and a typo would otherwise
+   * become a required scope nobody holds, or worse, an intended check silently replaced by another.
+   */
+  private static void refuseKeywordLike(String word) {
+    if (KEYWORDS.contains(word)) {
+      throw new IllegalArgumentException("keyword '" + word + "' must start its clause; separate clauses with ';'");
+    }
+    if (RULE_WORDS.contains(word)) {
+      throw new IllegalArgumentException("'" + word + "' must " + (word.equals("online") ? "be the first word of the rule"
+          : "stand alone (or after 'online')"));
+    }
+    String lower = word.toLowerCase(java.util.Locale.ROOT);
+    String nearest = null;
+    int best = Integer.MAX_VALUE;
+    for (String k : KEYWORDS) {
+      int d = distance(lower, k);
+      if (d < best) {
+        best = d;
+        nearest = k;
+      }
+    }
+    if (best <= 2) {
+      throw new IllegalArgumentException(unknownKeyword(word, nearest));
+    }
+    for (String k : RULE_WORDS) {
+      if (distance(lower, k) <= 1) {
+        throw new IllegalArgumentException("'" + word + "' is not a keyword: did you mean '" + k + "'? Keywords are "
+            + "lower case; to require a scope or permission named '" + word + "', write 'all-of " + word + "'");
+      }
+    }
+  }
+
+  private static String unknownKeyword(String word, String near) {
+    return "'" + word + "' is not a keyword: did you mean '" + near + "'? Keywords (lower case): "
+        + String.join(", ", KEYWORDS) + "; to require a scope or permission named '" + word + "', write 'all-of "
+        + word + "'";
+  }
+
+  /** Levenshtein distance, for short words only. */
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   /** The same rule, and the issuer is also asked whether the token is still active ({@code validateOnline}). */

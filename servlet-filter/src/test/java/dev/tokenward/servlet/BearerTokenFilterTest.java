@@ -234,8 +234,9 @@ class BearerTokenFilterTest {
 
   static void assertNoToken(Answer a) {
     assertThat(a.status()).isEqualTo(401);
-    assertThat(a.header("WWW-Authenticate")).isEqualTo(REALM + ", error_description=\"" + NO_TOKEN + "\"");
-    assertThat(a.body()).isEqualTo("{\"error_description\":\"" + NO_TOKEN + "\"}");
+    // RFC 6750 section 3.1 (issue #10 item 16): no error information, only a human hint as "message"
+    assertThat(a.header("WWW-Authenticate")).isEqualTo(REALM);
+    assertThat(a.body()).isEqualTo("{\"message\":\"" + NO_TOKEN + "\"}");
     assertCommonErrorHeaders(a);
   }
 

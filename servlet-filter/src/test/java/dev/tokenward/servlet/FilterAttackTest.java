@@ -51,6 +51,29 @@ class FilterAttackTest {
     assertThat(a.header("Cache-Control")).isEqualTo("no-store");
   }
 
+  // Issue #10 item 16 (regression): a request without credentials got error_description in the challenge and the body,
+  // which RFC 6750 section 3.1 forbids; failed on the old code at the challenge assertion.
+  @Test
+  void noCredentialsIs401WithoutAnyErrorInformation() throws Exception {
+    Answer a = app.get("/api/private");
+    assertThat(a.status()).isEqualTo(401);
+    assertThat(a.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"tokenward\"");
+    assertThat(a.body()).isEqualTo("{\"message\":\"this resource requires a bearer access token in the Authorization header\"}");
+    assertThat(a.header("Cache-Control")).isEqualTo("no-store");
+  }
+
+  // Issue #10 item 4 (regression): a typo in a rule became a required scope ("al-of", "Authenticated"); it is a
+  // configuration error naming the rule. No exception on the old code.
+  @Test
+  void ruleWithMisspelledOrMiscasedKeywordIsAConfigurationError() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PathRule.parse("/orders", "al-of read:orders"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("path rule /orders = 'al-of read:orders': "
+            + "'al-of' is not a keyword: did you mean 'all-of'?");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PathRule.parse("/orders", "Authenticated"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("path rule /orders = 'Authenticated': "
+            + "'Authenticated' is not a keyword: did you mean 'authenticated'?");
+  }
+
   @Test
   void algNoneIs401InvalidToken() throws Exception {
     assertError(app.getWithToken("/api/private", issuer.jwt().header("alg", "none").unsigned("AA")), 401, "invalid_token");

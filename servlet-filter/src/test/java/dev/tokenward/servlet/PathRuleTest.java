@@ -46,6 +46,50 @@ class PathRuleTest {
     assertThat(PathRule.parse("/a", "all-of authenticated")).hasToString("/a -> all of scope_or_permission authenticated");
   }
 
+  // Issue #10 item 4 (regression): on the old code "al-of read:orders" became a requirement of the scopes "al-of" and
+  // "read:orders", and "Authenticated" a required scope named "Authenticated": no exception, so these failed there.
+  @Test
+  void parseWhenKeywordMisspelledThenConfigurationErrorNamingTheRule() {
+    assertThatThrownBy(() -> PathRule.parse("/orders", "al-of read:orders"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("path rule /orders = 'al-of read:orders': 'al-of' is not a keyword: did you mean 'all-of'? "
+            + "Keywords (lower case): all-of, any-of, all-scopes, any-scope, all-permissions, any-permission; "
+            + "to require a scope or permission named 'al-of', write 'all-of al-of'");
+    assertThatThrownBy(() -> PathRule.parse("/orders", "any-scopes a")).hasMessageContaining("did you mean 'any-scope'?");
+    assertThatThrownBy(() -> PathRule.parse("/orders", "anyof a b")).hasMessageContaining("did you mean 'any-of'?");
+  }
+
+  @Test
+  void parseWhenKeywordInWrongCaseThenConfigurationError() {
+    assertThatThrownBy(() -> PathRule.parse("/orders", "Authenticated"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("path rule /orders = 'Authenticated': 'Authenticated' is not a keyword: did you mean "
+            + "'authenticated'? Keywords are lower case; to require a scope or permission named 'Authenticated', "
+            + "write 'all-of Authenticated'");
+    assertThatThrownBy(() -> PathRule.parse("/orders", "ALL-OF read:orders")).hasMessageContaining("did you mean 'all-of'?");
+    assertThatThrownBy(() -> PathRule.parse("/orders", "Online read:orders")).hasMessageContaining("did you mean 'online'?");
+  }
+
+  @Test
+  void parseWhenKeywordAmongValuesThenConfigurationError() {
+    assertThatThrownBy(() -> PathRule.parse("/orders", "read:orders any-of write:orders"))
+        .hasMessage("path rule /orders = 'read:orders any-of write:orders': keyword 'any-of' must start its clause; "
+            + "separate clauses with ';'");
+    assertThatThrownBy(() -> PathRule.parse("/orders", "read:orders authenticated"))
+        .hasMessageEndingWith("'authenticated' must stand alone (or after 'online')");
+    assertThatThrownBy(() -> PathRule.parse("/orders", "read:orders online"))
+        .hasMessageEndingWith("'online' must be the first word of the rule");
+  }
+
+  @Test
+  void parseWhenOrdinaryScopesThenNoFalseAlarm() {
+    assertThat(PathRule.parse("/a", "openid profile email offline_access read:messages admin:all read-users"))
+        .hasToString("/a -> all of scope_or_permission openid profile email offline_access read:messages admin:all "
+            + "read-users");
+    assertThat(PathRule.parse("/a", "all-of Authenticated al-of")).hasToString("/a -> all of scope_or_permission "
+        + "Authenticated al-of");
+  }
+
   @Test
   void parseWhenScopeHasQuoteThenRefused() {
     assertThatThrownBy(() -> PathRule.parse("/a", "read\"x")).isInstanceOf(IllegalArgumentException.class);

@@ -1,7 +1,7 @@
 package dev.tokenward.samples.support;
 
 import dev.tokenward.core.AccessTokenValidator;
-import dev.tokenward.samples.devissuer.DevIssuer;
+import dev.tokenward.test.TestIssuer;
 import java.net.URI;
 import java.util.Optional;
 
@@ -9,9 +9,9 @@ import java.util.Optional;
 public final class RunningSample implements AutoCloseable {
   private final SampleServer server;
   private final AccessTokenValidator validator;
-  private final DevIssuer devIssuer; // null with a real issuer
+  private final TestIssuer devIssuer; // null with a real issuer
 
-  RunningSample(SampleServer server, AccessTokenValidator validator, DevIssuer devIssuer) {
+  RunningSample(SampleServer server, AccessTokenValidator validator, TestIssuer devIssuer) {
     this.server = server;
     this.validator = validator;
     this.devIssuer = devIssuer;
@@ -31,7 +31,7 @@ public final class RunningSample implements AutoCloseable {
   }
 
   /** The embedded dev issuer, when {@code TOKENWARD_ISSUER} was unset. */
-  public Optional<DevIssuer> devIssuer() {
+  public Optional<TestIssuer> devIssuer() {
     return Optional.ofNullable(devIssuer);
   }
 

@@ -2,7 +2,7 @@ package dev.tokenward.samples.support;
 
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.OpaqueTokenPolicy;
-import dev.tokenward.samples.devissuer.DevIssuer;
+import dev.tokenward.test.TestIssuer;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,7 @@ import java.util.Optional;
  * The environment variables of the samples' runtime contract, read and checked in one place.
  *
  * <p>{@link #fromEnvironment(Map)} checks every variable that can be checked without an issuer;
- * {@link #validator(DevIssuer)} builds the {@link AccessTokenValidator}. Both fail with a
+ * {@link #validator(TestIssuer)} builds the {@link AccessTokenValidator}. Both fail with a
  * {@link ConfigurationException} whose one-line message starts with the variable at fault. An
  * issuer that cannot be reached is not a configuration error: nothing here contacts it. A blank
  * value counts as unset.
@@ -146,7 +146,7 @@ public final class SampleConfiguration {
 
   /** The accepted audiences; with the dev issuer and no {@code TOKENWARD_AUDIENCE}, its API. */
   public List<String> audiences() {
-    return audiences.isEmpty() ? List.of(DevIssuer.DEFAULT_API) : audiences;
+    return audiences.isEmpty() ? List.of(TestIssuer.DEFAULT_API) : audiences;
   }
 
   /** {@code TOKENWARD_ALGORITHMS}. */
@@ -166,7 +166,7 @@ public final class SampleConfiguration {
    *
    * @throws ConfigurationException when tokenward core refuses the combination
    */
-  public AccessTokenValidator validator(DevIssuer devIssuer) {
+  public AccessTokenValidator validator(TestIssuer devIssuer) {
     if (usesDevIssuer() && devIssuer == null) {
       throw new IllegalArgumentException("no " + ISSUER + " is set: pass the started dev issuer");
     }
@@ -174,8 +174,8 @@ public final class SampleConfiguration {
     String id = clientId;
     String secret = clientSecret;
     if (id == null && usesDevIssuer() && (opaqueTokens == OpaqueTokenPolicy.INTROSPECT || introspectionUri != null)) {
-      id = DevIssuer.DEMO_CLIENT;
-      secret = DevIssuer.DEMO_SECRET;
+      id = TestIssuer.DEMO_CLIENT;
+      secret = TestIssuer.DEMO_SECRET;
     }
     try {
       AccessTokenValidator.Builder b = AccessTokenValidator.builder().issuer(iss)

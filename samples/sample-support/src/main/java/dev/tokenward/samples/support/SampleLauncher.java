@@ -1,7 +1,7 @@
 package dev.tokenward.samples.support;
 
 import dev.tokenward.core.AccessTokenValidator;
-import dev.tokenward.samples.devissuer.DevIssuer;
+import dev.tokenward.test.TestIssuer;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -36,11 +36,11 @@ public final class SampleLauncher {
   public static RunningSample start(String name, Map<String, String> env, PrintStream out, SampleServer.Factory factory)
       throws Exception {
     SampleConfiguration config = SampleConfiguration.fromEnvironment(env);
-    DevIssuer dev = null;
+    TestIssuer dev = null;
     SampleServer server = null;
     try {
       if (config.usesDevIssuer()) {
-        dev = DevIssuer.defaults().start();
+        dev = TestIssuer.defaults().start();
       }
       AccessTokenValidator validator = config.validator(dev);
       InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(HOST), config.port());

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenward.core.OpaqueTokenPolicy;
 import dev.tokenward.core.TrustedIssuer;
-import dev.tokenward.samples.devissuer.DevIssuer;
+import dev.tokenward.test.TestIssuer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ class SampleConfigurationTest {
     assertThat(c.port()).isEqualTo(8080);
     assertThat(c.usesDevIssuer()).isTrue();
     assertThat(c.issuer()).isEmpty();
-    assertThat(c.audiences()).containsExactly(DevIssuer.DEFAULT_API);
+    assertThat(c.audiences()).containsExactly(TestIssuer.DEFAULT_API);
     assertThat(c.algorithms()).containsExactly("RS256");
     assertThat(c.clockSkewSeconds()).isEqualTo(60);
     assertThat(c.opaqueTokens()).isEqualTo(OpaqueTokenPolicy.REJECT);
@@ -70,8 +70,8 @@ class SampleConfigurationTest {
   @Test
   void aShortSecretIsNamedButNeverShown() {
     Map<String, String> env = Map.of(ALGORITHMS, "HS256", HS256_SECRET, "s3cr3t-but-short");
-    DevIssuer unused = DevIssuer.defaults(); // validator() only reads issuer() from a started one
-    try (DevIssuer started = unused.start()) {
+    TestIssuer unused = TestIssuer.defaults(); // validator() only reads issuer() from a started one
+    try (TestIssuer started = unused.start()) {
       assertThatThrownBy(() -> SampleConfiguration.fromEnvironment(env).validator(started))
           .hasMessageStartingWith(HS256_SECRET + ": HS256 needs a secret of at least 256 bits")
           .hasMessageNotContaining("s3cr3t-but-short")

@@ -13,16 +13,16 @@ import static dev.tokenward.samples.support.SampleConfiguration.JWKS_URI;
 import static dev.tokenward.samples.support.SampleConfiguration.OPAQUE;
 import static dev.tokenward.samples.support.SampleConfiguration.PORT;
 import static dev.tokenward.samples.support.SampleConfiguration.USERINFO_URI;
-import static dev.tokenward.samples.devissuer.DevIssuer.ADMIN_CLIENT;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEFAULT_API;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_CLIENT;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_SECRET;
-import static dev.tokenward.samples.devissuer.DevIssuer.DEMO_USER;
-import static dev.tokenward.samples.devissuer.DevIssuer.LIMITED_CLIENT;
+import static dev.tokenward.test.TestIssuer.ADMIN_CLIENT;
+import static dev.tokenward.test.TestIssuer.DEFAULT_API;
+import static dev.tokenward.test.TestIssuer.DEMO_CLIENT;
+import static dev.tokenward.test.TestIssuer.DEMO_SECRET;
+import static dev.tokenward.test.TestIssuer.DEMO_USER;
+import static dev.tokenward.test.TestIssuer.LIMITED_CLIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tokenward.samples.devissuer.DevIssuer;
+import dev.tokenward.test.TestIssuer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -59,7 +59,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code main} does through {@link SampleLauncher}, with an environment map instead of the process
  * environment.
  *
- * <p>Most groups use one sample pointed at a {@link DevIssuer} of the test's own (as a real issuer:
+ * <p>Most groups use one sample pointed at a {@link TestIssuer} of the test's own (as a real issuer:
  * {@code TOKENWARD_ISSUER} set), whose clock the tests shift to mint expired or future tokens.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -74,8 +74,8 @@ public abstract class SampleContractTest {
 
   private final MutableClock clock = new MutableClock();
   /** The test's issuer, configured into {@link #sample} as a real one. */
-  protected DevIssuer issuer;
-  /** The sample under test with {@code TOKENWARD_ISSUER} = {@link #issuer}, audience {@value DevIssuer#DEFAULT_API}. */
+  protected TestIssuer issuer;
+  /** The sample under test with {@code TOKENWARD_ISSUER} = {@link #issuer}, audience {@value TestIssuer#DEFAULT_API}. */
   protected Started sample;
 
   /** The sample's name, as in its output line {@code NAME listening on ...}. */
@@ -86,7 +86,7 @@ public abstract class SampleContractTest {
 
   @BeforeAll
   void startIssuerAndSample() {
-    issuer = DevIssuer.defaultsBuilder().clock(clock)
+    issuer = TestIssuer.defaultsBuilder().clock(clock)
         .api(OTHER_API, Endpoint.READ_MESSAGES)
         .client(OTHER_CLIENT, "other-secret", c -> c.authorize(OTHER_API, Endpoint.READ_MESSAGES))
         .hs256Api(HS_API, HS_SECRET, Endpoint.READ_MESSAGES)
@@ -195,11 +195,13 @@ public abstract class SampleContractTest {
   }
 
   /**
-   * An RFC 6750 error answer: status, JSON body with {@code error} (absent when {@code error} is
-   * null) and {@code error_description}, {@code Cache-Control: no-store}, and a Bearer challenge in
-   * realm "tokenward" with the same parameters; the description never contains {@code token}.
+   * An RFC 6750 error answer: status, {@code Cache-Control: no-store}, a Bearer challenge in realm
+   * "tokenward", and a JSON body. With an {@code error} code, body and challenge carry it and the
+   * same {@code error_description}; without one (no credentials at all, RFC 6750 section 3.1)
+   * neither has {@code error} nor {@code error_description}, and the body may carry a {@code message}.
+   * The description never contains {@code token}.
    *
-   * @return the error_description
+   * @return the error_description, or the message when {@code error} is null
    */
   protected static String assertRefused(Answer a, int status, String error, String token) {
     assertThat(a.status()).as("%s", a).isEqualTo(status);
@@ -208,13 +210,16 @@ public abstract class SampleContractTest {
     String challenge = a.header("WWW-Authenticate").orElseThrow(() -> new AssertionError("no challenge: " + a));
     assertThat(challenge).startsWith("Bearer realm=\"tokenward\"");
     Map<String, Object> body = a.json();
-    String description = (String) body.get("error_description");
-    assertThat(description).isNotBlank();
-    assertThat(a.challengeParameter("error_description")).hasValue(description);
+    String description;
     if (error == null) {
-      assertThat(body).containsOnlyKeys("error_description");
+      assertThat(body).doesNotContainKeys("error", "error_description");
       assertThat(a.challengeParameter("error")).isEmpty();
+      assertThat(a.challengeParameter("error_description")).isEmpty();
+      description = body.get("message") instanceof String m ? m : "";
     } else {
+      description = (String) body.get("error_description");
+      assertThat(description).isNotBlank();
+      assertThat(a.challengeParameter("error_description")).hasValue(description);
       assertThat(body).containsOnlyKeys("error", "error_description").containsEntry("error", error);
       assertThat(a.challengeParameter("error")).hasValue(error);
     }
@@ -311,7 +316,7 @@ public abstract class SampleContractTest {
 
     @Test
     void theIssuerMustMatchExactly() throws Exception {
-      try (DevIssuer other = DevIssuer.defaults().start();
+      try (TestIssuer other = TestIssuer.defaults().start();
            Started s = start(env(ISSUER, other.issuer(), AUDIENCE, DEFAULT_API))) {
         String description = assertRefused(call(s, Endpoint.PRIVATE, demoToken()), 401, "invalid_token", demoToken());
         assertThat(description).contains("'iss'");
@@ -321,7 +326,7 @@ public abstract class SampleContractTest {
     @Test
     void unsetStartsTheDevIssuerAndPrintsReadyToPasteCommands() throws Exception {
       try (Started s = start(env())) {
-        DevIssuer dev = s.running().devIssuer().orElseThrow();
+        TestIssuer dev = s.running().devIssuer().orElseThrow();
         assertThat(s.output()).contains("development issuer").contains(dev.issuer())
             .contains("demo-client").contains("limited-client").contains("curl");
         assertThat(s.output().lines().filter(l -> l.startsWith("TOKEN=$(curl"))).hasSize(3);
@@ -342,7 +347,7 @@ public abstract class SampleContractTest {
     @Test
     void theDevIssuerTokensGetTheAnswersTheCommandsPromise() {
       try (Started s = start(env())) {
-        DevIssuer dev = s.running().devIssuer().orElseThrow();
+        TestIssuer dev = s.running().devIssuer().orElseThrow();
         assertThat(call(s, Endpoint.PRIVATE_SCOPED, dev.accessToken(DEMO_CLIENT, DEFAULT_API)).status()).isEqualTo(200);
         assertRefused(call(s, Endpoint.PRIVATE_SCOPED, dev.accessToken(LIMITED_CLIENT, DEFAULT_API)), 403,
             "insufficient_scope", null);
@@ -402,7 +407,7 @@ public abstract class SampleContractTest {
   class JwksUriVariable {
     @Test
     void theGivenJwksIsTheOneUsed() {
-      try (DevIssuer other = DevIssuer.defaults().start();
+      try (TestIssuer other = TestIssuer.defaults().start();
            Started wrongKeys = start(issuerEnv(JWKS_URI, other.jwksUri()));
            Started rightKeys = start(issuerEnv(JWKS_URI, issuer.jwksUri()))) {
         assertRefused(call(wrongKeys, Endpoint.PRIVATE, demoToken()), 401, "invalid_token", demoToken());
@@ -447,7 +452,7 @@ public abstract class SampleContractTest {
   @Nested
   @DisplayName("TOKENWARD_CLOCK_SKEW_SECONDS: leeway for exp, nbf, iat; default 60")
   class ClockSkewVariable {
-    private final Duration expired30sAgo = DevIssuer.DEFAULT_TOKEN_LIFETIME.plusSeconds(30).negated();
+    private final Duration expired30sAgo = TestIssuer.DEFAULT_TOKEN_LIFETIME.plusSeconds(30).negated();
 
     @Test
     void aTokenExpired30SecondsAgoPassesWithTheDefault60() {
@@ -516,7 +521,7 @@ public abstract class SampleContractTest {
     @Test
     void theGivenUserinfoEndpointIsTheOneAsked() {
       String token = issuer.opaqueToken(DEMO_CLIENT);
-      try (DevIssuer other = DevIssuer.defaults().start();
+      try (TestIssuer other = TestIssuer.defaults().start();
            Started elsewhere = start(issuerEnv(OPAQUE, "userinfo", USERINFO_URI, other.userinfoEndpoint()));
            Started here = start(issuerEnv(OPAQUE, "userinfo", USERINFO_URI, issuer.userinfoEndpoint()))) {
         assertRefused(call(elsewhere, Endpoint.PRIVATE, token), 401, "invalid_token", token);
@@ -792,7 +797,7 @@ public abstract class SampleContractTest {
 
     @Test
     void issuer() throws Exception {
-      try (DevIssuer other = DevIssuer.defaults().start()) {
+      try (TestIssuer other = TestIssuer.defaults().start()) {
         assertThat(refused(other.accessToken(DEMO_CLIENT, DEFAULT_API))).contains("'iss'");
       }
     }
@@ -804,7 +809,7 @@ public abstract class SampleContractTest {
 
     @Test
     void expiry() {
-      assertThat(refused(shiftedToken(DevIssuer.DEFAULT_TOKEN_LIFETIME.plusMinutes(5).negated()))).contains("expired");
+      assertThat(refused(shiftedToken(TestIssuer.DEFAULT_TOKEN_LIFETIME.plusMinutes(5).negated()))).contains("expired");
     }
 
     @Test
@@ -865,7 +870,7 @@ public abstract class SampleContractTest {
     void startsAnswers503AndServesOnceTheIssuerAnswers() throws Exception {
       int port = freePort();
       String early;
-      try (DevIssuer gone = DevIssuer.defaultsBuilder().port(port).build().start()) {
+      try (TestIssuer gone = TestIssuer.defaultsBuilder().port(port).build().start()) {
         early = gone.accessToken(DEMO_CLIENT, DEFAULT_API);
       }
       try (Started s = start(env(ISSUER, "http://127.0.0.1:" + port + "/", AUDIENCE, DEFAULT_API))) {
@@ -874,7 +879,7 @@ public abstract class SampleContractTest {
         assertRefused(down, 503, "temporarily_unavailable", early);
         assertThat(down.header("Retry-After")).get().asString().matches("[1-9][0-9]*");
 
-        try (DevIssuer back = DevIssuer.defaultsBuilder().port(port).build().start()) {
+        try (TestIssuer back = TestIssuer.defaultsBuilder().port(port).build().start()) {
           String token = back.accessToken(DEMO_CLIENT, DEFAULT_API);
           long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
           Answer a = call(s, Endpoint.PRIVATE, token);

@@ -1,0 +1,133 @@
+package dev.tokenward.core;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * tokenward's settings: the one table of every key it reads from the environment, system
+ * properties, a {@code Properties}/{@code Map} or servlet init-parameters (see {@link Setting} for
+ * how one key is spelt in each, and {@link TokenwardConfig} for reading them).
+ *
+ * <p>Adding a key is one line here. A key that configures the validator names the
+ * {@link AccessTokenValidator.Builder} method it is the text form of and how to apply it
+ * ({@code validator(...)}); any other key is only declared ({@code declare(...)}) and read by the
+ * component it configures with {@link TokenwardConfig#get(Setting)}.
+ */
+public final class StandardSettings {
+  private static final List<Setting<?>> ALL = new ArrayList<>();
+  private static final Map<Setting<?>, ValidatorKey<?>> VALIDATOR_KEYS = new LinkedHashMap<>();
+
+  // ---- the validator (AccessTokenValidator.Builder)
+
+  /** The exact {@code iss} of the trusted authorization server (Auth0: {@code https://TENANT.auth0.com/}). */
+  public static final Setting<String> ISSUER = validator("issuer", Setting.url("issuer",
+      "expected iss, exactly as the authorization server writes it; its discovery document names the JWKS and userinfo URIs unless given"),
+      AccessTokenValidator.Builder::issuer);
+  /** API identifiers of which {@code aud} must contain one. */
+  public static final Setting<List<String>> AUDIENCE = validator("audience", Setting.list("audience",
+      "the API identifier(s) that must appear in aud, comma-separated"), (b, v) -> b.audience(v.toArray(String[]::new)));
+  /** The JWKS location, skipping discovery. */
+  public static final Setting<String> JWKS_URI = validator("jwksUri", Setting.url("jwks-uri",
+      "JWKS location, skipping discovery"), AccessTokenValidator.Builder::jwksUri);
+  /** Accepted JWS algorithms. */
+  public static final Setting<List<String>> ALGORITHMS = validator("algorithms", Setting.list("algorithms",
+      "accepted JWS algorithms, comma-separated").withDefault(List.of("RS256")), (b, v) -> b.algorithms(v.toArray(String[]::new)));
+  /** The shared secret of an HS256 (HS384, HS512) API. */
+  public static final Setting<String> HS256_SECRET = validator("hmacSecret", Setting.secret("hs256-secret",
+      "the API's shared secret for HS256 (HS384/HS512); used only if algorithms lists one of them"),
+      (b, v) -> b.hmacSecret(v.getBytes(StandardCharsets.UTF_8)));
+  /** Leeway for {@code exp}, {@code nbf} and {@code iat}. */
+  public static final Setting<java.time.Duration> CLOCK_SKEW_SECONDS = validator("clockSkew", Setting.seconds(
+      "clock-skew-seconds", "leeway for exp, nbf and iat, 0 to 600", 0, 600).withDefault(java.time.Duration.ofSeconds(60)),
+      AccessTokenValidator.Builder::clockSkew);
+  /** What happens to a token that is not a JWS. */
+  public static final Setting<OpaqueTokenPolicy> OPAQUE = validator("opaqueTokens", Setting.oneOf("opaque",
+      "tokens that are not a JWS: reject, userinfo (ask the userinfo endpoint) or introspect (RFC 7662)",
+      OpaqueTokenPolicy.class).withDefault(OpaqueTokenPolicy.REJECT), AccessTokenValidator.Builder::opaqueTokens);
+  /** The userinfo endpoint. */
+  public static final Setting<String> USERINFO_URI = validator("userinfoUri", Setting.url("userinfo-uri",
+      "userinfo endpoint, instead of discovery's"), AccessTokenValidator.Builder::userinfoUri);
+  /** The RFC 7662 introspection endpoint; applied with the client credentials by {@code introspection(uri, id, secret)}. */
+  public static final Setting<String> INTROSPECTION_URI = validator("introspection", Setting.url("introspection-uri",
+      "RFC 7662 introspection endpoint, instead of discovery's"), null);
+  /** The API's own client id, for introspection. */
+  public static final Setting<String> CLIENT_ID = validator("introspection", Setting.string("client-id",
+      "the API's own client id, for introspection"), null);
+  /** The API's own client secret, for introspection. */
+  public static final Setting<String> CLIENT_SECRET = validator("introspection", Setting.secret("client-secret",
+      "the API's own client secret, for introspection"), null);
+  /** Allows {@code http://} for an issuer that is not loopback. */
+  public static final Setting<Boolean> ALLOW_HTTP = validator("allowHttp", Setting.bool("allow-http",
+      "true allows an http:// issuer and endpoints that are not loopback (loopback is always allowed)"),
+      AccessTokenValidator.Builder::allowHttp);
+  /** Refuse tokens whose {@code iat} is older. */
+  public static final Setting<java.time.Duration> MAX_TOKEN_AGE_SECONDS = validator("maxTokenAge", Setting.seconds(
+      "max-token-age-seconds", "refuse tokens whose iat is older than this", 1, Integer.MAX_VALUE),
+      AccessTokenValidator.Builder::maxTokenAge);
+  /** Strict RFC 9068: the header {@code typ} must be {@code at+jwt}. */
+  public static final Setting<Boolean> REQUIRE_ACCESS_TOKEN_TYPE = validator("requireAccessTokenType", Setting.bool(
+      "require-access-token-type", "true requires the RFC 9068 header typ at+jwt"),
+      AccessTokenValidator.Builder::requireAccessTokenType);
+  /** Longest token accepted. */
+  public static final Setting<Integer> MAX_TOKEN_LENGTH = validator("maxTokenLength", Setting.integer(
+      "max-token-length", "longest token accepted, in characters", 256, 1024 * 1024).withDefault(16 * 1024),
+      AccessTokenValidator.Builder::maxTokenLength);
+
+  // ---- the filters (servlet filter and JAX-RS feature)
+
+  /** The {@code realm} of the {@code WWW-Authenticate} challenge. */
+  public static final Setting<String> REALM = declare(Setting.string("realm",
+      "realm of the WWW-Authenticate challenge").withDefault(BearerErrorResponse.DEFAULT_REALM));
+  /** Accept the token as an {@code access_token} query parameter (RFC 6750 section 2.3). */
+  public static final Setting<Boolean> ALLOW_QUERY_TOKEN = declare(Setting.bool("allow-query-token",
+      "true also accepts the token as an access_token query parameter (URLs end up in logs)"));
+  /** Accept the token as an {@code access_token} form field (RFC 6750 section 2.2). */
+  public static final Setting<Boolean> ALLOW_FORM_TOKEN = declare(Setting.bool("allow-form-token",
+      "true also accepts the token as an access_token field of a form-encoded body"));
+
+  /** Former names that now fail with a pointer to the current one. */
+  static final Map<String, Setting<?>> FORMER_KEYS = Map.of("hmac-secret", HS256_SECRET, "opaque-tokens", OPAQUE);
+
+  private StandardSettings() {}
+
+  /** Every standard setting, in the order of the README's table. */
+  public static List<Setting<?>> all() {
+    return Collections.unmodifiableList(ALL);
+  }
+
+  /** A key read by a component other than the validator. */
+  private static <T> Setting<T> declare(Setting<T> setting) {
+    for (Setting<?> s : ALL) {
+      if (s.key().equals(setting.key())) {
+        throw new IllegalStateException("setting " + setting.key() + " is declared twice");
+      }
+    }
+    ALL.add(setting);
+    return setting;
+  }
+
+  /** A key of the validator: the builder method it is the text form of, and how to apply it (null: applied by TokenwardConfig). */
+  private static <T> Setting<T> validator(String builderMethod, Setting<T> setting,
+      BiConsumer<AccessTokenValidator.Builder, T> apply) {
+    declare(setting);
+    VALIDATOR_KEYS.put(setting, new ValidatorKey<>(setting, builderMethod, apply));
+    return setting;
+  }
+
+  /** The validator's keys, in table order. */
+  static Iterable<ValidatorKey<?>> validatorKeys() {
+    return VALIDATOR_KEYS.values();
+  }
+
+  /** A validator key: its builder method's name (as the builder's messages start with it) and how to apply a value. */
+  record ValidatorKey<T>(Setting<T> setting, String builderMethod, BiConsumer<AccessTokenValidator.Builder, T> apply) {
+    void applyTo(AccessTokenValidator.Builder builder, T value) {
+      apply.accept(builder, value);
+    }
+  }
+}

@@ -1,0 +1,680 @@
+package dev.tokenward.test;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.sun.net.httpserver.HttpServer;
+import dev.tokenward.test.Registrations.Api;
+import dev.tokenward.test.Registrations.Client;
+import dev.tokenward.test.Registrations.User;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A <b>testing and development aid</b>: a small OAuth 2.0 / OpenID Connect issuer that runs in-process
+ * on {@code 127.0.0.1} and answers like an Auth0 tenant, so that tests can point the API under test at
+ * an issuer it knows nothing special about, and the tokenward samples can run without a real issuer.
+ * It is <b>not</b> an authorization server for production: keys live in memory, secrets are
+ * compared in plain text, there is no {@code /authorize} endpoint, no login page, no refresh tokens.
+ *
+ * <h2>What it serves</h2>
+ * <ul>
+ *   <li>{@code GET /.well-known/openid-configuration} and {@code GET /.well-known/jwks.json}
+ *       (RSA-2048 public keys, {@code use: sig}, {@code alg: RS256}, current key first).</li>
+ *   <li>{@code POST /oauth/token}: {@code client_credentials} and {@code password}; form-encoded or
+ *       JSON body; client authentication in the body or with HTTP Basic.</li>
+ *   <li>{@code GET /userinfo}, {@code POST /oauth/introspect} (RFC 7662),
+ *       {@code POST /oauth/revoke} (RFC 7009) and the dev-only {@code POST /dev/rotate-keys}.</li>
+ * </ul>
+ *
+ * <h2>Auth0 behaviour it reproduces</h2>
+ * <ul>
+ *   <li>{@link #issuer()} ends with a slash, like {@code https://TENANT.auth0.com/}.</li>
+ *   <li>The {@code audience} parameter decides the format: a registered API gives a signed JWT;
+ *       no audience gives an opaque token that is only good at {@code /userinfo}; an unknown
+ *       audience is refused with 403 {@code access_denied} "Service not found: ...".</li>
+ *   <li>Access tokens use Auth0's default <em>Auth0 token profile</em>: header {@code typ: JWT},
+ *       claims {@code iss, sub, aud, iat, exp, scope, gty, azp, permissions}. An API registered with
+ *       {@link TokenProfile#RFC9068} gets Auth0's RFC 9068 profile instead: {@code typ: at+jwt},
+ *       {@code client_id} and {@code jti} in place of {@code azp}/{@code gty}.</li>
+ *   <li>{@code sub} is {@code CLIENT_ID@clients} for client credentials and {@code auth0|...} for
+ *       users. {@code aud} is the API identifier as a string, or the array
+ *       {@code [api, ISSUER + "userinfo"]} when a user grant requests {@code openid}.</li>
+ *   <li>Client credentials: the client needs a client grant for the API; asking for a scope outside
+ *       it is refused with 403 "Client has not been granted scopes: ..." (as Auth0 does); without
+ *       {@code scope} the token carries every granted scope.</li>
+ *   <li>Password grant (RBAC): {@code scope} = requested OIDC scopes + requested API scopes the user
+ *       holds; {@code permissions} = all of the user's permissions for the API; {@code openid} adds an
+ *       ID token (RS256, {@code aud} = client id, {@code nonce}, {@code at_hash}).</li>
+ *   <li>HS256 APIs get HS256 tokens with a single string {@code aud}; {@code openid} with an HS256
+ *       API is refused (400 {@code invalid_request}) because HS256 tokens may hold one audience only.</li>
+ *   <li>Default access-token lifetime 86400 s; ID tokens 36000 s.</li>
+ *   <li>{@link #rotateKeys()} makes a new key current and keeps the previous one published until
+ *       the next rotation (Auth0's rotate, then revoke).</li>
+ * </ul>
+ *
+ * <h2>Where it departs from Auth0 (on purpose)</h2>
+ * <ul>
+ *   <li>For opaque tokens {@code /userinfo} also answers {@code scope} and {@code permissions}, so a
+ *       resource server that only gets opaque tokens can authorize from them. Real Auth0 userinfo
+ *       never returns scopes, and its opaque tokens carry no API scopes at all.</li>
+ *   <li>Auth0 has no introspection endpoint; this one follows RFC 7662 for opaque tokens and JWTs.</li>
+ *   <li>Auth0's {@code /oauth/revoke} revokes refresh tokens only; here it revokes access tokens.</li>
+ * </ul>
+ *
+ * <h2>Use</h2>
+ * <pre>{@code
+ * try (TestIssuer issuer = TestIssuer.defaults().start()) {
+ *     String jwt = issuer.accessToken("demo-client", TestIssuer.DEFAULT_API);
+ *     // point the validator at issuer.issuer() / issuer.jwksUri()
+ * }
+ * }</pre>
+ * Starting prints nothing; tokens are never logged. Instances are thread-safe.
+ */
+public final class TestIssuer implements AutoCloseable {
+
+    /** The API identifier of the {@link #defaults()} preset. */
+    public static final String DEFAULT_API = "https://api.tokenward.dev";
+    /** The two scopes / permissions of {@link #DEFAULT_API}. */
+    public static final String READ_MESSAGES = "read:messages";
+    public static final String ADMIN_ALL = "admin:all";
+    /** Preset clients and their secrets. */
+    public static final String DEMO_CLIENT = "demo-client";
+    public static final String DEMO_SECRET = "demo-secret";
+    public static final String LIMITED_CLIENT = "limited-client";
+    public static final String LIMITED_SECRET = "limited-secret";
+    public static final String ADMIN_CLIENT = "admin-client";
+    public static final String ADMIN_SECRET = "admin-secret";
+    /** Preset user for the password grant. */
+    public static final String DEMO_USER = "demo@tokenward.dev";
+    public static final String DEMO_PASSWORD = "demo-password";
+
+    /** Default access-token lifetime, Auth0's default for APIs. */
+    public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(86_400);
+    /** Default ID-token lifetime, Auth0's default for applications. */
+    public static final Duration DEFAULT_ID_TOKEN_LIFETIME = Duration.ofSeconds(36_000);
+
+    /** Signing algorithm of a registered API. */
+    public enum Algorithm { RS256, HS256 }
+
+    /** Auth0's access token profiles ("token dialects"). */
+    public enum TokenProfile {
+        /** Auth0's default: {@code typ: JWT}, {@code azp}, {@code gty}. */
+        AUTH0,
+        /** RFC 9068: {@code typ: at+jwt}, {@code client_id}, {@code jti}. */
+        RFC9068
+    }
+
+    private static final String LOOPBACK = "127.0.0.1";
+
+    private final int requestedPort;
+    private final Map<String, Api> apis;
+    private final Map<String, Client> clients;
+    private final Map<String, User> users;
+    private final Duration tokenLifetime;
+    private final Duration idTokenLifetime;
+    private final Clock clock;
+    private final KeyRing keys = new KeyRing();
+
+    private final Object lifecycle = new Object();
+    private HttpServer server;
+    private ExecutorService executor;
+    private volatile String issuer;
+    private volatile TokenService tokens;
+    private boolean closed;
+
+    private TestIssuer(Builder b) {
+        this.requestedPort = b.port;
+        this.apis = Map.copyOf(b.apis);
+        this.clients = Map.copyOf(b.clients);
+        this.users = Map.copyOf(b.users);
+        this.tokenLifetime = b.tokenLifetime;
+        this.idTokenLifetime = b.idTokenLifetime;
+        this.clock = b.clock;
+        for (Client c : clients.values()) {
+            for (String aud : c.authorizations().keySet()) {
+                if (!apis.containsKey(aud)) {
+                    throw new IllegalArgumentException("client " + c.clientId() + " is authorized for unknown API " + aud);
+                }
+            }
+        }
+        for (User u : users.values()) {
+            for (String aud : u.permissions().keySet()) {
+                if (!apis.containsKey(aud)) {
+                    throw new IllegalArgumentException("user " + u.username() + " has permissions for unknown API " + aud);
+                }
+            }
+        }
+    }
+
+    /** A builder with no APIs, clients or users, port 0, 86400 s tokens and the system UTC clock. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The preset tenant, not yet started: API {@value #DEFAULT_API} (RS256) with scopes
+     * {@value #READ_MESSAGES} and {@value #ADMIN_ALL}; clients {@value #DEMO_CLIENT} (granted
+     * read:messages), {@value #LIMITED_CLIENT} (a client grant without scopes) and
+     * {@value #ADMIN_CLIENT} (granted both), each with its "-secret" and the client_credentials and
+     * password grants; user {@value #DEMO_USER} / {@value #DEMO_PASSWORD} holding read:messages.
+     */
+    public static TestIssuer defaults() {
+        return defaultsBuilder().build();
+    }
+
+    /** The {@link #defaults()} preset as a builder, to change the port, clock or lifetime, or add to it. */
+    public static Builder defaultsBuilder() {
+        return builder()
+                .api(DEFAULT_API, READ_MESSAGES, ADMIN_ALL)
+                .client(DEMO_CLIENT, DEMO_SECRET, c -> c.authorize(DEFAULT_API, READ_MESSAGES))
+                .client(LIMITED_CLIENT, LIMITED_SECRET, c -> c.authorize(DEFAULT_API))
+                .client(ADMIN_CLIENT, ADMIN_SECRET, c -> c.authorize(DEFAULT_API, READ_MESSAGES, ADMIN_ALL))
+                .user(DEMO_USER, DEMO_PASSWORD, u -> u.name("Demo User").nickname("demo")
+                        .permissions(DEFAULT_API, READ_MESSAGES));
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Binds to 127.0.0.1 on the configured port (0 = a free port) and starts serving.
+     *
+     * @return this, for {@code try (TestIssuer i = TestIssuer.defaults().start())}
+     * @throws UncheckedIOException when the port cannot be bound
+     * @throws IllegalStateException when already started or closed
+     */
+    public TestIssuer start() {
+        synchronized (lifecycle) {
+            if (closed || server != null) {
+                throw new IllegalStateException(closed ? "TestIssuer is closed" : "TestIssuer already started");
+            }
+            HttpServer http;
+            try {
+                http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(LOOPBACK), requestedPort), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot bind " + LOOPBACK + ":" + requestedPort, e);
+            }
+            String iss = "http://" + LOOPBACK + ":" + http.getAddress().getPort() + "/";
+            TokenService service = new TokenService(iss, apis, clients, users, tokenLifetime, idTokenLifetime,
+                    clock, keys);
+            ExecutorService pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
+                    daemonThreads(), new ThreadPoolExecutor.AbortPolicy());
+            http.createContext("/", new HttpEndpoints(service, keys, this::discoveryDocument));
+            http.setExecutor(pool);
+            http.start();
+            this.server = http;
+            this.executor = pool;
+            this.tokens = service;
+            this.issuer = iss;
+            return this;
+        }
+    }
+
+    /** Stops serving and releases the port. Idempotent. Minting methods stop working as well. */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            closed = true;
+            if (server != null) {
+                server.stop(0);
+                executor.shutdownNow();
+                server = null;
+                executor = null;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- addresses
+
+    /** {@code http://127.0.0.1:PORT/}, with the trailing slash Auth0 uses. Only after {@link #start()}. */
+    public String issuer() {
+        String iss = issuer;
+        if (iss == null) {
+            throw new IllegalStateException("TestIssuer not started");
+        }
+        return iss;
+    }
+
+    /** The bound port. Only after {@link #start()}. */
+    public int port() {
+        String iss = issuer();
+        return Integer.parseInt(iss.substring(iss.lastIndexOf(':') + 1, iss.length() - 1));
+    }
+
+    /** {@code ISSUER.well-known/jwks.json} */
+    public String jwksUri() {
+        return issuer() + ".well-known/jwks.json";
+    }
+
+    /** {@code ISSUER.well-known/openid-configuration} */
+    public String discoveryUri() {
+        return issuer() + ".well-known/openid-configuration";
+    }
+
+    /** {@code ISSUER + "oauth/token"} */
+    public String tokenEndpoint() {
+        return issuer() + "oauth/token";
+    }
+
+    /** {@code ISSUER + "userinfo"}; also the second {@code aud} of tokens requested with openid. */
+    public String userinfoEndpoint() {
+        return issuer() + "userinfo";
+    }
+
+    /** {@code ISSUER + "oauth/introspect"} */
+    public String introspectionEndpoint() {
+        return issuer() + "oauth/introspect";
+    }
+
+    /** {@code ISSUER + "oauth/revoke"} */
+    public String revocationEndpoint() {
+        return issuer() + "oauth/revoke";
+    }
+
+    // ---------------------------------------------------------------- keys
+
+    /**
+     * Rotates the signing key: the new key signs from now on and is listed first in the JWKS; the
+     * previous key stays listed (and accepted) until the next rotation, then is dropped.
+     *
+     * @return the new key's {@code kid}
+     */
+    public String rotateKeys() {
+        return keys.rotate().getKeyID();
+    }
+
+    /** The {@code kid} of the key that signs now. */
+    public String currentKeyId() {
+        return keys.current().getKeyID();
+    }
+
+    /** The published JWKS (public keys only), current key first. */
+    public JWKSet publicKeys() {
+        return keys.publicJwks();
+    }
+
+    // ---------------------------------------------------------------- minting without HTTP
+
+    /**
+     * A client-credentials access token for {@code audience}, exactly as {@code POST /oauth/token}
+     * would issue it (without checking the client secret or the client's allowed grant types).
+     * No scopes = every scope of the client grant.
+     *
+     * @throws TestIssuerException as the endpoint would answer (unknown audience, no client grant,
+     *                            scope not granted)
+     * @throws IllegalArgumentException for an unknown client
+     */
+    public String accessToken(String clientId, String audience, String... scopes) {
+        Objects.requireNonNull(audience, "audience; use opaqueToken(...) for a token without audience");
+        return service().clientCredentials(requireClient(clientId), audience, join(scopes)).accessToken();
+    }
+
+    /**
+     * A password-grant access token for a registered user, as {@code POST /oauth/token} would issue
+     * it without checking passwords. Include "openid" in {@code scopes} for the array {@code aud};
+     * a null {@code audience} gives an opaque token. No scopes = all of the user's permissions.
+     */
+    public String userAccessToken(String username, String clientId, String audience, String... scopes) {
+        return service().password(requireClient(clientId), requireUser(username), audience, join(scopes), null)
+                .accessToken();
+    }
+
+    /** An opaque client-credentials token (no audience), good only at {@code /userinfo}. */
+    public String opaqueToken(String clientId, String... scopes) {
+        return service().clientCredentials(requireClient(clientId), null, join(scopes)).accessToken();
+    }
+
+    /** An opaque token for a user (no audience), good only at {@code /userinfo}. */
+    public String opaqueUserToken(String username, String clientId, String... scopes) {
+        return service().password(requireClient(clientId), requireUser(username), null, join(scopes), null)
+                .accessToken();
+    }
+
+    /**
+     * An RS256 ID token for a user with the openid, profile and email claims, {@code aud} = the client
+     * id, and {@code nonce} when not null (no {@code at_hash}: there is no access token).
+     */
+    public String idToken(String username, String clientId, String nonce) {
+        requireClient(clientId);
+        return service().idToken(requireUser(username), clientId, nonce);
+    }
+
+    /** Revokes a token this issuer issued, so that introspection and /userinfo report it inactive. */
+    public void revoke(String token) {
+        service().revoke(token, null);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private TokenService service() {
+        TokenService s = tokens;
+        if (s == null) {
+            throw new IllegalStateException("TestIssuer not started: the issuer URL includes the port");
+        }
+        return s;
+    }
+
+    private Client requireClient(String clientId) {
+        Client c = clientId == null ? null : clients.get(clientId);
+        if (c == null) {
+            throw new IllegalArgumentException("unknown client: " + clientId);
+        }
+        return c;
+    }
+
+    private User requireUser(String username) {
+        User u = username == null ? null : users.get(username);
+        if (u == null) {
+            throw new IllegalArgumentException("unknown user: " + username);
+        }
+        return u;
+    }
+
+    private static String join(String... scopes) {
+        return scopes == null || scopes.length == 0 ? null : String.join(" ", scopes);
+    }
+
+    Map<String, Object> discoveryDocument() {
+        String iss = issuer();
+        Set<String> scopes = new LinkedHashSet<>(List.of("openid", "profile", "email"));
+        apis.values().stream().sorted((a, b) -> a.identifier().compareTo(b.identifier()))
+                .forEach(a -> scopes.addAll(a.scopes()));
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("issuer", iss);
+        doc.put("token_endpoint", tokenEndpoint());
+        doc.put("userinfo_endpoint", userinfoEndpoint());
+        doc.put("introspection_endpoint", introspectionEndpoint());
+        doc.put("revocation_endpoint", revocationEndpoint());
+        doc.put("jwks_uri", jwksUri());
+        doc.put("scopes_supported", List.copyOf(scopes));
+        // there is no /authorize endpoint, so no authorization response type is supported
+        doc.put("response_types_supported", List.of());
+        doc.put("grant_types_supported", List.of(TokenService.GRANT_CLIENT_CREDENTIALS, TokenService.GRANT_PASSWORD));
+        doc.put("subject_types_supported", List.of("public"));
+        doc.put("id_token_signing_alg_values_supported", List.of("RS256"));
+        doc.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        doc.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        doc.put("revocation_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        doc.put("claims_supported", List.of("aud", "email", "email_verified", "exp", "iat", "iss", "name",
+                "nickname", "sub", "updated_at"));
+        return doc;
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "dev-issuer-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Auth0-style user id for a username: {@code auth0|} + 24 hex digits, stable across runs. */
+    static String defaultUserId(String username) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(username.getBytes(StandardCharsets.UTF_8));
+            return "auth0|" + HexFormat.of().formatHex(digest, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    /** Builds a {@link TestIssuer}. Not thread-safe. */
+    public static final class Builder {
+        private int port;
+        private final Map<String, Api> apis = new LinkedHashMap<>();
+        private final Map<String, Client> clients = new LinkedHashMap<>();
+        private final Map<String, User> users = new LinkedHashMap<>();
+        private Duration tokenLifetime = DEFAULT_TOKEN_LIFETIME;
+        private Duration idTokenLifetime = DEFAULT_ID_TOKEN_LIFETIME;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** The port on 127.0.0.1; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Registers an RS256 API (Auth0 token profile) with its scopes / permissions. */
+        public Builder api(String identifier, String... scopes) {
+            return api(identifier, a -> a.scopes(scopes));
+        }
+
+        /** Registers an HS256 API; the signing secret must have at least 32 bytes. */
+        public Builder hs256Api(String identifier, String secret, String... scopes) {
+            return api(identifier, a -> a.hs256(secret).scopes(scopes));
+        }
+
+        /** Registers an API configured through {@link ApiSpec}. */
+        public Builder api(String identifier, Consumer<ApiSpec> config) {
+            requireText(identifier, "API identifier");
+            ApiSpec spec = new ApiSpec();
+            config.accept(spec);
+            apis.put(identifier, new Api(identifier, spec.algorithm, spec.secret, spec.profile,
+                    List.copyOf(spec.scopes)));
+            return this;
+        }
+
+        /**
+         * Registers an application. By default it may use the client_credentials and password grants
+         * and is authorized for no API; see {@link ClientSpec#authorize(String, String...)}.
+         */
+        public Builder client(String clientId, String clientSecret, Consumer<ClientSpec> config) {
+            requireText(clientId, "client_id");
+            requireText(clientSecret, "client_secret");
+            ClientSpec spec = new ClientSpec();
+            config.accept(spec);
+            Map<String, List<String>> auth = new LinkedHashMap<>();
+            spec.authorizations.forEach((k, v) -> auth.put(k, List.copyOf(v)));
+            clients.put(clientId, new Client(clientId, clientSecret, Set.copyOf(spec.grantTypes), Map.copyOf(auth)));
+            return this;
+        }
+
+        /** Registers a database user for the password grant. */
+        public Builder user(String username, String password, Consumer<UserSpec> config) {
+            requireText(username, "username");
+            requireText(password, "password");
+            UserSpec spec = new UserSpec();
+            config.accept(spec);
+            Map<String, List<String>> perms = new LinkedHashMap<>();
+            spec.permissions.forEach((k, v) -> perms.put(k, List.copyOf(v)));
+            String email = spec.email != null ? spec.email : (username.contains("@") ? username : null);
+            users.put(username, new User(username, password,
+                    spec.userId != null ? spec.userId : defaultUserId(username),
+                    spec.name != null ? spec.name : username,
+                    spec.nickname != null ? spec.nickname : username.split("@", 2)[0],
+                    email, spec.emailVerified, Map.copyOf(perms)));
+            return this;
+        }
+
+        /** Access-token lifetime ({@code exp - iat}, {@code expires_in}); default 86400 s. */
+        public Builder tokenLifetime(Duration lifetime) {
+            this.tokenLifetime = positive(lifetime);
+            return this;
+        }
+
+        /** ID-token lifetime; default 36000 s. */
+        public Builder idTokenLifetime(Duration lifetime) {
+            this.idTokenLifetime = positive(lifetime);
+            return this;
+        }
+
+        /** The clock for {@code iat}, {@code exp} and expiry checks; default the system UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Builds the issuer (generating its first RSA key); call {@link TestIssuer#start()} to serve. */
+        public TestIssuer build() {
+            for (Api api : apis.values()) {
+                for (Client c : clients.values()) {
+                    List<String> granted = c.authorizations().get(api.identifier());
+                    if (granted != null && !api.scopes().containsAll(granted)) {
+                        throw new IllegalArgumentException("client " + c.clientId() + " granted scopes not defined by "
+                                + api.identifier());
+                    }
+                }
+            }
+            return new TestIssuer(this);
+        }
+
+        private static Duration positive(Duration d) {
+            if (d == null || d.isNegative() || d.isZero() || d.getNano() != 0) {
+                throw new IllegalArgumentException("lifetime must be a positive whole number of seconds: " + d);
+            }
+            return d;
+        }
+
+        private static void requireText(String s, String what) {
+            if (s == null || s.isBlank()) {
+                throw new IllegalArgumentException(what + " must not be blank");
+            }
+        }
+    }
+
+    /** Settings of one registered API. */
+    public static final class ApiSpec {
+        private Algorithm algorithm = Algorithm.RS256;
+        private byte[] secret;
+        private TokenProfile profile = TokenProfile.AUTH0;
+        private final List<String> scopes = new ArrayList<>();
+
+        private ApiSpec() {
+        }
+
+        /** The API's scopes / permissions. */
+        public ApiSpec scopes(String... scopes) {
+            this.scopes.addAll(Arrays.asList(scopes));
+            return this;
+        }
+
+        /** Sign this API's tokens with HS256 and this secret (UTF-8, at least 32 bytes). */
+        public ApiSpec hs256(String secret) {
+            byte[] bytes = Objects.requireNonNull(secret, "secret").getBytes(StandardCharsets.UTF_8);
+            if (bytes.length < 32) {
+                throw new IllegalArgumentException("HS256 secret needs at least 32 bytes");
+            }
+            this.algorithm = Algorithm.HS256;
+            this.secret = bytes;
+            return this;
+        }
+
+        /** Sign this API's tokens with the tenant's RSA key (the default). */
+        public ApiSpec rs256() {
+            this.algorithm = Algorithm.RS256;
+            this.secret = null;
+            return this;
+        }
+
+        /** Access token profile; default {@link TokenProfile#AUTH0}. */
+        public ApiSpec profile(TokenProfile profile) {
+            this.profile = Objects.requireNonNull(profile, "profile");
+            return this;
+        }
+    }
+
+    /** Settings of one registered application. */
+    public static final class ClientSpec {
+        private final Set<String> grantTypes = new LinkedHashSet<>(
+                List.of(TokenService.GRANT_CLIENT_CREDENTIALS, TokenService.GRANT_PASSWORD));
+        private final Map<String, List<String>> authorizations = new LinkedHashMap<>();
+
+        private ClientSpec() {
+        }
+
+        /** Replaces the allowed grant types ({@code client_credentials}, {@code password}). */
+        public ClientSpec grantTypes(String... grantTypes) {
+            this.grantTypes.clear();
+            this.grantTypes.addAll(Arrays.asList(grantTypes));
+            return this;
+        }
+
+        /**
+         * Creates a client grant for an API (Auth0 dashboard: Applications, APIs, "Authorize") with
+         * these scopes; no scopes = authorized for the API with no scope.
+         */
+        public ClientSpec authorize(String audience, String... scopes) {
+            authorizations.put(audience, List.of(scopes));
+            return this;
+        }
+    }
+
+    /** Profile and RBAC permissions of one user. */
+    public static final class UserSpec {
+        private String userId;
+        private String name;
+        private String nickname;
+        private String email;
+        private boolean emailVerified = true;
+        private final Map<String, List<String>> permissions = new LinkedHashMap<>();
+
+        private UserSpec() {
+        }
+
+        /** The {@code sub}; default {@code auth0|} + 24 hex digits derived from the username. */
+        public UserSpec userId(String userId) {
+            this.userId = userId;
+            return this;
+        }
+
+        /** The {@code name} claim; default the username. */
+        public UserSpec name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** The {@code nickname} claim; default the part of the username before '@'. */
+        public UserSpec nickname(String nickname) {
+            this.nickname = nickname;
+            return this;
+        }
+
+        /** The {@code email} claim; default the username when it contains '@'. */
+        public UserSpec email(String email) {
+            this.email = email;
+            return this;
+        }
+
+        /** The {@code email_verified} claim; default true. */
+        public UserSpec emailVerified(boolean verified) {
+            this.emailVerified = verified;
+            return this;
+        }
+
+        /** RBAC permissions of the user for an API. */
+        public UserSpec permissions(String audience, String... permissions) {
+            this.permissions.put(audience, List.of(permissions));
+            return this;
+        }
+    }
+}
