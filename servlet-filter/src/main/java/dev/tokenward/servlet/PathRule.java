@@ -16,7 +16,11 @@ import java.util.Optional;
  *   <li>{@code /api/private}: exactly that path (a trailing slash is ignored);
  *   <li>{@code /api/*}: {@code /api} and everything below it; {@code /*}: every path.
  * </ul>
- * When several rules cover a path, an exact rule wins, then the longest prefix.
+ * When several rules cover a path, an exact rule wins, then the longest prefix. Prefix rules use the
+ * servlet specification's form ({@code /orders/*}); {@code /orders/**} is refused with a hint. An
+ * exact rule covers no path below it: {@code /orders} with a servlet mapped to {@code /orders/*}
+ * leaves {@code /orders/42} to other rules, so the filter logs a WARN at {@code init} for every
+ * exact rule that a wildcard servlet mapping extends and no prefix rule backs.
  *
  * <p>The rule's text form, used by {@code rule.PATTERN} init-parameters and {@link #parse}:
  * {@code authenticated} (any valid token), or one or more clauses separated by {@code ;}, each an
@@ -225,6 +229,11 @@ public final class PathRule {
     int star = pattern.indexOf('*');
     boolean ok = pattern.startsWith("/") && pattern.chars().noneMatch(Character::isWhitespace)
         && (star < 0 || star == pattern.length() - 1 && pattern.endsWith("/*"));
+    if (!ok && pattern.endsWith("/**") && pattern.indexOf('*') == pattern.length() - 2) {
+      throw new IllegalArgumentException("path pattern '" + pattern + "': write the prefix as "
+          + pattern.substring(0, pattern.length() - 1) + " (the servlet specification's form: the path and "
+          + "everything below it)");
+    }
     if (!ok) {
       throw new IllegalArgumentException("path pattern '" + pattern + "' must be an exact path such as /api/private "
           + "or a prefix such as /api/*");

@@ -10,11 +10,13 @@ import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +45,13 @@ final class Protections {
 
   private final Map<String, Protection> exact = new HashMap<>();
   private final List<PathRule> prefixes = new ArrayList<>(); // longest first
-  private final Map<String, Optional<Protection>> byServletClass = new ConcurrentHashMap<>();
+  private final Map<String, ServletRule> byServletClass = new ConcurrentHashMap<>();
+
+  /**
+   * What a servlet class's annotations ask for (null: nothing), or why they cannot be known: a
+   * class that cannot be loaded, or a misconfigured annotation. Unknown fails closed.
+   */
+  private record ServletRule(Protection protection, String failure) {}
 
   Protections(List<PathRule> rules) {
     for (PathRule rule : rules) {
@@ -55,6 +63,36 @@ final class Protections {
       }
     }
     prefixes.sort(Comparator.comparingInt((PathRule r) -> r.base().length()).reversed());
+  }
+
+  /**
+   * Warnings for exact rules that leave paths of a wildcard-mapped servlet uncovered: an exact rule
+   * {@code /orders} with a servlet at {@code /orders/*} protects {@code /orders} but not
+   * {@code /orders/42}, unless a prefix rule covers the paths below it.
+   *
+   * @param mappings each servlet's URL patterns, by servlet name
+   */
+  List<String> exactRulesUnderWildcardMappings(Map<String, ? extends Collection<String>> mappings) {
+    List<String> warnings = new ArrayList<>();
+    for (String rule : new TreeSet<>(exact.keySet())) {
+      if (forPath(rule + "/x") != null) {
+        continue; // a prefix rule covers the paths below it
+      }
+      for (Map.Entry<String, ? extends Collection<String>> servlet : new TreeMap<>(mappings).entrySet()) {
+        for (String mapping : servlet.getValue()) {
+          if (mapping == null || !mapping.endsWith("/*")) {
+            continue;
+          }
+          String base = mapping.substring(0, mapping.length() - 2);
+          if (rule.equals(base) || rule.startsWith(base + "/")) {
+            warnings.add("tokenward: the rule for " + rule + " is exact, but servlet '" + servlet.getKey()
+                + "' is mapped to " + mapping + ", so " + rule + "/... reaches it without that rule; use " + rule
+                + "/* to cover " + rule + " and every path below it");
+          }
+        }
+      }
+    }
+    return warnings;
   }
 
   /** What the request needs, or null if nothing covers it. */
@@ -85,7 +123,13 @@ final class Protections {
     return null;
   }
 
-  /** The annotations of the servlet the request is mapped to, read once per servlet class. */
+  /**
+   * The annotations of the servlet the request is mapped to, read once per servlet class.
+   *
+   * @throws IllegalStateException naming the servlet class when its annotations cannot be known
+   *     (the class cannot be loaded, or an annotation is misconfigured): the request fails with 500
+   *     rather than reach a servlet whose protection is unknown
+   */
   private Protection forServlet(HttpServletRequest request) {
     HttpServletMapping mapping = request.getHttpServletMapping();
     if (mapping == null || mapping.getServletName() == null) {
@@ -97,10 +141,32 @@ final class Protections {
     if (className == null) {
       return null;
     }
-    return byServletClass.computeIfAbsent(className, name -> Optional.ofNullable(read(load(name, context))))
-        .orElse(null);
+    ServletRule rule = byServletClass.computeIfAbsent(className, name -> decide(name, mapping.getServletName(), context));
+    if (rule.failure != null) {
+      throw new IllegalStateException(rule.failure);
+    }
+    return rule.protection;
   }
 
+  private static ServletRule decide(String className, String servletName, ServletContext context) {
+    Class<?> c = load(className, context);
+    if (c == null) {
+      String failure = "tokenward: servlet class " + className + " (servlet '" + servletName + "') cannot be loaded by "
+          + "the web application's class loader, the thread's context class loader nor tokenward's, so its security "
+          + "annotations cannot be read: its requests are refused with 500. Make the class visible to the web "
+          + "application's class loader, or protect its paths with path rules and no annotations";
+      log.error(failure);
+      return new ServletRule(null, failure);
+    }
+    try {
+      return new ServletRule(read(c), null);
+    } catch (IllegalStateException e) {
+      log.error("{}: requests to servlet '{}' are refused with 500", e.getMessage(), servletName);
+      return new ServletRule(null, e.getMessage());
+    }
+  }
+
+  /** The class, or null if no loader can load it. */
   private static Class<?> load(String name, ServletContext context) {
     List<ClassLoader> loaders = new ArrayList<>();
     try {
@@ -119,7 +185,6 @@ final class Protections {
         }
       }
     }
-    log.warn("servlet class {} cannot be loaded; its tokenward annotations, if any, are not applied", name);
     return null;
   }
 
@@ -150,8 +215,8 @@ final class Protections {
       try {
         methods = k.getDeclaredMethods();
       } catch (LinkageError | SecurityException e) {
-        log.warn("the methods of servlet class {} cannot be read to look for misplaced tokenward annotations", k.getName());
-        continue;
+        throw new IllegalStateException("tokenward: the methods of servlet class " + k.getName() + " cannot be read ("
+            + e + ") to look for misplaced tokenward annotations", e);
       }
       for (Method m : methods) {
         AnnotatedRequirements onMethod = AnnotatedRequirements.from(m);

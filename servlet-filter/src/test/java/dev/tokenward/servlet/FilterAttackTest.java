@@ -74,6 +74,51 @@ class FilterAttackTest {
             + "'Authenticated' is not a keyword: did you mean 'authenticated'?");
   }
 
+  // Issue #10 item 2 (regression): a @RequiresScopes servlet whose class the filter could not load answered 200 to a
+  // request without a token (a WARN was logged); now 500, the servlet never runs.
+  @Test
+  void servletWhoseClassCannotBeLoadedIs500NotOpen() throws Exception {
+    AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build();
+    try (JettyApp other = JettyApp.withFilter(BearerTokenFilter.builder(validator).build(), context -> context.addServlet(
+        new org.eclipse.jetty.ee10.servlet.ServletHolder("unloadable", ServletAnnotationTest.unloadableWriteScoped()),
+        "/hidden"))) {
+      Answer a = other.get("/hidden");
+      assertThat(a.status()).isEqualTo(500);
+      assertThat(a.body()).doesNotContain("principal=");
+    }
+  }
+
+  // Issue #10 item 3 (regression): require("/orders", ...) with the servlet at /orders/* left /orders/42 unprotected
+  // without a word. An exact rule still covers only its path, but init now warns (no WARN on the old code, so this
+  // failed there), and the prefix rule /orders/* protects /orders and everything below it.
+  @Test
+  void exactRuleUnderWildcardMappingIsWarnedAndThePrefixRuleCoversThePathsBelow() throws Exception {
+    AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build();
+    long before = java.nio.file.Files.exists(NoTokenInLogsTest.LOG) ? java.nio.file.Files.size(NoTokenInLogsTest.LOG) : 0;
+    try (JettyApp exact = JettyApp.withFilter(BearerTokenFilter.builder(validator)
+        .require("/orders", dev.tokenward.core.Requirement.allOf("read:orders")).build(),
+        context -> context.addServlet(TestServlets.Echo.class, "/orders/*"))) {
+      assertThat(exact.get("/orders").status()).isEqualTo(401);
+      assertThat(exact.get("/orders/42").status()).isEqualTo(200); // exact means exact, hence the warning
+    }
+    byte[] all = java.nio.file.Files.readAllBytes(NoTokenInLogsTest.LOG);
+    assertThat(new String(all, (int) before, all.length - (int) before, StandardCharsets.UTF_8)).contains(
+        "WARN dev.tokenward.servlet.BearerTokenFilter - tokenward: the rule for /orders is exact, but servlet '",
+        "' is mapped to /orders/*, so /orders/... reaches it without that rule; use /orders/* to cover /orders and "
+            + "every path below it");
+    try (JettyApp prefix = JettyApp.withFilter(BearerTokenFilter.builder(validator)
+        .require("/orders/*", dev.tokenward.core.Requirement.allOf("read:orders")).build(),
+        context -> context.addServlet(TestServlets.Echo.class, "/orders/*"))) {
+      assertThat(prefix.get("/orders").status()).isEqualTo(401);
+      assertThat(prefix.get("/orders/42").status()).isEqualTo(401);
+      Answer lacking = prefix.getWithToken("/orders/42", issuer.jwt().sign());
+      assertThat(lacking.status()).isEqualTo(403);
+      assertThat(lacking.header("WWW-Authenticate")).endsWith("scope=\"read:orders\"");
+      assertThat(prefix.getWithToken("/orders/42", issuer.jwt().claim("scope", "read:orders").sign()).status())
+          .isEqualTo(200);
+    }
+  }
+
   @Test
   void algNoneIs401InvalidToken() throws Exception {
     assertError(app.getWithToken("/api/private", issuer.jwt().header("alg", "none").unsigned("AA")), 401, "invalid_token");

@@ -125,6 +125,26 @@ class PathRuleTest {
   }
 
   @Test
+  void exactRulesUnderWildcardMappingsWhenMappingExtendsThemThenOneWarningEach() {
+    Protections p = new Protections(List.of(PathRule.authenticated("/orders"), PathRule.authenticated("/api/private"),
+        PathRule.authenticated("/reports"), PathRule.authenticated("/reports/*"), PathRule.authenticated("/static")));
+    assertThat(p.exactRulesUnderWildcardMappings(java.util.Map.of("orders", List.of("/orders/*"),
+        "jaxrs", List.of("/api/*"), "reports", List.of("/reports/*"), "default", List.of("/"),
+        "exact", List.of("/static"))))
+        .containsExactly(
+            "tokenward: the rule for /api/private is exact, but servlet 'jaxrs' is mapped to /api/*, so /api/private/... "
+                + "reaches it without that rule; use /api/private/* to cover /api/private and every path below it",
+            "tokenward: the rule for /orders is exact, but servlet 'orders' is mapped to /orders/*, so /orders/... "
+                + "reaches it without that rule; use /orders/* to cover /orders and every path below it");
+  }
+
+  @Test
+  void patternWhenDoubleStarThenRefusedWithTheServletForm() {
+    assertThatThrownBy(() -> PathRule.authenticated("/orders/**")).hasMessage("path pattern '/orders/**': write the "
+        + "prefix as /orders/* (the servlet specification's form: the path and everything below it)");
+  }
+
+  @Test
   void builderWhenSamePathTwiceThenRefused() {
     BearerTokenFilter.Builder b = BearerTokenFilter.builder(AccessTokenValidator.builder()
         .issuer("https://tenant.example.com/").audience("A").build()).authenticated("/api/x");

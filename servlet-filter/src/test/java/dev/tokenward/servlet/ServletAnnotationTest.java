@@ -36,7 +36,38 @@ class ServletAnnotationTest {
       context.addServlet(TestServlets.InheritsWriteScoped.class, "/annotated/inherits");
       context.addServlet(TestServlets.EmptyScopes.class, "/annotated/empty");
       context.addServlet(TestServlets.MethodAnnotated.class, "/annotated/method");
+      context.addServlet(new ServletHolder("unloadable", unloadableWriteScoped()), "/annotated/unloadable");
     });
+  }
+
+  /**
+   * A {@code @RequiresScopes("write:messages")} servlet whose class no class loader can find by name,
+   * as with a class of Java's single-file launcher or of a foreign class loader: a hidden class
+   * defined from {@link TestServlets.WriteScoped}'s bytes.
+   */
+  static jakarta.servlet.Servlet unloadableWriteScoped() {
+    String resource = "/" + TestServlets.WriteScoped.class.getName().replace('.', '/') + ".class";
+    try (java.io.InputStream in = TestServlets.class.getResourceAsStream(resource)) {
+      java.lang.invoke.MethodHandles.Lookup hidden = java.lang.invoke.MethodHandles.lookup()
+          .defineHiddenClass(in.readAllBytes(), true);
+      jakarta.servlet.Servlet servlet = (jakarta.servlet.Servlet) hidden.lookupClass().getConstructor().newInstance();
+      assertThatThrownBy(() -> Class.forName(servlet.getClass().getName())).isInstanceOf(ClassNotFoundException.class);
+      return servlet;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // Issue #10 item 2 (regression): the filter logged a WARN for a servlet class it could not load and let the request
+  // through without the class's @RequiresScopes: 200 with no token on the old code. Unknown now means refuse.
+  @Test
+  void requestWhenServletClassCannotBeLoadedThenFailsClosedWith500() throws Exception {
+    Answer none = app.get("/annotated/unloadable");
+    assertThat(none.status()).isEqualTo(500);
+    assertThat(none.body()).doesNotContain("principal=");
+    Answer withToken = app.getWithToken("/annotated/unloadable", issuer.jwt().claim("scope", "write:messages").sign());
+    assertThat(withToken.status()).isEqualTo(500);
+    assertThat(withToken.body()).doesNotContain("principal=");
   }
 
   @AfterAll

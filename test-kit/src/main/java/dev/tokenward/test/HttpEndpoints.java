@@ -44,17 +44,27 @@ final class HttpEndpoints implements HttpHandler {
     private final TokenService tokens;
     private final KeyRing keys;
     private final Supplier<Map<String, Object>> discovery;
+    private final EndpointControls controls;
 
-    HttpEndpoints(TokenService tokens, KeyRing keys, Supplier<Map<String, Object>> discovery) {
+    HttpEndpoints(TokenService tokens, KeyRing keys, Supplier<Map<String, Object>> discovery,
+                  EndpointControls controls) {
         this.tokens = tokens;
         this.keys = keys;
         this.discovery = discovery;
+        this.controls = controls;
     }
 
     @Override
     public void handle(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath();
         try {
+            IssuerEndpoint endpoint = IssuerEndpoint.ofPath(path);
+            if (endpoint != null && controls.arrive(endpoint)) {
+                discardRest(ex.getRequestBody());
+                ex.getResponseHeaders().set("Retry-After", "1");
+                send(ex, 503, error("temporarily_unavailable", "This endpoint was taken down by the test"));
+                return;
+            }
             switch (path) {
                 case DISCOVERY -> {
                     requireMethod(ex, "GET");
@@ -91,10 +101,12 @@ final class HttpEndpoints implements HttpHandler {
                 }
                 default -> send(ex, 404, error("not_found", "No such endpoint"));
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the issuer is closing while a delayed answer waits
         } catch (TestIssuerException e) {
             sendError(ex, e);
         } catch (RuntimeException e) {
-            LOG.warn("dev issuer: internal error on {} {}", ex.getRequestMethod(), path, e);
+            LOG.warn("test issuer: internal error on {} {}", ex.getRequestMethod(), path, e);
             send(ex, 500, error("server_error", "Internal error"));
         } finally {
             ex.close();

@@ -2,6 +2,7 @@ package dev.tokenward.test;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.sun.net.httpserver.HttpServer;
+import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.test.Registrations.Api;
 import dev.tokenward.test.Registrations.Client;
 import dev.tokenward.test.Registrations.User;
@@ -14,6 +15,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -41,7 +44,8 @@ import java.util.function.Consumer;
  * <h2>What it serves</h2>
  * <ul>
  *   <li>{@code GET /.well-known/openid-configuration} and {@code GET /.well-known/jwks.json}
- *       (RSA-2048 public keys, {@code use: sig}, {@code alg: RS256}, current key first).</li>
+ *       (RSA-2048 public keys, {@code alg: RS256}, current key first; then one P-256 key for ES256 and
+ *       one Ed25519 key for EdDSA test tokens; all {@code use: sig}).</li>
  *   <li>{@code POST /oauth/token}: {@code client_credentials} and {@code password}; form-encoded or
  *       JSON body; client authentication in the body or with HTTP Basic.</li>
  *   <li>{@code GET /userinfo}, {@code POST /oauth/introspect} (RFC 7662),
@@ -86,28 +90,40 @@ import java.util.function.Consumer;
  * <h2>Use</h2>
  * <pre>{@code
  * try (TestIssuer issuer = TestIssuer.defaults().start()) {
- *     String jwt = issuer.accessToken("demo-client", TestIssuer.DEFAULT_API);
- *     // point the validator at issuer.issuer() / issuer.jwksUri()
+ *     AccessTokenValidator validator = issuer.validator();          // or point your app at issuer.issuer()
+ *     String ok = issuer.jwt().scopes("read:messages").sign();      // minted for the test
+ *     String expired = issuer.jwt().expired().sign();
+ *     String granted = issuer.accessToken("demo-client", TestIssuer.DEFAULT_API); // as /oauth/token issues it
  * }
  * }</pre>
+ * For the hard cases: {@link #rotateKeys()}, {@link #publishNewKey()} / {@link #useKey} /
+ * {@link #retireKey}, {@link #takeDown} / {@link #bringUp}, {@link #delay} and {@link #requestCount}.
+ * In JUnit 5, {@link TestIssuerExtension} starts and stops it.
  * Starting prints nothing; tokens are never logged. Instances are thread-safe.
  */
 public final class TestIssuer implements AutoCloseable {
 
     /** The API identifier of the {@link #defaults()} preset. */
     public static final String DEFAULT_API = "https://api.tokenward.dev";
-    /** The two scopes / permissions of {@link #DEFAULT_API}. */
+    /** A scope / permission of {@link #DEFAULT_API}, granted to the demo client and user. */
     public static final String READ_MESSAGES = "read:messages";
+    /** A scope / permission of {@link #DEFAULT_API}, granted to the admin client only. */
     public static final String ADMIN_ALL = "admin:all";
-    /** Preset clients and their secrets. */
+    /** Preset client granted {@value #READ_MESSAGES}. */
     public static final String DEMO_CLIENT = "demo-client";
+    /** Secret of {@link #DEMO_CLIENT}. */
     public static final String DEMO_SECRET = "demo-secret";
+    /** Preset client authorized for {@link #DEFAULT_API} with no scope. */
     public static final String LIMITED_CLIENT = "limited-client";
+    /** Secret of {@link #LIMITED_CLIENT}. */
     public static final String LIMITED_SECRET = "limited-secret";
+    /** Preset client granted {@value #READ_MESSAGES} and {@value #ADMIN_ALL}. */
     public static final String ADMIN_CLIENT = "admin-client";
+    /** Secret of {@link #ADMIN_CLIENT}. */
     public static final String ADMIN_SECRET = "admin-secret";
-    /** Preset user for the password grant. */
+    /** Preset user for the password grant, holding the permission {@value #READ_MESSAGES}. */
     public static final String DEMO_USER = "demo@tokenward.dev";
+    /** Password of {@link #DEMO_USER}. */
     public static final String DEMO_PASSWORD = "demo-password";
 
     /** Default access-token lifetime, Auth0's default for APIs. */
@@ -116,7 +132,12 @@ public final class TestIssuer implements AutoCloseable {
     public static final Duration DEFAULT_ID_TOKEN_LIFETIME = Duration.ofSeconds(36_000);
 
     /** Signing algorithm of a registered API. */
-    public enum Algorithm { RS256, HS256 }
+    public enum Algorithm {
+        /** The tenant's RSA key (Auth0's default). */
+        RS256,
+        /** The API's own shared secret; one audience per token. */
+        HS256
+    }
 
     /** Auth0's access token profiles ("token dialects"). */
     public enum TokenProfile {
@@ -129,6 +150,7 @@ public final class TestIssuer implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
 
     private final int requestedPort;
+    private final String firstApi; // null when no API is registered
     private final Map<String, Api> apis;
     private final Map<String, Client> clients;
     private final Map<String, User> users;
@@ -136,6 +158,7 @@ public final class TestIssuer implements AutoCloseable {
     private final Duration idTokenLifetime;
     private final Clock clock;
     private final KeyRing keys = new KeyRing();
+    private final EndpointControls controls = new EndpointControls();
 
     private final Object lifecycle = new Object();
     private HttpServer server;
@@ -146,6 +169,7 @@ public final class TestIssuer implements AutoCloseable {
 
     private TestIssuer(Builder b) {
         this.requestedPort = b.port;
+        this.firstApi = b.apis.isEmpty() ? null : b.apis.keySet().iterator().next();
         this.apis = Map.copyOf(b.apis);
         this.clients = Map.copyOf(b.clients);
         this.users = Map.copyOf(b.users);
@@ -218,9 +242,10 @@ public final class TestIssuer implements AutoCloseable {
             String iss = "http://" + LOOPBACK + ":" + http.getAddress().getPort() + "/";
             TokenService service = new TokenService(iss, apis, clients, users, tokenLifetime, idTokenLifetime,
                     clock, keys);
-            ExecutorService pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
+            // 8 threads: a test may slow an endpoint down (delay) while others keep answering
+            ExecutorService pool = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
                     daemonThreads(), new ThreadPoolExecutor.AbortPolicy());
-            http.createContext("/", new HttpEndpoints(service, keys, this::discoveryDocument));
+            http.createContext("/", new HttpEndpoints(service, keys, this::discoveryDocument, controls));
             http.setExecutor(pool);
             http.start();
             this.server = http;
@@ -314,6 +339,132 @@ public final class TestIssuer implements AutoCloseable {
         return keys.publicJwks();
     }
 
+    /**
+     * Publishes a new RSA key in the JWKS without signing with it yet: the first half of a careful
+     * rotation (publish, let caches pick it up, {@link #useKey}, later {@link #retireKey} the old one).
+     *
+     * @return the new key's {@code kid}
+     */
+    public String publishNewKey() {
+        return keys.publishNew().getKeyID();
+    }
+
+    /**
+     * Signs from now on with a published RSA key (listed first from now on); the previous signing key
+     * stays published.
+     *
+     * @throws IllegalArgumentException when no published RSA key has this {@code kid}
+     */
+    public void useKey(String kid) {
+        keys.use(kid);
+    }
+
+    /**
+     * Removes a published RSA key from the JWKS: tokens it signed no longer verify, here or anywhere.
+     *
+     * @throws IllegalArgumentException when no published RSA key has this {@code kid}
+     * @throws IllegalStateException when it is the signing key ({@link #useKey} another one first)
+     */
+    public void retireKey(String kid) {
+        keys.retire(kid);
+    }
+
+    // ---------------------------------------------------------------- faults and counts
+
+    /**
+     * Takes an endpoint down: it answers 503 {@code temporarily_unavailable} with {@code Retry-After: 1}
+     * until {@link #bringUp} (or {@link #reset}). Requests are still counted.
+     */
+    public void takeDown(IssuerEndpoint endpoint) {
+        controls.down(endpoint, true);
+    }
+
+    /** Brings an endpoint taken down back. */
+    public void bringUp(IssuerEndpoint endpoint) {
+        controls.down(endpoint, false);
+    }
+
+    /**
+     * Makes an endpoint wait this long before each answer, to test timeouts and slow issuers;
+     * {@link Duration#ZERO} answers at once again.
+     */
+    public void delay(IssuerEndpoint endpoint, Duration delay) {
+        controls.delay(endpoint, delay);
+    }
+
+    /** The requests an endpoint received since start (or the last {@link #reset}), answered or not. */
+    public int requestCount(IssuerEndpoint endpoint) {
+        return controls.count(endpoint);
+    }
+
+    /**
+     * Brings every endpoint up, removes every delay and sets the request counts to zero. Keys and
+     * issued tokens are kept. {@link TestIssuerExtension} calls it before each test.
+     */
+    public void reset() {
+        controls.reset();
+    }
+
+    // ---------------------------------------------------------------- minting for tests
+
+    /**
+     * A builder for one JWT signed by this issuer, as Auth0 would write an access token for
+     * {@link #audience()}; change anything, including into a token that must be refused.
+     * Only after {@link #start()}.
+     */
+    public JwtBuilder jwt() {
+        return new JwtBuilder(this, keys, issuer(), firstApi, tokenLifetime);
+    }
+
+    /**
+     * A builder for one opaque access token that this issuer's userinfo and introspection endpoints
+     * answer for. Only after {@link #start()}.
+     */
+    public OpaqueTokenBuilder opaque() {
+        return new OpaqueTokenBuilder(this, service(), tokenLifetime);
+    }
+
+    /**
+     * The audience {@link #jwt()} writes and {@link #validator()} accepts: the first API registered
+     * ({@value #DEFAULT_API} for the {@link #defaults()} preset).
+     *
+     * @throws IllegalStateException when no API is registered
+     */
+    public String audience() {
+        if (firstApi == null) {
+            throw new IllegalStateException("no API is registered with this TestIssuer; register one with"
+                    + " Builder.api(...)");
+        }
+        return firstApi;
+    }
+
+    // ---------------------------------------------------------------- the validator under test
+
+    /**
+     * A validator builder that trusts this issuer for {@link #audience()}: {@code issuer(issuer())}
+     * and {@code audience(audience())}, plus HS256 and the API's secret for an HS256 API. Add
+     * settings before {@code build()}, for example {@code algorithms("RS256", "ES256")} for ES256
+     * tokens or {@code opaqueTokens(OpaqueTokenPolicy.INTROSPECT)} with {@code introspection(...)}.
+     */
+    public AccessTokenValidator.Builder validatorBuilder() {
+        return validatorBuilder(audience());
+    }
+
+    /** As {@link #validatorBuilder()}, for another registered API or any audience. */
+    public AccessTokenValidator.Builder validatorBuilder(String audience) {
+        AccessTokenValidator.Builder b = AccessTokenValidator.builder().issuer(issuer()).audience(audience);
+        Api api = apis.get(audience);
+        if (api != null && api.algorithm() == Algorithm.HS256) {
+            b.algorithms("HS256").hmacSecret(api.secret());
+        }
+        return b;
+    }
+
+    /** {@code validatorBuilder().build()}: a validator with tokenward's defaults that trusts this issuer. */
+    public AccessTokenValidator validator() {
+        return validatorBuilder().build();
+    }
+
     // ---------------------------------------------------------------- minting without HTTP
 
     /**
@@ -366,6 +517,11 @@ public final class TestIssuer implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- internals
+
+    /** The issuer clock's instant, whole seconds, as tokens carry it. */
+    Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    }
 
     private TokenService service() {
         TokenService s = tokens;
@@ -424,7 +580,7 @@ public final class TestIssuer implements AutoCloseable {
     private static ThreadFactory daemonThreads() {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, "dev-issuer-http-" + n.incrementAndGet());
+            Thread t = new Thread(r, "test-issuer-http-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };

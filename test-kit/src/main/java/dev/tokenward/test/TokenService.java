@@ -111,10 +111,12 @@ final class TokenService {
     /**
      * What the issuer knows about a valid access token. {@code audience} is a String or a List;
      * {@code permissions} is null when the token carries no permissions claim; {@code user} is null
-     * for client-credentials tokens.
+     * for client-credentials tokens; {@code extraClaims} are further claims a test gave an opaque
+     * token ({@link OpaqueTokenBuilder#claim}), answered by userinfo and introspection.
      */
     record ActiveToken(String subject, String clientId, List<String> scopes, List<String> permissions,
-                       Instant issuedAt, Instant expiresAt, Object audience, boolean opaque, User user) {
+                       Instant issuedAt, Instant expiresAt, Object audience, boolean opaque, User user,
+                       Map<String, Object> extraClaims) {
 
         boolean hasAudience(String aud) {
             return audience instanceof List<?> l ? l.contains(aud) : aud.equals(audience);
@@ -166,7 +168,7 @@ final class TokenService {
             client.authorizations().values().forEach(permitted::addAll);
             List<String> granted = requireGranted(requested, permitted);
             String token = newOpaque(new ActiveToken(client.clientId() + "@clients", client.clientId(), granted,
-                    granted, now, now.plus(tokenLifetime), userinfoUrl, true, null));
+                    granted, now, now.plus(tokenLifetime), userinfoUrl, true, null, Map.of()));
             LOG.debug("issued opaque client-credentials token to {}", client.clientId());
             return new TokenResponse(token, tokenLifetime.toSeconds(), joinOrNull(granted), null);
         }
@@ -204,7 +206,7 @@ final class TokenService {
             List<String> apiScopes = intersect(requested, permitted);
             scopes.addAll(apiScopes);
             accessToken = newOpaque(new ActiveToken(user.userId(), client.clientId(), List.copyOf(scopes),
-                    apiScopes, now, now.plus(tokenLifetime), userinfoUrl, true, user));
+                    apiScopes, now, now.plus(tokenLifetime), userinfoUrl, true, user, Map.of()));
         } else {
             Api api = requireApi(audience);
             if (openid && api.algorithm() == TestIssuer.Algorithm.HS256) {
@@ -346,6 +348,11 @@ final class TokenService {
         return claims;
     }
 
+    /** Makes a test-minted opaque token known to userinfo and introspection. */
+    String registerOpaque(ActiveToken info) {
+        return newOpaque(info);
+    }
+
     private String newOpaque(ActiveToken info) {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
@@ -417,7 +424,7 @@ final class TokenService {
             User user = users.values().stream().filter(u -> u.userId().equals(sub)).findFirst().orElse(null);
             Object audience = aud.size() == 1 ? aud.get(0) : List.copyOf(aud);
             return Optional.of(new ActiveToken(sub, clientId, scopes, permissions, iat.toInstant(),
-                    exp.toInstant(), audience, false, user));
+                    exp.toInstant(), audience, false, user, Map.of()));
         } catch (ParseException | JOSEException | RuntimeException e) {
             return Optional.empty();
         }
@@ -441,6 +448,7 @@ final class TokenService {
                 json.put("permissions", t.permissions());
             }
         }
+        json.putAll(t.extraClaims());
         return json;
     }
 
@@ -467,6 +475,7 @@ final class TokenService {
         json.put("iss", issuer);
         json.put("aud", t.audience());
         json.put("token_type", "access_token");
+        json.putAll(t.extraClaims());
         return json;
     }
 

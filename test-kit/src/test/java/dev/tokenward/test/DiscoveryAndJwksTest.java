@@ -54,24 +54,30 @@ class DiscoveryAndJwksTest {
     }
 
     @Test
-    void jwksWhenFetchedThenOnePublicRsa2048SigningKey() throws Exception {
+    void jwksWhenFetchedThenOneRsa2048SigningKeyFirstThenAP256AndAnEd25519Key() throws Exception {
         Http.Response r = Http.get(issuer.jwksUri());
 
         assertThat(r.status()).isEqualTo(200);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> keys = (List<Map<String, Object>>) r.json().get("keys");
-        assertThat(keys).hasSize(1);
+        assertThat(keys).hasSize(3);
         assertThat(keys.get(0)).containsOnlyKeys("kty", "kid", "use", "alg", "n", "e")
                 .containsEntry("kty", "RSA")
                 .containsEntry("use", "sig")
                 .containsEntry("alg", "RS256")
                 .containsEntry("kid", issuer.currentKeyId());
+        assertThat(keys.get(1)).containsOnlyKeys("kty", "kid", "use", "alg", "crv", "x", "y")
+                .containsEntry("kty", "EC").containsEntry("crv", "P-256").containsEntry("alg", "ES256");
+        assertThat(keys.get(2)).containsOnlyKeys("kty", "kid", "use", "alg", "crv", "x")
+                .containsEntry("kty", "OKP").containsEntry("crv", "Ed25519").containsEntry("alg", "EdDSA");
 
-        JWK key = JWKSet.parse(r.raw().body()).getKeys().get(0);
-        assertThat(key.isPrivate()).isFalse();
-        assertThat(key.getKeyUse()).isEqualTo(KeyUse.SIGNATURE);
-        assertThat(key.getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
-        assertThat(((RSAKey) key).size()).isEqualTo(2048);
+        List<JWK> parsed = JWKSet.parse(r.raw().body()).getKeys();
+        assertThat(parsed).allSatisfy(k -> {
+            assertThat(k.isPrivate()).isFalse();
+            assertThat(k.getKeyUse()).isEqualTo(KeyUse.SIGNATURE);
+        });
+        assertThat(parsed.get(0).getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
+        assertThat(((RSAKey) parsed.get(0)).size()).isEqualTo(2048);
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -109,6 +110,11 @@ final class Http {
         } catch (ParseException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The kids of the served RSA keys, in the JWKS's order (the signing key first). */
+    static List<String> rsaKids(TestIssuer issuer) {
+        return jwks(issuer).getKeys().stream().filter(k -> k instanceof RSAKey).map(k -> k.getKeyID()).toList();
     }
 
     /** Parses a JWT and checks its RS256 signature against the JWKS served over HTTP. */

@@ -25,7 +25,7 @@ class IntrospectionAndRevocationTest {
     static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
     static final String HS_API = "https://hs.tokenward.dev";
 
-    MutableClock clock = new MutableClock(NOW);
+    TestClock clock = TestClock.at(NOW);
     TestIssuer issuer;
 
     @BeforeEach

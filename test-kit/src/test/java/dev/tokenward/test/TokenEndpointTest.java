@@ -44,7 +44,7 @@ class TokenEndpointTest {
     @BeforeAll
     static void start() {
         issuer = TestIssuer.defaultsBuilder()
-                .clock(new MutableClock(NOW))
+                .clock(TestClock.at(NOW))
                 .hs256Api(HS_API, HS_SECRET, "read:hs")
                 .api(RFC9068_API, a -> a.profile(TestIssuer.TokenProfile.RFC9068).scopes("read:rfc"))
                 .client("hs-client", "hs-secret", c -> c.authorize(HS_API, "read:hs")

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class UserinfoTest {
 
-    MutableClock clock = new MutableClock(Instant.parse("2025-06-01T12:00:00Z"));
+    TestClock clock = TestClock.at(Instant.parse("2025-06-01T12:00:00Z"));
     TestIssuer issuer;
 
     @BeforeEach

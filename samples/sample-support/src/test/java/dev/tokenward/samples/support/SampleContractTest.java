@@ -22,6 +22,7 @@ import static dev.tokenward.test.TestIssuer.LIMITED_CLIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tokenward.test.TestClock;
 import dev.tokenward.test.TestIssuer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -72,7 +73,7 @@ public abstract class SampleContractTest {
   protected static final String HS_SECRET = "the hs256 api's shared secret, 32+ bytes";
   protected static final String HS_CLIENT = "hs-client";
 
-  private final MutableClock clock = new MutableClock();
+  private final TestClock clock = TestClock.system();
   /** The test's issuer, configured into {@link #sample} as a real one. */
   protected TestIssuer issuer;
   /** The sample under test with {@code TOKENWARD_ISSUER} = {@link #issuer}, audience {@value TestIssuer#DEFAULT_API}. */
