@@ -148,6 +148,12 @@ public final class TokenwardFeature implements Feature {
       return this;
     }
 
+    /**
+     * The feature, ready to register with the runtime.
+     *
+     * @return a new feature with this builder's options
+     * @throws IllegalStateException if no validator was given
+     */
     public TokenwardFeature build() {
       if (validator == null) {
         throw new IllegalStateException("TokenwardFeature: validator(...) is required");

@@ -12,6 +12,11 @@ import java.util.Objects;
 public final class BearerTokenPrincipal implements Principal {
   private final VerifiedToken token;
 
+  /**
+   * The principal of a request that {@code token} authenticated.
+   *
+   * @param token the verified token of the request
+   */
   public BearerTokenPrincipal(VerifiedToken token) {
     this.token = Objects.requireNonNull(token, "token");
   }
