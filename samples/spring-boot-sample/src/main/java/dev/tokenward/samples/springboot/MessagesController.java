@@ -1,7 +1,7 @@
 package dev.tokenward.samples.springboot;
 
 import dev.tokenward.core.VerifiedToken;
-import dev.tokenward.servlet.BearerTokenFilter;
+import dev.tokenward.servlet.Tokens;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import java.util.Map;
@@ -22,7 +22,7 @@ class MessagesController {
   @GetMapping({"/private", "/private-scoped"})
   Map<String, Object> protectedMessage(HttpServletRequest request, Principal principal) {
     // The filter let the request through only with a valid token; the verified token is a request attribute.
-    VerifiedToken token = BearerTokenFilter.verifiedToken(request).orElseThrow();
+    VerifiedToken token = Tokens.from(request);
     return Map.of("sub", principal.getName(), "scopes", token.scopes());
   }
 }
