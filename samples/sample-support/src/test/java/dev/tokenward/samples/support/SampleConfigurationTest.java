@@ -7,6 +7,7 @@ import static dev.tokenward.samples.support.SampleConfiguration.ISSUER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokenward.core.ConfigurationException;
 import dev.tokenward.core.OpaqueTokenPolicy;
 import dev.tokenward.core.TrustedIssuer;
 import dev.tokenward.test.TestIssuer;
@@ -64,7 +65,7 @@ class SampleConfigurationTest {
     assertThatThrownBy(() -> SampleConfiguration.fromEnvironment(env).validator(null))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageStartingWith(ALGORITHMS + ": unknown or unsupported JWS algorithm 'RS257'")
-        .satisfies(e -> assertThat(((ConfigurationException) e).variable()).isEqualTo(ALGORITHMS));
+        .satisfies(e -> assertThat(((ConfigurationException) e).name()).isEqualTo(ALGORITHMS));
   }
 
   @Test
@@ -81,8 +82,25 @@ class SampleConfigurationTest {
 
   @Test
   void everyMessageIsOneLine() {
-    assertThat(new ConfigurationException("PORT", "first\nsecond\r\n third").getMessage())
+    assertThat(new ConfigurationException("PORT", "port", "first\nsecond\r\n third", null).getMessage())
         .isEqualTo("PORT: first second third");
+  }
+
+  @Test
+  void aMisspeltVariableOrValueIsAnErrorWithDidYouMean() {
+    assertThatThrownBy(() -> SampleConfiguration.fromEnvironment(Map.of("TOKENWARD_AUDIANCE", "x")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("TOKENWARD_AUDIANCE: unknown setting; did you mean TOKENWARD_AUDIENCE?");
+    assertThatThrownBy(() -> SampleConfiguration.fromEnvironment(Map.of("TOKENWARD_OPAQEU", "userinfo")))
+        .hasMessage("TOKENWARD_OPAQEU: unknown setting; did you mean TOKENWARD_OPAQUE?");
+    assertThatThrownBy(() -> SampleConfiguration.fromEnvironment(Map.of("TOKENWARD_OPAQUE", "userinfp")))
+        .hasMessage("TOKENWARD_OPAQUE: 'userinfp' is not one of reject, userinfo, introspect; did you mean userinfo?");
+  }
+
+  @Test
+  void theVariablesAreCoresSettingsAndPort() {
+    assertThat(SampleConfiguration.VARIABLES).startsWith("PORT", ISSUER, AUDIENCE).contains(HS256_SECRET,
+        "TOKENWARD_OPAQUE", "TOKENWARD_ALLOW_HTTP");
   }
 
   @Test
