@@ -80,6 +80,16 @@ final class JwksCache {
     return refresher.value();
   }
 
+  /** Starts the first fetch now (or joins the one in flight); null if a failed fetch is still backing off. */
+  CompletableFuture<KeySet> prefetch() {
+    return refresher.refresh(false);
+  }
+
+  /** True once keys have been fetched. Never starts a fetch. */
+  boolean loaded() {
+    return refresher.value().isLoaded();
+  }
+
   private KeySet fetch(KeySet previous) throws IOException, TokenValidationException {
     HttpUrl url = discovery.await(waitTimeout).jwksUri();
     if (url == null) {
