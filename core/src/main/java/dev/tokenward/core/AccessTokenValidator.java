@@ -72,8 +72,9 @@ public final class AccessTokenValidator implements AutoCloseable {
     Cache<TokenHash, VerifiedToken> onlineCache = Caffeine.newBuilder()
         .maximumSize(Math.max(1, settings.onlineCacheSize))
         .expireAfter(Expiry.creating((TokenHash k, VerifiedToken v) -> {
-          long untilExpiry = TimeUnit.SECONDS.toNanos(Math.min(v.expiresAtSeconds() - clock.millis() / 1000,
-              Long.MAX_VALUE / 2_000_000_000L));
+          // in milliseconds; an entry past exp is refused on read anyway (OpaqueTokens.notExpired)
+          long expMillis = OpaqueTokens.millisOf(v.expiresAtSeconds());
+          long untilExpiry = TimeUnit.MILLISECONDS.toNanos(Math.max(0, expMillis - Math.min(clock.millis(), expMillis)));
           return Duration.ofNanos(Math.max(0, Math.min(onlineTtlNanos, untilExpiry)));
         }))
         .ticker(ticker)
@@ -279,7 +280,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     if (!isB64Token(token)) {
       // validate(String) is public, so the value may not have come through BearerTokenExtractor; it
       // must never reach the issuer (a CR/LF in the userinfo Authorization header, a non-ASCII char)
-      throw new TokenValidationException(Reason.MALFORMED,
+      throw RawTokenAdvice.malformed(token,
           "the token has a character outside the RFC 6750 b64token alphabet, so it cannot be a bearer token");
     }
     for (IssuerState s : issuers) {

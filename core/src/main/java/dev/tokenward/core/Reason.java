@@ -37,7 +37,7 @@ public enum Reason {
   NOT_YET_VALID(401, "invalid_token"),
   /** {@code iat} is older than the configured maximum token age. */
   TOO_OLD(401, "invalid_token"),
-  /** Strict RFC 9068 mode is on and the header {@code typ} is not {@code at+jwt}. */
+  /** Strict RFC 9068 mode is on and the header {@code typ} is not {@code at+jwt}, or introspection names a {@code token_type} that is not an access token. */
   WRONG_TYPE(401, "invalid_token"),
   /** An OpenID Connect ID token was presented where an access token belongs. */
   ID_TOKEN(401, "invalid_token"),

@@ -40,7 +40,7 @@ public final class TrustedIssuer {
 
   private TrustedIssuer(Builder b) {
     this.issuer = b.issuer;
-    this.audiences = Set.copyOf(b.audiences);
+    this.audiences = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(b.audiences)); // ordered: advice names the first
     this.algorithms = Set.copyOf(b.algorithms == null ? DEFAULT_ALGORITHMS : b.algorithms);
     this.jwksUri = b.jwksUri;
     this.staticKeys = b.staticKeys;
@@ -63,7 +63,7 @@ public final class TrustedIssuer {
     return issuer;
   }
 
-  /** The API identifiers of which {@code aud} must contain at least one. */
+  /** The API identifiers of which {@code aud} must contain at least one, in the order configured. */
   public Set<String> audiences() {
     return audiences;
   }
@@ -262,12 +262,43 @@ public final class TrustedIssuer {
     }
   }
 
+  /**
+   * True only for {@code localhost} and IP literals in 127.0.0.0/8 or {@code ::1}: a name that
+   * merely starts with "127." ({@code 127.attacker.example}) is an ordinary host. Decided on the
+   * text alone; no name is ever resolved.
+   */
   static boolean isLoopback(String host) {
-    if (host == null) {
+    if (host == null || host.isEmpty()) {
       return false;
     }
     String h = host.toLowerCase(Locale.ROOT);
-    return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+    if (h.equals("localhost")) {
+      return true;
+    }
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    if (h.indexOf(':') >= 0) {
+      if (!h.matches("[0-9a-f:.]+")) {
+        return false;
+      }
+      try {
+        // a text with a colon is parsed as an IPv6 literal, never looked up
+        return java.net.InetAddress.getByName("[" + h + "]").isLoopbackAddress();
+      } catch (java.net.UnknownHostException e) {
+        return false;
+      }
+    }
+    String[] octets = h.split("\\.", -1);
+    if (octets.length != 4) {
+      return false;
+    }
+    for (String o : octets) {
+      if (o.isEmpty() || o.length() > 3 || !o.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(o) > 255) {
+        return false;
+      }
+    }
+    return octets[0].equals("127");
   }
 
   boolean staticKeysOnly() {

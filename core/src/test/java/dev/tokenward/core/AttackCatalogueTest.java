@@ -4,6 +4,7 @@ import static dev.tokenward.core.Forge.b64;
 import static dev.tokenward.core.Forge.json;
 import static dev.tokenward.core.ValidatorTestSupport.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.nimbusds.jose.crypto.impl.ECDSA;
@@ -13,7 +14,10 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -776,5 +780,97 @@ class AttackCatalogueTest {
     validator.validate(token);
     clock.advanceSeconds(120 + 60);
     assertRefused(() -> validator.validate(token), Reason.EXPIRED);
+  }
+
+  // ------------------------------------------- issue 10: fail closed everywhere
+  // Each test below reproduces what the review found on 77aec1e (it failed there, as its comment
+  // says) and pins the fixed behaviour. Items the catalogue cannot show in one token live in
+  // OpaqueTokenSafetyTest (items 6, 9), KeyStalenessTest (8, 14) and ErrorAdviceTest (17).
+
+  // Item 7. Nimbus RSAKey.size() counts the bytes of n, leading zeros included: a 512-bit key whose n
+  // was zero-padded to 256 bytes counted as 2048 bits and verified this token (accepted on 77aec1e).
+  @Test
+  void rsaKeyOf512BitsPaddedToLook2048BitsLongIsNeverUsed() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(512);
+    KeyPair weak = generator.generateKeyPair();
+    RSAPublicKey pub = (RSAPublicKey) weak.getPublic();
+    byte[] n = Base64URL.encode(pub.getModulus()).decode();
+    byte[] padded = new byte[256];
+    System.arraycopy(n, 0, padded, padded.length - n.length, n.length);
+    RSAKey padded512 = new RSAKey.Builder(Base64URL.encode(padded), Base64URL.encode(pub.getPublicExponent()))
+        .keyID("weak-1").build();
+    assertThat(padded512.size()).as("what fooled the old check").isEqualTo(2048);
+    issuer.publish(FakeIssuer.rsaKey(0), padded512);
+
+    String token = Forge.rs256(json(header("RS256", "weak-1")), claimsJson(), weak.getPrivate());
+
+    assertRefused(() -> rs256.validate(token), Reason.UNKNOWN_KEY);
+    assertThat(rs256.validate(issuer.jwt().sign()).issuer()).as("the issuer's real key still works").isEqualTo(issuer.issuer());
+  }
+
+  // Item 7, second half: RFC 7518 section 6.3.1.1 forbids leading zero octets in n. A genuine 2048-bit
+  // key written with one is refused too (as a static key: at build, naming the key; was accepted).
+  @Test
+  void rsaModulusWithALeadingZeroOctetIsRefused() {
+    RSAKey real = FakeIssuer.rsaKey(0);
+    byte[] n = real.getModulus().decode();
+    byte[] padded = new byte[n.length + 1];
+    System.arraycopy(n, 0, padded, 1, n.length);
+    RSAKey zeroLed = new RSAKey.Builder(Base64URL.encode(padded), real.getPublicExponent()).keyID("zero-led").build();
+    assertThatThrownBy(() -> AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+        .keys(new JWKSet(zeroLed)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("zero-led").hasMessageContaining("leading zero").hasMessageContaining("RFC 7518");
+  }
+
+  // Item 10. Any host starting with "127." counted as loopback, so http://127.attacker.example/ was
+  // accepted as a plain-http issuer (and a discovered http://127.0.0.1.nip.io/jwks as an endpoint).
+  // Only loopback IP literals and "localhost" are loopback now.
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.attacker.example/", "http://127.0.0.1.nip.io/", "http://127.0.0.1.attacker.example/"})
+  void plainHttpIssuerThatOnlyStartsLikeALoopbackAddressIsRefused(String lookalike) {
+    assertThatThrownBy(() -> TrustedIssuer.builder(lookalike).audience(FakeIssuer.AUDIENCE).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("loopback");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.0.0.1:8080/", "http://127.1.2.3/", "http://localhost:9000/", "http://LOCALHOST/",
+      "http://[::1]:8080/", "http://[0:0:0:0:0:0:0:1]/"})
+  void plainHttpIssuerOnALoopbackLiteralIsAllowed(String loopback) {
+    assertThat(TrustedIssuer.builder(loopback).audience(FakeIssuer.AUDIENCE).build().issuer()).isEqualTo(loopback);
+  }
+
+  @Test
+  void loopbackIsDecidedOnIpLiteralsWithoutAskingDns() {
+    for (String host : List.of("127.attacker.example", "127.0.0.1.nip.io", "127.0.0.1.", "127.0.0.256", "1270.0.0.1",
+        "localhost.attacker.example", "[::2]", "::ffff:10.0.0.1", "")) {
+      assertThat(TrustedIssuer.isLoopback(host)).as(host).isFalse();
+    }
+    for (String host : List.of("127.0.0.1", "127.255.255.254", "localhost", "[::1]", "::1", "0:0:0:0:0:0:0:1")) {
+      assertThat(TrustedIssuer.isLoopback(host)).as(host).isTrue();
+    }
+  }
+
+  // Item 13. Introspection answering active:true for a refresh token was accepted as an access token.
+  @ParameterizedTest
+  @ValueSource(strings = {"refresh_token", "id_token", "urn:ietf:params:oauth:token-type:refresh_token", "N_A", ""})
+  void introspectedTokenThatIsNotAnAccessTokenIsTheWrongType(String tokenType) {
+    String opaque = "rT9vQ2mX7kL4pZ8w";
+    issuer.opaque(opaque, Map.of("sub", "auth0|user-1", "token_type", tokenType));
+    AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+        .opaqueTokens(OpaqueTokenPolicy.INTROSPECT).introspection(null, "api", "secret").build();
+    assertRefused(() -> validator.validate(opaque), Reason.WRONG_TYPE).hasMessageContaining("token_type");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"access_token", "Bearer", "bearer", "DPoP", "-"})
+  void introspectedAccessTokenTypesAreAccepted(String tokenType) throws Exception {
+    String opaque = "aT9vQ2mX7kL4pZ8w";
+    issuer.opaque(opaque, tokenType.equals("-") ? Map.of("sub", "auth0|user-1")
+        : Map.of("sub", "auth0|user-1", "token_type", tokenType));
+    AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+        .opaqueTokens(OpaqueTokenPolicy.INTROSPECT).introspection(null, "api", "secret").build();
+    assertThat(validator.validate(opaque).subject()).isEqualTo("auth0|user-1");
   }
 }

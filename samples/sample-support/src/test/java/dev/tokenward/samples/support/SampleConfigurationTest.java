@@ -119,4 +119,23 @@ class SampleConfigurationTest {
     assertThat(new Answer(200, Map.of(), SampleResponses.publicMessage()).json().get("message"))
         .isEqualTo(SampleResponses.PUBLIC_MESSAGE);
   }
+
+  // Issue 10 item 10: any host starting with "127." counted as loopback, so plain http to
+  // 127.attacker.example was accepted without TOKENWARD_ALLOW_HTTP (it was, before the fix).
+  @Test
+  void plainHttpToAHostThatOnlyStartsLike127IsRefused() {
+    for (String lookalike : new String[] {"http://127.attacker.example/", "http://127.0.0.1.nip.io/"}) {
+      assertThatThrownBy(() -> SampleConfiguration.fromEnvironment(Map.of(ISSUER, lookalike, AUDIENCE, "x"))
+          .validator(null))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageStartingWith(ISSUER + ": http is only allowed for loopback hosts");
+    }
+    for (String loopback : new String[] {"http://127.0.0.1:8080/", "http://localhost:8080/", "http://[::1]:8080/"}) {
+      SampleConfiguration c = SampleConfiguration.fromEnvironment(Map.of(ISSUER, loopback, AUDIENCE, "x"));
+      assertThat(c.issuer()).hasValue(loopback);
+      try (var validator = c.validator(null)) {
+        assertThat(validator.issuers().get(0).issuer()).isEqualTo(loopback);
+      }
+    }
+  }
 }
