@@ -2,10 +2,13 @@ package dev.tokenward.samples.support;
 
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.OpaqueTokenPolicy;
+import dev.tokenward.core.ProtectedResourceMetadata;
 import dev.tokenward.core.Setting;
 import dev.tokenward.core.StandardSettings;
+import dev.tokenward.core.StepUp;
 import dev.tokenward.core.TokenwardConfig;
 import dev.tokenward.test.TestIssuer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,9 +17,10 @@ import java.util.Optional;
 
 /**
  * The samples' environment, read by tokenward core's settings model ({@link TokenwardConfig}),
- * plus the one variable of the samples' own, {@code PORT}. Core checks every value when it is read
- * (an unknown {@code TOKENWARD_*} variable or a misspelt value is an error with a "did you mean"),
- * and every combination when the validator is built; what is left here is the embedded dev
+ * plus the samples' own: {@code PORT} and the step-up policy of {@code /api/step-up} (an
+ * application's values, declared here as application settings). Core checks every value when it is
+ * read (an unknown {@code TOKENWARD_*} variable or a misspelt value is an error with a "did you
+ * mean"), and every combination when the validator is built; what is left here is the embedded dev
  * issuer, used when {@code TOKENWARD_ISSUER} is unset.
  */
 public final class SampleConfiguration {
@@ -24,8 +28,21 @@ public final class SampleConfiguration {
   public static final Setting<Integer> PORT_SETTING = Setting.integer("port",
       "HTTP port of the sample API (0 = pick a free one, and print it)", 0, 65_535).withDefault(8080).withoutPrefix();
 
+  /** Auth0's {@code acr} after multi-factor authentication, the default of {@link #STEP_UP_ACR}. */
+  public static final String MFA_ACR = "http://schemas.openid.net/pape/policies/2007/06/multi-factor";
+  /** The default of {@link #STEP_UP_MAX_AGE_SECONDS}. */
+  public static final int DEFAULT_STEP_UP_MAX_AGE_SECONDS = 300;
+  /** The sample's own: {@code acr} values that count as strong authentication at {@code /api/step-up}. */
+  public static final Setting<List<String>> STEP_UP_ACR_SETTING = Setting.list("step-up-acr",
+      "acr values that count as strong authentication at /api/step-up, comma-separated").withDefault(List.of(MFA_ACR));
+  /** The sample's own: how old {@code auth_time} may be at {@code /api/step-up}. */
+  public static final Setting<Duration> STEP_UP_MAX_AGE_SECONDS_SETTING = Setting.seconds("step-up-max-age-seconds",
+      "how old auth_time may be at /api/step-up", 1, 31_536_000)
+      .withDefault(Duration.ofSeconds(DEFAULT_STEP_UP_MAX_AGE_SECONDS));
+
   /** The settings a sample reads besides core's. */
-  public static final List<Setting<?>> SAMPLE_SETTINGS = List.of(PORT_SETTING);
+  public static final List<Setting<?>> SAMPLE_SETTINGS = List.of(PORT_SETTING, STEP_UP_ACR_SETTING,
+      STEP_UP_MAX_AGE_SECONDS_SETTING);
 
   /** The variable of the HTTP port: {@code PORT}. */
   public static final String PORT = PORT_SETTING.environmentVariable();
@@ -54,13 +71,34 @@ public final class SampleConfiguration {
   /** The variable of plain http for a remote issuer: {@code TOKENWARD_ALLOW_HTTP}. */
   public static final String ALLOW_HTTP = StandardSettings.ALLOW_HTTP.environmentVariable();
 
+  /** The variable of the resource identifier (RFC 9728 {@code resource}): {@code TOKENWARD_RESOURCE}. */
+  public static final String RESOURCE = StandardSettings.RESOURCE.environmentVariable();
+  /** The variable of the step-up {@code acr} values: {@code TOKENWARD_STEP_UP_ACR}. */
+  public static final String STEP_UP_ACR = STEP_UP_ACR_SETTING.environmentVariable();
+  /** The variable of the step-up maximum age: {@code TOKENWARD_STEP_UP_MAX_AGE_SECONDS}. */
+  public static final String STEP_UP_MAX_AGE_SECONDS = STEP_UP_MAX_AGE_SECONDS_SETTING.environmentVariable();
+
   /** Every environment variable a sample reads: {@code PORT} and each of core's settings. */
   public static final List<String> VARIABLES = variables();
 
   private final TokenwardConfig config;
+  private final StepUp stepUp;
 
   private SampleConfiguration(TokenwardConfig config) {
     this.config = config;
+    config.find(StandardSettings.RESOURCE).ifPresent(resource -> {
+      try {
+        ProtectedResourceMetadata.builder().resource(resource);
+      } catch (IllegalArgumentException e) {
+        throw config.error(StandardSettings.RESOURCE, String.valueOf(e.getMessage()).replaceFirst("^resource: ", ""));
+      }
+    });
+    try {
+      this.stepUp = StepUp.builder().acr(config.get(STEP_UP_ACR_SETTING).toArray(new String[0]))
+          .maxAge(config.get(STEP_UP_MAX_AGE_SECONDS_SETTING)).build();
+    } catch (IllegalArgumentException e) {
+      throw config.error(STEP_UP_ACR_SETTING, String.valueOf(e.getMessage()).replaceFirst("^acr: ", ""));
+    }
   }
 
   /**
@@ -111,6 +149,23 @@ public final class SampleConfiguration {
   /** {@code TOKENWARD_CLOCK_SKEW_SECONDS}. */
   public int clockSkewSeconds() {
     return (int) config.get(StandardSettings.CLOCK_SKEW_SECONDS).toSeconds();
+  }
+
+  /** {@code TOKENWARD_RESOURCE}, or empty when the identifier is taken from each request. */
+  public Optional<String> resource() {
+    return config.find(StandardSettings.RESOURCE);
+  }
+
+  /** The step-up policy of {@code /api/step-up}: {@code TOKENWARD_STEP_UP_ACR} and {@code TOKENWARD_STEP_UP_MAX_AGE_SECONDS}. */
+  public StepUp stepUp() {
+    return stepUp;
+  }
+
+  /** The RFC 9728 metadata the sample publishes: the validator's issuer, and {@code TOKENWARD_RESOURCE} if set. */
+  public ProtectedResourceMetadata resourceMetadata(AccessTokenValidator validator) {
+    ProtectedResourceMetadata.Builder b = ProtectedResourceMetadata.builder(validator);
+    resource().ifPresent(b::resource);
+    return b.build();
   }
 
   /**
