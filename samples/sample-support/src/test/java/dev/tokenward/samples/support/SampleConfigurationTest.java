@@ -98,9 +98,10 @@ class SampleConfigurationTest {
   }
 
   @Test
-  void theVariablesAreCoresSettingsAndPort() {
-    assertThat(SampleConfiguration.VARIABLES).startsWith("PORT", ISSUER, AUDIENCE).contains(HS256_SECRET,
-        "TOKENWARD_OPAQUE", "TOKENWARD_ALLOW_HTTP");
+  void theVariablesAreCoresSettingsAndTheSamplesOwn() {
+    assertThat(SampleConfiguration.VARIABLES).startsWith("PORT").contains(ISSUER, AUDIENCE, HS256_SECRET,
+        "TOKENWARD_OPAQUE", "TOKENWARD_ALLOW_HTTP", "TOKENWARD_RESOURCE", "TOKENWARD_STEP_UP_ACR",
+        "TOKENWARD_STEP_UP_MAX_AGE_SECONDS").doesNotHaveDuplicates();
   }
 
   @Test
