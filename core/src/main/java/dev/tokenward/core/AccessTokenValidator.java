@@ -101,10 +101,19 @@ public final class AccessTokenValidator implements AutoCloseable {
    * @throws TokenValidationException with the reason it was refused
    */
   public VerifiedToken validate(String token) throws TokenValidationException {
+    ValidationListener listener = settings.listener; // null unless set: then no clock read, no call
+    long start = listener == null ? 0 : System.nanoTime();
     try {
-      return check(token);
+      VerifiedToken verified = check(token);
+      if (listener != null) {
+        listener.tokenAccepted(verified.issuer(), System.nanoTime() - start);
+      }
+      return verified;
     } catch (TokenValidationException e) {
       refusals.refused(e); // a repeated wrong audience/issuer/opaque token is logged, rate-limited
+      if (listener != null) {
+        listener.tokenRefused(e.reason(), null, System.nanoTime() - start);
+      }
       throw e;
     }
   }
@@ -137,9 +146,15 @@ public final class AccessTokenValidator implements AutoCloseable {
             tokenCache.invalidate(hash);
             throw e;
           }
+          if (settings.listener != null) {
+            settings.listener.tokenCacheHit();
+          }
           return hit.token();
         }
         tokenCache.invalidate(hash); // its key left the JWKS: verify again from scratch
+      }
+      if (settings.listener != null) {
+        settings.listener.tokenCacheMiss();
       }
     }
     return verifyJwt(token, bytes, hash);
@@ -439,6 +454,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     final long onlineCacheSize;
     final Duration onlineCacheTtl;
     final List<ClaimCheck> claimChecks;
+    final ValidationListener listener; // null when none is set
 
     Settings(Builder b) {
       this.clockSkewSeconds = b.clockSkew.toSeconds();
@@ -453,6 +469,7 @@ public final class AccessTokenValidator implements AutoCloseable {
       this.onlineCacheSize = b.onlineCacheSize;
       this.onlineCacheTtl = b.onlineCacheTtl;
       this.claimChecks = List.copyOf(b.claimChecks);
+      this.listener = b.listener;
     }
   }
 
@@ -478,6 +495,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     private final List<ClaimCheck> claimChecks = new ArrayList<>();
     private OkHttpClient httpClient;
     private Clock clock = Clock.systemUTC();
+    private ValidationListener listener;
     private Duration warmUp; // null: keys are fetched for the first token
     private boolean warmUpFailFast;
     private final SenderConstraints.Options dpop = new SenderConstraints.Options();
@@ -645,6 +663,15 @@ public final class AccessTokenValidator implements AutoCloseable {
     /** The HTTP client for every call to the issuer (proxies, TLS, timeouts); default: 2 s connect, 3 s read, 5 s per call. */
     public Builder httpClient(OkHttpClient client) {
       this.httpClient = Objects.requireNonNull(client, "httpClient");
+      return this;
+    }
+
+    /**
+     * Receives the validator's events (accepted and refused tokens, key fetches, cache hits) for metrics;
+     * default none, which costs nothing. See the {@code tokenward-micrometer} module for Micrometer meters.
+     */
+    public Builder listener(ValidationListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

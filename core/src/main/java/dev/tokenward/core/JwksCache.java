@@ -38,6 +38,7 @@ final class JwksCache {
   private final long refreshIntervalMillis;
   private final Duration waitTimeout;
   private final Refresher<KeySet> refresher;
+  private final ValidationListener listener; // null when none is set
 
   JwksCache(TrustedIssuer config, Discovery discovery, IssuerHttp http, Executor executor, Clock clock,
       AccessTokenValidator.Settings settings) {
@@ -46,6 +47,7 @@ final class JwksCache {
     this.http = http;
     this.clock = clock;
     this.refreshIntervalMillis = settings.jwksRefreshInterval.toMillis();
+    this.listener = settings.listener;
     this.waitTimeout = http.callTimeout().multipliedBy(2);
     this.refresher = new Refresher<>("JWKS of " + config.issuer, KeySet.EMPTY, this::fetch, executor, clock,
         settings.jwksRefetchCooldown, settings.issuerRetryBackoff);
@@ -99,6 +101,20 @@ final class JwksCache {
   }
 
   private KeySet fetch(KeySet previous) throws IOException, TokenValidationException {
+    if (listener == null) {
+      return fetchKeys(previous);
+    }
+    try {
+      KeySet next = fetchKeys(previous);
+      listener.keyFetchSucceeded(issuer, next.size());
+      return next;
+    } catch (IOException | TokenValidationException | RuntimeException e) {
+      listener.keyFetchFailed(issuer, e);
+      throw e;
+    }
+  }
+
+  private KeySet fetchKeys(KeySet previous) throws IOException, TokenValidationException {
     HttpUrl url = discovery.await(waitTimeout).jwksUri();
     if (url == null) {
       throw new IssuerHttp.FetchFailure("the issuer's discovery document names no jwks_uri; configure jwksUri or static keys");

@@ -29,9 +29,11 @@ final class OpaqueTokens {
   private final Clock clock;
   private final Duration waitTimeout;
   private final Cache<TokenHash, VerifiedToken> cache;
+  private final ValidationListener listener; // null when none is set
 
   OpaqueTokens(TrustedIssuer config, Discovery discovery, IssuerHttp http, Clock clock,
-      Cache<TokenHash, VerifiedToken> cache) {
+      Cache<TokenHash, VerifiedToken> cache, ValidationListener listener) {
+    this.listener = listener;
     this.config = config;
     this.discovery = discovery;
     this.http = http;
@@ -47,6 +49,9 @@ final class OpaqueTokens {
     try {
       answer = cache.get(key, k -> {
         try {
+          if (listener != null) {
+            listener.onlineCall(config.issuer, policy);
+          }
           return policy == OpaqueTokenPolicy.INTROSPECT ? introspect(token) : userinfo(token);
         } catch (TokenValidationException e) {
           throw new CompletionException(e);
