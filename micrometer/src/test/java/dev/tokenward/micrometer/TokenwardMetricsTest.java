@@ -1,0 +1,112 @@
+package dev.tokenward.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.core.Reason;
+import dev.tokenward.core.TokenValidationException;
+import dev.tokenward.test.TestIssuer;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TokenwardMetricsTest {
+  private final TestIssuer issuer = TestIssuer.defaults().start();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final AccessTokenValidator validator = issuer.validatorBuilder()
+      .listener(TokenwardMetrics.of(registry)).build();
+
+  @AfterEach
+  void stop() {
+    validator.close();
+    issuer.close();
+  }
+
+  private double validations(String outcome, String reason, String iss) {
+    return registry.get("tokenward.validations").tag("outcome", outcome).tag("reason", reason).tag("issuer", iss)
+        .counter().count();
+  }
+
+  @Test
+  void validateWhenAcceptedTwiceThenAcceptedCountedTimedOneFetchOneMissOneHit() throws Exception {
+    String token = issuer.jwt().sign();
+
+    validator.validate(token);
+    validator.validate(token);
+
+    assertThat(validations("accepted", "none", issuer.issuer())).isEqualTo(2.0);
+    assertThat(registry.get("tokenward.validation").tag("outcome", "accepted").timer().count()).isEqualTo(2);
+    assertThat(registry.get("tokenward.validation").tag("outcome", "refused").timer().count()).isZero();
+    assertThat(registry.get("tokenward.jwks.fetches").tag("outcome", "success").tag("issuer", issuer.issuer())
+        .counter().count()).isEqualTo(1.0);
+    assertThat(registry.get("tokenward.token.cache.gets").tag("result", "miss").counter().count()).isEqualTo(1.0);
+    assertThat(registry.get("tokenward.token.cache.gets").tag("result", "hit").counter().count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void validateWhenRefusedThenCountedByReasonAndTimedAsRefused() throws Exception {
+    validator.validate(issuer.jwt().sign());
+
+    assertThatThrownBy(() -> validator.validate(issuer.jwt().audience("https://other.api").sign()))
+        .isInstanceOf(TokenValidationException.class);
+    assertThatThrownBy(() -> validator.validate(issuer.jwt().expired().sign()))
+        .isInstanceOf(TokenValidationException.class);
+    assertThatThrownBy(() -> validator.validate(issuer.jwt().audience("https://other.api").sign()))
+        .isInstanceOf(TokenValidationException.class);
+
+    assertThat(validations("refused", "WRONG_AUDIENCE", "unknown")).isEqualTo(2.0);
+    assertThat(validations("refused", "EXPIRED", "unknown")).isEqualTo(1.0);
+    assertThat(validations("refused", "BAD_SIGNATURE", "unknown")).isZero();
+    assertThat(validations("accepted", "none", issuer.issuer())).isEqualTo(1.0);
+    assertThat(registry.get("tokenward.validation").tag("outcome", "refused").timer().count()).isEqualTo(3);
+  }
+
+  @Test
+  void bindWhenCreatedThenEveryReasonHasARefusalCounterAtZero() {
+    for (Reason reason : Reason.values()) {
+      assertThat(validations("refused", reason.name(), "unknown")).as(reason.name()).isZero();
+    }
+  }
+
+  @Test
+  void validateWhenJwksDownThenFailedFetchAndIssuerUnavailableCounted() {
+    issuer.takeDown(dev.tokenward.test.IssuerEndpoint.JWKS);
+
+    assertThatThrownBy(() -> validator.validate(issuer.jwt().sign()))
+        .isInstanceOfSatisfying(TokenValidationException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.ISSUER_UNAVAILABLE));
+
+    assertThat(registry.get("tokenward.jwks.fetches").tag("outcome", "failure").tag("issuer", issuer.issuer())
+        .counter().count()).isEqualTo(1.0);
+    assertThat(validations("refused", "ISSUER_UNAVAILABLE", "unknown")).isEqualTo(1.0);
+  }
+
+  @Test
+  void tagsWhenTokensCarrySubjectsAndClaimsThenNoTagValueComesFromAToken() throws Exception {
+    String accepted = issuer.jwt().subject("auth0|secret-subject").claim("team", "claim-value-x").sign();
+    String refused = issuer.jwt().subject("auth0|other-subject").audience("https://claimed.api").sign();
+    validator.validate(accepted);
+    assertThatThrownBy(() -> validator.validate(refused)).isInstanceOf(TokenValidationException.class);
+    assertThatThrownBy(() -> validator.validate("opaque-" + "x".repeat(20))).isInstanceOf(TokenValidationException.class);
+
+    List<String> values = new ArrayList<>();
+    for (Meter meter : registry.getMeters()) {
+      for (Tag tag : meter.getId().getTags()) {
+        values.add(tag.getValue());
+      }
+    }
+    List<String> allowed = new ArrayList<>(List.of("accepted", "refused", "none", "unknown", "success", "failure",
+        "hit", "miss", "userinfo", "introspection", issuer.issuer()));
+    for (Reason reason : Reason.values()) {
+      allowed.add(reason.name());
+    }
+    assertThat(values).isNotEmpty().allSatisfy(v -> assertThat(allowed).contains(v));
+    assertThat(String.join(" ", values)).doesNotContain("secret-subject", "other-subject", "claim-value-x",
+        "claimed.api", accepted, refused, "opaque-");
+  }
+}
