@@ -49,6 +49,7 @@ public final class JaxrsSample {
     GLASSFISH_LOG.setLevel(Level.WARNING);
     JERSEY_PROVIDERS_LOG.setLevel(Level.SEVERE);
     ResourceConfig application = new ResourceConfig(SampleResource.class)
+        .register(new MetricsResource(config.metrics()))
         .register(TokenwardFeature.builder(validator)
             .resourceMetadata(config.resourceMetadata(validator))
             .stepUp(config.stepUp())

@@ -24,6 +24,7 @@ import java.util.Optional;
  * issuer, used when {@code TOKENWARD_ISSUER} is unset.
  */
 public final class SampleConfiguration {
+  private final SampleMetrics metrics = new SampleMetrics();
   /** The samples' own setting: the HTTP port (0 picks a free one). */
   public static final Setting<Integer> PORT_SETTING = Setting.integer("port",
       "HTTP port of the sample API (0 = pick a free one, and print it)", 0, 65_535).withDefault(8080).withoutPrefix();
@@ -176,7 +177,12 @@ public final class SampleConfiguration {
    * @throws dev.tokenward.core.ConfigurationException naming the variable core refuses
    */
   public AccessTokenValidator validator(TestIssuer devIssuer) {
-    return devConfig(devIssuer).validator();
+    return devConfig(devIssuer).validator(b -> b.listener(metrics.listener()));
+  }
+
+  /** The meters of the validator this configuration builds, for {@code GET /metrics}. */
+  public SampleMetrics metrics() {
+    return metrics;
   }
 
   /** The settings with the dev issuer's values as defaults when {@code TOKENWARD_ISSUER} is unset. */

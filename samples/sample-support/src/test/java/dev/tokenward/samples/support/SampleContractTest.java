@@ -1035,4 +1035,68 @@ public abstract class SampleContractTest {
       assertRefused(call(Endpoint.STEP_UP, null), 401, null, null);
     }
   }
+
+  // ================================================================== Metrics
+
+  @Nested
+  @DisplayName("GET /metrics: Prometheus text format, tokenward's meters")
+  class MetricsEndpoint {
+    /** The value of the sample line of {@code name} whose labels include all of {@code labels}; 0 when there is none. */
+    private double value(String scrape, String name, String... labels) {
+      double found = 0;
+      for (String line : scrape.split("\n")) {
+        if (!line.startsWith(name + "{")) {
+          continue;
+        }
+        String labelSet = line.substring(name.length(), line.lastIndexOf('}') + 1);
+        if (Arrays.stream(labels).allMatch(labelSet::contains)) {
+          found += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return found;
+    }
+
+    private String scrape() {
+      Answer a = ContractHttp.get(sample.base(), "/metrics");
+      assertThat(a.status()).isEqualTo(200);
+      assertThat(a.header("Content-Type")).get().asString().startsWith("text/plain");
+      return a.body();
+    }
+
+    @Test
+    void aRefusedTokenMovesTheRefusedCounterOfItsReason() {
+      String otherAudience = issuer.accessToken(OTHER_CLIENT, OTHER_API);
+      double before = value(scrape(), "tokenward_validations_total", "outcome=\"refused\"",
+          "reason=\"WRONG_AUDIENCE\"");
+
+      assertRefused(call(Endpoint.PRIVATE, otherAudience), 401, "invalid_token", otherAudience);
+
+      String after = scrape();
+      assertThat(value(after, "tokenward_validations_total", "outcome=\"refused\"", "reason=\"WRONG_AUDIENCE\""))
+          .isEqualTo(before + 1);
+      assertThat(after).doesNotContain(otherAudience).doesNotContain(OTHER_CLIENT);
+    }
+
+    @Test
+    void anAcceptedTokenIsCountedTimedAndTheKeyFetchShows() {
+      String token = demoToken();
+      double before = value(scrape(), "tokenward_validations_total", "outcome=\"accepted\"", "reason=\"none\"");
+
+      assertVerified(call(Endpoint.PRIVATE, token), token, "jwt");
+
+      String after = scrape();
+      assertThat(value(after, "tokenward_validations_total", "outcome=\"accepted\"", "reason=\"none\""))
+          .isEqualTo(before + 1);
+      assertThat(value(after, "tokenward_validation_seconds_count", "outcome=\"accepted\"")).isPositive();
+      assertThat(value(after, "tokenward_jwks_fetches_total", "outcome=\"success\"")).isPositive();
+      assertThat(after).contains("tokenward_token_cache_gets_total{result=\"hit\"}",
+          "tokenward_token_cache_gets_total{result=\"miss\"}");
+      assertThat(after).doesNotContain(token).doesNotContain(DEMO_CLIENT + "@clients");
+    }
+
+    @Test
+    void needsNoToken() {
+      assertThat(ContractHttp.get(sample.base(), "/metrics").status()).isEqualTo(200);
+    }
+  }
 }

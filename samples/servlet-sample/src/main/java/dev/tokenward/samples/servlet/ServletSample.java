@@ -4,6 +4,7 @@ import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.samples.support.Endpoint;
 import dev.tokenward.samples.support.SampleConfiguration;
 import dev.tokenward.samples.support.SampleLauncher;
+import dev.tokenward.samples.support.SampleMetrics;
 import dev.tokenward.samples.support.SampleServer;
 import dev.tokenward.servlet.BearerTokenFilter;
 import jakarta.servlet.DispatcherType;
@@ -53,6 +54,7 @@ public final class ServletSample {
       }
       context.addServlet(new ServletHolder(endpoint.name(), new EndpointServlet(endpoint)), endpoint.path());
     }
+    context.addServlet(new ServletHolder("metrics", new MetricsServlet(config.metrics())), SampleMetrics.PATH);
     context.addFilter(new FilterHolder(filter.build()), "/*", EnumSet.of(DispatcherType.REQUEST));
 
     Server server = new Server();
