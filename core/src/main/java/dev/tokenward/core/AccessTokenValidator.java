@@ -1,8 +1,8 @@
 package dev.tokenward.core;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.time.Clock;
@@ -67,17 +67,7 @@ public final class AccessTokenValidator implements AutoCloseable {
         .expireAfterWrite(settings.tokenCacheTtl)
         .ticker(ticker)
         .build();
-    long onlineTtlNanos = settings.onlineCacheTtl.toNanos();
-    Cache<TokenHash, VerifiedToken> onlineCache = Caffeine.newBuilder()
-        .maximumSize(Math.max(1, settings.onlineCacheSize))
-        .expireAfter(Expiry.creating((TokenHash k, VerifiedToken v) -> {
-          // in milliseconds; an entry past exp is refused on read anyway (OpaqueTokens.notExpired)
-          long expMillis = OpaqueTokens.millisOf(v.expiresAtSeconds());
-          long untilExpiry = TimeUnit.MILLISECONDS.toNanos(Math.max(0, expMillis - Math.min(clock.millis(), expMillis)));
-          return Duration.ofNanos(Math.max(0, Math.min(onlineTtlNanos, untilExpiry)));
-        }))
-        .ticker(ticker)
-        .build();
+    AsyncCache<TokenHash, VerifiedToken> onlineCache = OpaqueTokens.newCache(settings, clock, ticker);
     this.fetchPool = fetchExecutor();
     Executor executor = fetchPool;
     List<IssuerState> states = new ArrayList<>();

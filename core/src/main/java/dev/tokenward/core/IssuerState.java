@@ -1,6 +1,6 @@
 package dev.tokenward.core;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ final class IssuerState {
   final KeyCandidate hmacKey; // null unless an HMAC secret is configured
 
   IssuerState(TrustedIssuer config, IssuerHttp http, Executor executor, Clock clock,
-      AccessTokenValidator.Settings settings, Cache<TokenHash, VerifiedToken> onlineCache) {
+      AccessTokenValidator.Settings settings, AsyncCache<TokenHash, VerifiedToken> onlineCache) {
     this.config = config;
     // discovery runs in the thread that needs it (a key fetch, or a request that must wait anyway),
     // so a fetch never waits for a pool thread that is itself waiting for discovery

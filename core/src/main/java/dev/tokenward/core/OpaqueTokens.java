@@ -1,6 +1,9 @@
 package dev.tokenward.core;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -8,7 +11,11 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import okhttp3.HttpUrl;
 
 /**
@@ -16,9 +23,11 @@ import okhttp3.HttpUrl;
  * opaque tokens) or RFC 7662 introspection with the API's client credentials. Also used for the
  * optional online (revocation) check of JWTs.
  *
- * <p>Positive answers are cached by token hash for a bounded time and never past the token's
- * expiry; concurrent requests with the same token share one call. A refusal by the issuer is an
- * invalid token; an issuer that cannot be reached is a distinct, retryable outcome.
+ * <p>Positive answers are cached by token hash for a bounded time and never on or after the token's
+ * expiry; concurrent requests with the same token share one call. The call runs in the thread of
+ * the first request, outside any lock of the cache (a per-key future in an {@link AsyncCache}), so a
+ * slow answer for one token never holds up another. A refusal by the issuer is an invalid token; an
+ * issuer that cannot be reached is a distinct, retryable outcome.
  */
 final class OpaqueTokens {
   static final int MAX_ANSWER_BYTES = 64 * 1024;
@@ -28,10 +37,10 @@ final class OpaqueTokens {
   private final IssuerHttp http;
   private final Clock clock;
   private final Duration waitTimeout;
-  private final Cache<TokenHash, VerifiedToken> cache;
+  private final AsyncCache<TokenHash, VerifiedToken> cache;
 
   OpaqueTokens(TrustedIssuer config, Discovery discovery, IssuerHttp http, Clock clock,
-      Cache<TokenHash, VerifiedToken> cache) {
+      AsyncCache<TokenHash, VerifiedToken> cache) {
     this.config = config;
     this.discovery = discovery;
     this.http = http;
@@ -40,25 +49,64 @@ final class OpaqueTokens {
     this.cache = cache;
   }
 
+  /** The answers cache, shared by the issuers: bounded in size and time, and never kept past a token's exp. */
+  static AsyncCache<TokenHash, VerifiedToken> newCache(AccessTokenValidator.Settings settings, Clock clock, Ticker ticker) {
+    long ttlNanos = settings.onlineCacheTtl.toNanos();
+    return Caffeine.newBuilder()
+        .maximumSize(Math.max(1, settings.onlineCacheSize))
+        .expireAfter(Expiry.creating((TokenHash k, VerifiedToken v) -> {
+          // in milliseconds; an entry past exp is refused on read anyway (notExpired)
+          long expMillis = millisOf(v.expiresAtSeconds());
+          long untilExpiry = TimeUnit.MILLISECONDS.toNanos(Math.max(0, expMillis - Math.min(clock.millis(), expMillis)));
+          return Duration.ofNanos(Math.max(0, Math.min(ttlNanos, untilExpiry)));
+        }))
+        .ticker(ticker)
+        .buildAsync();
+  }
+
   /** Validates a token by asking the issuer with the given policy; cached per token hash. */
   VerifiedToken check(String token, OpaqueTokenPolicy policy) throws TokenValidationException {
     TokenHash key = TokenHash.of(token);
-    VerifiedToken answer;
-    try {
-      answer = cache.get(key, k -> {
-        try {
-          return policy == OpaqueTokenPolicy.INTROSPECT ? introspect(token) : userinfo(token);
-        } catch (TokenValidationException e) {
-          throw new CompletionException(e);
-        }
-      });
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof TokenValidationException t) {
-        throw t;
+    ConcurrentMap<TokenHash, CompletableFuture<VerifiedToken>> answers = cache.asMap();
+    CompletableFuture<VerifiedToken> answer = answers.get(key);
+    if (answer == null) {
+      CompletableFuture<VerifiedToken> mine = new CompletableFuture<>();
+      answer = answers.putIfAbsent(key, mine); // only the map's insertion is under its lock, never the call
+      if (answer == null) {
+        answer = mine;
+        ask(mine, key, token, policy);
       }
-      throw e;
     }
-    return notExpired(key, answer);
+    return notExpired(key, await(answer));
+  }
+
+  private void ask(CompletableFuture<VerifiedToken> mine, TokenHash key, String token, OpaqueTokenPolicy policy) {
+    try {
+      mine.complete(policy == OpaqueTokenPolicy.INTROSPECT ? introspect(token) : userinfo(token));
+    } catch (TokenValidationException | RuntimeException e) {
+      cache.asMap().remove(key, mine); // only answers are cached, never failures
+      mine.completeExceptionally(e);
+    }
+  }
+
+  /** The shared answer; a request that joined another's call waits at most twice the call timeout. */
+  private VerifiedToken await(CompletableFuture<VerifiedToken> answer) throws TokenValidationException {
+    try {
+      return answer.get(waitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TokenValidationException t) {
+        throw new TokenValidationException(t.reason(), t.getMessage(), t.requiredScope().orElse(null),
+            t.retryAfter().orElse(null), null);
+      }
+      throw new IllegalStateException("asking the issuer failed", e.getCause());
+    } catch (TimeoutException e) {
+      throw TokenValidationException.unavailable("the issuer's answer about this token is still pending; retry later",
+          Duration.ofSeconds(5), null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw TokenValidationException.unavailable("interrupted while waiting for the issuer's answer", Duration.ofSeconds(5),
+          null);
+    }
   }
 
   /**
@@ -68,7 +116,7 @@ final class OpaqueTokens {
   private VerifiedToken notExpired(TokenHash key, VerifiedToken answer) throws TokenValidationException {
     long exp = answer.expiresAtSeconds();
     if (exp != Long.MAX_VALUE && clock.millis() >= millisOf(exp)) {
-      cache.invalidate(key);
+      cache.synchronous().invalidate(key);
       throw new TokenValidationException(Reason.EXPIRED, "the issuer's cached introspection answer says the token "
           + "expired at " + exp);
     }
