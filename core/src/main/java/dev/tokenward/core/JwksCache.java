@@ -92,7 +92,7 @@ final class JwksCache {
     if (url == null) {
       throw new IssuerHttp.FetchFailure("the issuer's discovery document names no jwks_uri; configure jwksUri or static keys");
     }
-    IssuerHttp.Answer answer = http.get(url, null, MAX_JWKS_BYTES);
+    IssuerHttp.Answer answer = http.getDocument(url, MAX_JWKS_BYTES);
     if (!answer.ok()) {
       throw new IssuerHttp.FetchFailure(url + " answered HTTP " + answer.code());
     }

@@ -205,6 +205,11 @@ final class OpaqueTokens {
       throw TokenValidationException.unavailable("the issuer's " + what + " endpoint failed: " + Refresher.describe(e)
           + "; retry later", Duration.ofSeconds(5), null);
     }
+    if (answer.redirect()) {
+      throw TokenValidationException.unavailable("the issuer's " + what + " endpoint answered a redirect (HTTP "
+          + answer.code() + "), which is never followed for a call that carries a token; configure the endpoint's "
+          + "final URL", Duration.ofSeconds(5), null);
+    }
     if (answer.code() == 429 || answer.code() >= 500) {
       throw TokenValidationException.unavailable("the issuer's " + what + " endpoint answered HTTP " + answer.code()
           + "; retry later", retryAfter(answer.retryAfter()), null);

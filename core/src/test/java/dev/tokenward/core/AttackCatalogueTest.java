@@ -873,4 +873,66 @@ class AttackCatalogueTest {
         .opaqueTokens(OpaqueTokenPolicy.INTROSPECT).introspection(null, "api", "secret").build();
     assertThat(validator.validate(opaque).subject()).isEqualTo("auth0|user-1");
   }
+
+  // Item 11. OkHttp followed redirects to other hosts: a 307 from the introspection endpoint re-posted
+  // token=... to another origin, whose "active": true was trusted (accepted on 77aec1e, and the other
+  // origin saw the token). Calls that carry a token follow no redirect at all.
+  @Test
+  void introspectionRedirectToAnotherOriginIsNeverFollowed() throws Exception {
+    try (MockWebServer elsewhere = new MockWebServer()) {
+      elsewhere.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+      elsewhere.enqueue(FakeIssuer.json("{\"active\":true,\"sub\":\"attacker\"}"));
+      issuer.answer("/oauth/introspect", new okhttp3.mockwebserver.MockResponse().setResponseCode(307)
+          .setHeader("Location", elsewhere.url("/introspect").toString()));
+      AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+          .opaqueTokens(OpaqueTokenPolicy.INTROSPECT).introspection(null, "api", "secret").build();
+      assertRefused(() -> validator.validate("x7Hk2mPq9RtY4wZ8"), Reason.ISSUER_UNAVAILABLE).hasMessageContaining("307");
+      assertThat(elsewhere.getRequestCount()).isZero();
+    }
+  }
+
+  @Test
+  void userinfoRedirectIsNeverFollowedEvenOnTheSameOrigin() throws Exception {
+    issuer.opaque("x7Hk2mPq9RtY4wZ8", Map.of("sub", "auth0|user-1"));
+    issuer.answer("/moved-userinfo", FakeIssuer.json("{\"sub\":\"x\"}"));
+    issuer.answer("/userinfo", new okhttp3.mockwebserver.MockResponse().setResponseCode(302)
+        .setHeader("Location", issuer.url("/moved-userinfo")));
+    AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+        .opaqueTokens(OpaqueTokenPolicy.USERINFO).build();
+    assertRefused(() -> validator.validate("x7Hk2mPq9RtY4wZ8"), Reason.ISSUER_UNAVAILABLE).hasMessageContaining("302");
+    assertThat(pathsRequested()).doesNotContain("/moved-userinfo");
+  }
+
+  // Item 11 for keys: a JWKS that redirects to another origin would let that origin pick the keys. On
+  // 77aec1e the redirect was followed and the attacker's token below was accepted.
+  @Test
+  void jwksRedirectToAnotherOriginIsNeverFollowed() throws Exception {
+    try (MockWebServer elsewhere = new MockWebServer()) {
+      elsewhere.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+      elsewhere.setDispatcher(new okhttp3.mockwebserver.Dispatcher() {
+        @Override
+        public okhttp3.mockwebserver.MockResponse dispatch(RecordedRequest request) {
+          return FakeIssuer.json(new JWKSet(attackerKey.toPublicJWK()).toString(true));
+        }
+      });
+      issuer.answer(JWKS_PATH, new okhttp3.mockwebserver.MockResponse().setResponseCode(302)
+          .setHeader("Location", elsewhere.url("/jwks.json").toString()));
+      String forged = Forge.rs256(json(header("RS256", attackerKey.getKeyID())), claimsJson(), attackerKey.toPrivateKey());
+      assertRefused(() -> rs256.validate(forged), Reason.ISSUER_UNAVAILABLE).hasMessageContaining("another origin");
+      assertThat(elsewhere.getRequestCount()).isZero();
+    }
+  }
+
+  // Same-origin redirects are still followed for discovery and JWKS (a moved document on the issuer's own host).
+  @Test
+  void jwksAndDiscoveryRedirectsOnTheSameOriginAreFollowed() throws Exception {
+    String discovery = "{\"issuer\":\"" + issuer.issuer() + "\",\"jwks_uri\":\"" + issuer.url("/old-jwks") + "\"}";
+    issuer.answer(DISCOVERY_PATH, new okhttp3.mockwebserver.MockResponse().setResponseCode(301)
+        .setHeader("Location", "/moved/openid-configuration"));
+    issuer.answer("/moved/openid-configuration", FakeIssuer.json(discovery));
+    issuer.answer("/old-jwks", new okhttp3.mockwebserver.MockResponse().setResponseCode(308)
+        .setHeader("Location", issuer.url(JWKS_PATH)));
+    assertThat(rs256.validate(issuer.jwt().sign()).issuer()).isEqualTo(issuer.issuer());
+    assertThat(pathsRequested()).contains("/moved/openid-configuration", "/old-jwks", JWKS_PATH);
+  }
 }
