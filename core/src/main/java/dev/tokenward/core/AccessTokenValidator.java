@@ -171,6 +171,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     ClaimChecks.audience(jws.claims, config.audiences, alg);
     ClaimChecks.Times times = ClaimChecks.times(jws.claims, clock.millis() / 1000, settings.clockSkewSeconds,
         settings.maxTokenAgeSeconds);
+    TokenBinding.refuseUnproven(jws.claims); // sender-constrained tokens need a proof this path does not have
     VerifiedToken verified = new VerifiedToken(TokenKind.JWT, issuerName, jws.claims,
         jws.headerKnown ? jws.header : Json.freeze(jws.header), true, times.exp(), times.nbf(), times.iat(), key);
     for (ClaimCheck check : settings.claimChecks) {
@@ -264,6 +265,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     for (IssuerState s : issuers) {
       if (s.config.opaqueTokens != OpaqueTokenPolicy.REJECT) {
         VerifiedToken verified = s.online.check(token, s.config.opaqueTokens);
+        TokenBinding.refuseUnproven(verified.claims());
         for (ClaimCheck check : settings.claimChecks) {
           check.check(verified);
         }

@@ -43,6 +43,12 @@ public enum Reason {
   ID_TOKEN(401, "invalid_token"),
   /** The token is not a JWS and the issuer's opaque-token policy is {@code REJECT}. */
   OPAQUE_REJECTED(401, "invalid_token"),
+  /**
+   * The token is sender-constrained: its {@code cnf} claim binds it to a DPoP key ({@code jkt}, RFC
+   * 9449), a client certificate ({@code x5t#S256}, RFC 8705) or another confirmation method, and the
+   * request did not prove that binding (it was presented as a plain bearer token).
+   */
+  BINDING_NOT_PROVEN(401, "invalid_token"),
   /** The issuer says the token is not active: introspection answered {@code active: false}, or userinfo refused it. */
   INACTIVE(401, "invalid_token"),
   /** A custom {@link ClaimCheck} refused the token. */

@@ -935,4 +935,43 @@ class AttackCatalogueTest {
     assertThat(rs256.validate(issuer.jwt().sign()).issuer()).isEqualTo(issuer.issuer());
     assertThat(pathsRequested()).contains("/moved/openid-configuration", "/old-jwks", JWKS_PATH);
   }
+
+  // Item 15. A token bound to a key (cnf.jkt, DPoP, RFC 9449) or to a client certificate (cnf
+  // x5t#S256, mTLS, RFC 8705) was accepted as a plain bearer token (200 on 77aec1e): a stolen bound
+  // token worked. validate(token) proves no binding, so such a token is refused, naming the binding.
+  @Test
+  void dpopBoundTokenPresentedAsBearerIsRefused() {
+    String bound = issuer.jwt().claim("cnf", Map.of("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")).sign();
+    TokenValidationException e = Forge.refusal(() -> rs256.validate(bound));
+    assertThat(e.reason()).isEqualTo(Reason.BINDING_NOT_PROVEN);
+    assertThat(e.httpStatus()).isEqualTo(401);
+    assertThat(e.errorCode()).isEqualTo("invalid_token");
+    assertThat(e.description()).contains("DPoP").contains("cnf.jkt").doesNotContain("0ZcOCORZ");
+  }
+
+  @Test
+  void mtlsBoundTokenPresentedAsBearerIsRefused() {
+    String bound = issuer.jwt().claim("cnf", Map.of("x5t#S256", "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2")).sign();
+    assertRefused(() -> rs256.validate(bound), Reason.BINDING_NOT_PROVEN)
+        .hasMessageContaining("client certificate").hasMessageContaining("x5t#S256");
+  }
+
+  // A confirmation method tokenward cannot prove at all (RFC 7800 jwk, kid, jku) is refused the same way.
+  @Test
+  void tokenBoundByAnUnknownConfirmationMethodIsRefused() {
+    String bound = issuer.jwt().claim("cnf", Map.of("kid", "some-key")).sign();
+    assertRefused(() -> rs256.validate(bound), Reason.BINDING_NOT_PROVEN).hasMessageContaining("kid");
+    String notAnObject = issuer.jwt().claim("cnf", "jkt").sign();
+    assertRefused(() -> rs256.validate(notAnObject), Reason.MALFORMED).hasMessageContaining("cnf");
+  }
+
+  @Test
+  void introspectedTokenThatIsBoundIsRefusedAsBearer() {
+    String opaque = "bT9vQ2mX7kL4pZ8w";
+    issuer.opaque(opaque, Map.of("sub", "auth0|user-1", "token_type", "DPoP",
+        "cnf", Map.of("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")));
+    AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+        .opaqueTokens(OpaqueTokenPolicy.INTROSPECT).introspection(null, "api", "secret").build();
+    assertRefused(() -> validator.validate(opaque), Reason.BINDING_NOT_PROVEN);
+  }
 }
