@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.jose.jwk.JWKSet;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ import okhttp3.OkHttpClient;
  */
 public final class AccessTokenValidator implements AutoCloseable {
   private final List<IssuerState> issuers;
+  private final OpaquePath opaquePath;
   private final Settings settings;
   private final Clock clock;
   private final Cache<TokenHash, CachedJwt> tokenCache; // null when disabled
@@ -75,6 +77,7 @@ public final class AccessTokenValidator implements AutoCloseable {
       states.add(new IssuerState(t, http, executor, clock, settings, onlineCache));
     }
     this.issuers = List.copyOf(states);
+    this.opaquePath = new OpaquePath(issuers, b.opaqueTokenResolver, settings.claimChecks);
   }
 
   /** Starts a configuration. */
@@ -97,6 +100,18 @@ public final class AccessTokenValidator implements AutoCloseable {
    * @throws TokenValidationException with the reason it was refused
    */
   public VerifiedToken validate(String token) throws TokenValidationException {
+    return validate(token, null);
+  }
+
+  /**
+   * Validates like {@link #validate(String)}, for a token that arrived with this request: an opaque
+   * token's issuer is then chosen by the configured {@link OpaqueTokenResolver} from the request URL.
+   *
+   * @param token the raw token, without the {@code Bearer } prefix
+   * @param requestUri the full URL of the request, or null if unknown
+   * @throws TokenValidationException with the reason it was refused
+   */
+  public VerifiedToken validate(String token, URI requestUri) throws TokenValidationException {
     if (token == null || token.isEmpty()) {
       throw new TokenValidationException(Reason.MALFORMED, "the token is empty");
     }
@@ -106,7 +121,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     }
     int segments = ParsedJws.segments(token);
     if (segments != 3) {
-      return opaque(token, segments);
+      return opaquePath.validate(token, segments, requestUri);
     }
     TokenHash hash = null;
     if (tokenCache != null) {
@@ -135,7 +150,12 @@ public final class AccessTokenValidator implements AutoCloseable {
    * endpoints that must honour revocation. The issuer's answer is cached briefly by token hash.
    */
   public VerifiedToken validateOnline(String token) throws TokenValidationException {
-    VerifiedToken verified = validate(token);
+    return validateOnline(token, null);
+  }
+
+  /** {@link #validateOnline(String)} for a token that arrived with this request (see {@link #validate(String, URI)}). */
+  public VerifiedToken validateOnline(String token, URI requestUri) throws TokenValidationException {
+    VerifiedToken verified = validate(token, requestUri);
     if (verified.kind() == TokenKind.JWT) {
       IssuerState issuer = issuerOf(verified);
       issuer.online.check(token, issuer.config.clientId != null ? OpaqueTokenPolicy.INTROSPECT : OpaqueTokenPolicy.USERINFO);
@@ -255,53 +275,6 @@ public final class AccessTokenValidator implements AutoCloseable {
         + " is not a trusted issuer; expected " + (expected.size() == 1 ? expected.get(0) : "one of " + expected));
   }
 
-  private VerifiedToken opaque(String token, int segments) throws TokenValidationException {
-    if (!isB64Token(token)) {
-      // validate(String) is public, so the value may not have come through BearerTokenExtractor; it
-      // must never reach the issuer (a CR/LF in the userinfo Authorization header, a non-ASCII char)
-      throw RawTokenAdvice.malformed(token,
-          "the token has a character outside the RFC 6750 b64token alphabet, so it cannot be a bearer token");
-    }
-    for (IssuerState s : issuers) {
-      if (s.config.opaqueTokens != OpaqueTokenPolicy.REJECT) {
-        VerifiedToken verified = s.online.check(token, s.config.opaqueTokens);
-        TokenBinding.refuseUnproven(verified.claims());
-        for (ClaimCheck check : settings.claimChecks) {
-          check.check(verified);
-        }
-        return verified;
-      }
-    }
-    String what = segments == 5 ? "an encrypted JWE (5 segments)" : "not a JWT (" + segments + " segment"
-        + (segments == 1 ? "" : "s") + ")";
-    String audience = issuers.get(0).config.audiences.iterator().next();
-    throw new TokenValidationException(Reason.OPAQUE_REJECTED, "the token is " + what
-        + " and opaque tokens are rejected. Auth0 issues opaque access tokens, good only for /userinfo, when the "
-        + "client omits the audience parameter: request the token with audience=" + audience);
-  }
-
-  /** RFC 6750 section 2.1: {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */
-  private static boolean isB64Token(String token) {
-    int i = 0;
-    int n = token.length();
-    while (i < n) {
-      char c = token.charAt(i);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-          || c == '_' || c == '~' || c == '+' || c == '/') {
-        i++;
-      } else {
-        break;
-      }
-    }
-    if (i == 0) {
-      return false;
-    }
-    while (i < n && token.charAt(i) == '=') {
-      i++;
-    }
-    return i == n;
-  }
-
   private IssuerState issuerOf(VerifiedToken token) {
     for (IssuerState s : issuers) {
       if (s.discovery.effectiveIssuer().equals(token.issuer())) {
@@ -385,6 +358,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     private Duration onlineCacheTtl = Duration.ofSeconds(60);
     private final List<ClaimCheck> claimChecks = new ArrayList<>();
     private OkHttpClient httpClient;
+    private OpaqueTokenResolver opaqueTokenResolver;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -547,6 +521,15 @@ public final class AccessTokenValidator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Chooses per request which issuer may be asked about an opaque token; required when more than
+     * one issuer accepts opaque tokens (default: none, and then at most one may). See {@link OpaqueTokenResolver}.
+     */
+    public Builder opaqueTokenResolver(OpaqueTokenResolver resolver) {
+      this.opaqueTokenResolver = Objects.requireNonNull(resolver, "opaqueTokenResolver");
+      return this;
+    }
+
     /** The HTTP client for every call to the issuer (proxies, TLS, timeouts); default: 2 s connect, 3 s read, 5 s per call. */
     public Builder httpClient(OkHttpClient client) {
       this.httpClient = Objects.requireNonNull(client, "httpClient");
@@ -575,6 +558,7 @@ public final class AccessTokenValidator implements AutoCloseable {
           throw new IllegalStateException("issuer: " + t.issuer + " is configured twice");
         }
       }
+      OpaquePath.checkConfiguration(all, opaqueTokenResolver);
       return new AccessTokenValidator(this, all);
     }
 

@@ -974,4 +974,23 @@ class AttackCatalogueTest {
         .opaqueTokens(OpaqueTokenPolicy.INTROSPECT).introspection(null, "api", "secret").build();
     assertRefused(() -> validator.validate(opaque), Reason.BINDING_NOT_PROVEN);
   }
+
+  // Item 5. An opaque token names no issuer, yet it went to the first configured issuer whose policy
+  // is not REJECT: with a partner's issuer first, our users' tokens were disclosed to the partner's
+  // /userinfo (on 77aec1e this built, and the partner received the token). Two such issuers now need
+  // an OpaqueTokenResolver; OpaqueTokenResolverTest shows the resolver at work.
+  @Test
+  void twoIssuersAcceptingOpaqueTokensWithoutAResolverDoNotBuild() throws Exception {
+    try (FakeIssuer partner = new FakeIssuer()) {
+      AccessTokenValidator.Builder both = AccessTokenValidator.builder()
+          .issuer(TrustedIssuer.builder(partner.issuer()).audience(FakeIssuer.AUDIENCE)
+              .opaqueTokens(OpaqueTokenPolicy.USERINFO).build())
+          .issuer(TrustedIssuer.builder(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+              .opaqueTokens(OpaqueTokenPolicy.USERINFO).build());
+      assertThatThrownBy(both::build).isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("opaqueTokens:").hasMessageContaining(partner.issuer())
+          .hasMessageContaining(issuer.issuer()).hasMessageContaining("opaqueTokenResolver");
+      assertThat(partner.requests()).isEmpty();
+    }
+  }
 }
