@@ -37,6 +37,8 @@ public final class TrustedIssuer {
   final String clientId;
   final String clientSecret;
   final boolean allowHttp;
+  final DpopPolicy dpopPolicy;
+  final boolean dpopNonceRequired;
 
   private TrustedIssuer(Builder b) {
     this.issuer = b.issuer;
@@ -51,6 +53,8 @@ public final class TrustedIssuer {
     this.clientId = b.clientId;
     this.clientSecret = b.clientSecret;
     this.allowHttp = b.allowHttp;
+    this.dpopPolicy = b.dpopPolicy;
+    this.dpopNonceRequired = b.dpopNonceRequired;
   }
 
   /** Starts configuring the issuer whose {@code iss} is exactly {@code issuer} (Auth0: {@code https://TENANT.auth0.com/}). */
@@ -83,10 +87,20 @@ public final class TrustedIssuer {
     return Optional.ofNullable(jwksUri);
   }
 
+  /** Whether this issuer's tokens may or must come with a DPoP proof. */
+  public DpopPolicy dpopPolicy() {
+    return dpopPolicy;
+  }
+
+  /** True if DPoP proofs for this issuer's tokens must carry a server nonce. */
+  public boolean dpopNonceRequired() {
+    return dpopNonceRequired;
+  }
+
   @Override
   public String toString() {
     return "TrustedIssuer{" + issuer + ", audiences=" + audiences + ", algorithms=" + algorithms
-        + ", opaqueTokens=" + opaqueTokens + "}";
+        + ", opaqueTokens=" + opaqueTokens + ", dpop=" + dpopPolicy + (dpopNonceRequired ? " with nonces" : "") + "}";
   }
 
   /** Fail-fast builder: each setter checks its argument, {@link #build()} checks the combination. */
@@ -103,6 +117,8 @@ public final class TrustedIssuer {
     private String clientId;
     private String clientSecret;
     private boolean allowHttp;
+    private DpopPolicy dpopPolicy = DpopPolicy.ALLOWED;
+    private boolean dpopNonceRequired;
 
     private Builder(String issuer) {
       named(issuer);
@@ -206,6 +222,22 @@ public final class TrustedIssuer {
     /** Allows {@code http://} for a non-loopback issuer and its endpoints; loopback is always allowed. */
     public Builder allowHttp(boolean allow) {
       this.allowHttp = allow;
+      return this;
+    }
+
+    /**
+     * Whether this issuer's tokens may ({@code ALLOWED}, the default) or must ({@code REQUIRED}) come
+     * with a DPoP proof under the {@code DPoP} scheme, or whether that scheme is unknown ({@code OFF}).
+     * Checked by {@link AccessTokenValidator#validate(TokenRequest)}; an endpoint may override it.
+     */
+    public Builder dpop(DpopPolicy policy) {
+      this.dpopPolicy = Objects.requireNonNull(policy, "dpop");
+      return this;
+    }
+
+    /** Require DPoP proofs for this issuer's tokens to carry a server nonce (RFC 9449 section 9); default false. */
+    public Builder dpopNonce(boolean required) {
+      this.dpopNonceRequired = required;
       return this;
     }
 

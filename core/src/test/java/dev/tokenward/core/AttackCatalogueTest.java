@@ -782,6 +782,121 @@ class AttackCatalogueTest {
     assertRefused(() -> validator.validate(token), Reason.EXPIRED);
   }
 
+  // ------------------------------------------------------ DPoP (RFC 9449)
+
+  private static final String DPOP_URI = "https://api.tokenward.test/orders";
+
+  private String boundToClient() {
+    return issuer.jwt().claim("cnf", Map.of("jkt", DpopProofs.thumbprint(DpopProofs.CLIENT_EC))).sign();
+  }
+
+  private static TokenRequest dpopRequest(String method, String uri, String token, String proof) {
+    return TokenRequest.builder(method, uri).authorization("DPoP " + token).dpopProof(proof).build();
+  }
+
+  // An attacker who captured one request (token and proof) sends it again within the proof's window.
+  @Test
+  void dpopProofReplayedWithinTheWindowIsAReplay() throws Exception {
+    String token = boundToClient();
+    String proof = DpopProofs.proof("GET", DPOP_URI, token).sign();
+    rs256.validate(dpopRequest("GET", DPOP_URI, token, proof));
+    assertRefused(() -> rs256.validate(dpopRequest("GET", DPOP_URI, token, proof)), Reason.DPOP_PROOF_REPLAY);
+  }
+
+  // The captured proof is fresh (never used) but was made for another resource or method.
+  @Test
+  void dpopProofForAnotherUrlOrMethodIsRefused() {
+    String token = boundToClient();
+    assertRefused(() -> rs256.validate(dpopRequest("GET", "https://api.tokenward.test/admin", token,
+        DpopProofs.proof("GET", DPOP_URI, token).sign())), Reason.DPOP_PROOF_URI);
+    assertRefused(() -> rs256.validate(dpopRequest("DELETE", DPOP_URI, token,
+        DpopProofs.proof("GET", DPOP_URI, token).sign())), Reason.DPOP_PROOF_METHOD);
+  }
+
+  // A careless client puts its private key in the header: the proof is refused, whatever it proves.
+  @Test
+  void dpopProofWhoseJwkHasPrivatePartsIsRefused() {
+    String token = boundToClient();
+    String proof = DpopProofs.proof("GET", DPOP_URI, token).header("jwk", DpopProofs.CLIENT_EC.toJSONObject()).sign();
+    assertRefused(() -> rs256.validate(dpopRequest("GET", DPOP_URI, token, proof)), Reason.DPOP_PROOF_KEY);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"none", "None", "HS256"})
+  void dpopProofUnsignedOrMacedIsRefusedByAlgorithm(String alg) {
+    String token = boundToClient();
+    DpopProofs.Proof p = DpopProofs.proof("GET", DPOP_URI, token).header("alg", alg);
+    String h = b64(json(p.header));
+    String c = b64(json(p.claims));
+    // none with a dummy signature; HS256 MACed with the public key's x coordinate, which anyone can read
+    String sig = alg.startsWith("HS")
+        ? b64(Forge.hmacSha256(DpopProofs.CLIENT_EC.getX().decode(), (h + "." + c).getBytes(StandardCharsets.US_ASCII)))
+        : "AA";
+    assertRefused(() -> rs256.validate(dpopRequest("GET", DPOP_URI, token, h + "." + c + "." + sig)),
+        Reason.DPOP_PROOF_ALGORITHM);
+  }
+
+  // An unsigned proof with an empty signature segment is refused by structure before its header is read.
+  @Test
+  void dpopProofWithAnEmptySignatureIsMalformed() {
+    String token = boundToClient();
+    DpopProofs.Proof p = DpopProofs.proof("GET", DPOP_URI, token).header("alg", "none");
+    assertRefused(() -> rs256.validate(dpopRequest("GET", DPOP_URI, token, b64(json(p.header)) + "." + b64(json(p.claims))
+        + ".")), Reason.DPOP_PROOF_MALFORMED);
+  }
+
+  // The attacker stole a bound token and signs fresh, well-formed proofs with its own key.
+  @Test
+  void dpopStolenBoundTokenWithTheAttackersOwnKeyIsAKeyMismatch() {
+    String token = boundToClient();
+    String proof = new DpopProofs.Proof(DpopProofs.OTHER_EC, "GET", DPOP_URI, token).sign();
+    assertRefused(() -> rs256.validate(dpopRequest("GET", DPOP_URI, token, proof)), Reason.DPOP_KEY_MISMATCH);
+  }
+
+  // ... or rewrites the token's cnf.jkt to its own key: the issuer's signature covers cnf.
+  @Test
+  void dpopTokenRewrittenToTheAttackersKeyIsABadSignature() {
+    String token = boundToClient();
+    String[] parts = token.split("\\.");
+    Map<String, Object> claims = new LinkedHashMap<>(Forge.claims(issuer.issuer()));
+    claims.put("cnf", Map.of("jkt", DpopProofs.thumbprint(DpopProofs.OTHER_EC)));
+    String forged = parts[0] + "." + b64(json(claims)) + "." + parts[2];
+    String proof = new DpopProofs.Proof(DpopProofs.OTHER_EC, "GET", DPOP_URI, forged).sign();
+    assertRefused(() -> rs256.validate(dpopRequest("GET", DPOP_URI, forged, proof)), Reason.BAD_SIGNATURE);
+  }
+
+  // ... or downgrades it to a bearer token, hoping the binding is only checked when DPoP is used.
+  @Test
+  void dpopBoundTokenDowngradedToBearerIsRefused() {
+    String token = boundToClient();
+    assertRefused(() -> rs256.validate(TokenRequest.builder("GET", DPOP_URI).authorization("Bearer " + token).build()),
+        Reason.DPOP_TOKEN_AS_BEARER);
+  }
+
+  // A valid proof captured with one token is sent with another token of the same client.
+  @Test
+  void dpopProofMovedToAnotherTokenIsATokenHashMismatch() {
+    String token = boundToClient();
+    String other = issuer.jwt().claim("cnf", Map.of("jkt", DpopProofs.thumbprint(DpopProofs.CLIENT_EC)))
+        .claim("scope", "admin:all").sign();
+    String proof = DpopProofs.proof("GET", DPOP_URI, token).sign();
+    assertRefused(() -> rs256.validate(dpopRequest("GET", DPOP_URI, other, proof)), Reason.DPOP_PROOF_TOKEN_HASH);
+  }
+
+  // Header-supplied key locations in a proof are never followed: the key is the jwk, and must be cnf.jkt.
+  @Test
+  void dpopProofJkuOrX5uIsNeverFetched() throws Exception {
+    try (MockWebServer attacker = new MockWebServer()) {
+      attacker.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+      String token = boundToClient();
+      String proof = new DpopProofs.Proof(DpopProofs.OTHER_EC, "GET", DPOP_URI, token)
+          .header("jku", attacker.url("/jwks").toString()).header("x5u", attacker.url("/cert").toString())
+          .header("jwk", DpopProofs.CLIENT_EC.toPublicJWK().toJSONObject()).sign();
+      assertRefused(() -> rs256.validate(dpopRequest("GET", DPOP_URI, token, proof)), Reason.DPOP_PROOF_SIGNATURE);
+      assertThat(attacker.getRequestCount()).isZero();
+    }
+  }
+
   // ------------------------------------------- issue 10: fail closed everywhere
   // Each test below reproduces what the review found on 77aec1e (it failed there, as its comment
   // says) and pins the fixed behaviour. Items the catalogue cannot show in one token live in
@@ -864,7 +979,7 @@ class AttackCatalogueTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"access_token", "Bearer", "bearer", "DPoP", "-"})
+  @ValueSource(strings = {"access_token", "Bearer", "bearer", "-"})
   void introspectedAccessTokenTypesAreAccepted(String tokenType) throws Exception {
     String opaque = "aT9vQ2mX7kL4pZ8w";
     issuer.opaque(opaque, tokenType.equals("-") ? Map.of("sub", "auth0|user-1")
@@ -938,21 +1053,22 @@ class AttackCatalogueTest {
 
   // Item 15. A token bound to a key (cnf.jkt, DPoP, RFC 9449) or to a client certificate (cnf
   // x5t#S256, mTLS, RFC 8705) was accepted as a plain bearer token (200 on 77aec1e): a stolen bound
-  // token worked. validate(token) proves no binding, so such a token is refused, naming the binding.
+  // token worked. validate(token) proves no binding, so such a token is refused, naming the binding,
+  // with the reasons the request-level path (validate(TokenRequest)) uses for the same refusal.
   @Test
   void dpopBoundTokenPresentedAsBearerIsRefused() {
     String bound = issuer.jwt().claim("cnf", Map.of("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")).sign();
     TokenValidationException e = Forge.refusal(() -> rs256.validate(bound));
-    assertThat(e.reason()).isEqualTo(Reason.BINDING_NOT_PROVEN);
+    assertThat(e.reason()).isEqualTo(Reason.DPOP_TOKEN_AS_BEARER);
     assertThat(e.httpStatus()).isEqualTo(401);
     assertThat(e.errorCode()).isEqualTo("invalid_token");
-    assertThat(e.description()).contains("DPoP").contains("cnf.jkt").doesNotContain("0ZcOCORZ");
+    assertThat(e.description()).contains("DPoP key").contains("cnf jkt").doesNotContain("0ZcOCORZ");
   }
 
   @Test
   void mtlsBoundTokenPresentedAsBearerIsRefused() {
     String bound = issuer.jwt().claim("cnf", Map.of("x5t#S256", "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2")).sign();
-    assertRefused(() -> rs256.validate(bound), Reason.BINDING_NOT_PROVEN)
+    assertRefused(() -> rs256.validate(bound), Reason.CERTIFICATE_MISMATCH)
         .hasMessageContaining("client certificate").hasMessageContaining("x5t#S256");
   }
 
@@ -972,7 +1088,17 @@ class AttackCatalogueTest {
         "cnf", Map.of("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")));
     AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
         .opaqueTokens(OpaqueTokenPolicy.INTROSPECT).introspection(null, "api", "secret").build();
-    assertRefused(() -> validator.validate(opaque), Reason.BINDING_NOT_PROVEN);
+    assertRefused(() -> validator.validate(opaque), Reason.DPOP_TOKEN_AS_BEARER);
+  }
+
+  // token_type DPoP is an access token type, but one that needs a DPoP proof: validate(token) has none.
+  @Test
+  void introspectedDpopTokenIsAnAccessTokenThatNeedsItsProof() {
+    String opaque = "dT9vQ2mX7kL4pZ8w";
+    issuer.opaque(opaque, Map.of("sub", "auth0|user-1", "token_type", "DPoP"));
+    AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+        .opaqueTokens(OpaqueTokenPolicy.INTROSPECT).introspection(null, "api", "secret").build();
+    assertRefused(() -> validator.validate(opaque), Reason.DPOP_TOKEN_AS_BEARER);
   }
 
   // Item 5. An opaque token names no issuer, yet it went to the first configured issuer whose policy
