@@ -227,8 +227,8 @@ public final class AccessTokenValidator implements AutoCloseable {
   }
 
   /** A token check for the request-level path: a bound token is accepted here, its binding is checked by the caller. */
-  VerifiedToken verifyBoundOrNot(String token, boolean online) throws TokenValidationException {
-    VerifiedToken verified = verify(token, null);
+  VerifiedToken verifyBoundOrNot(String token, URI requestUri, boolean online) throws TokenValidationException {
+    VerifiedToken verified = verify(token, requestUri);
     TokenBinding.refuseUnprovable(verified); // a cnf method no path can prove (neither jkt nor x5t#S256)
     return online ? checkedOnline(verified, token) : verified;
   }

@@ -80,7 +80,8 @@ final class AuthenticationFilter implements ContainerRequestFilter {
         ErrorAnswers.abortMissingToken(request, realm);
         return;
       }
-      token = needed.online ? validator.validateOnline(raw.get()) : validator.validate(raw.get());
+      java.net.URI uri = request.getUriInfo().getRequestUri(); // lets an OpaqueTokenResolver choose the issuer
+      token = needed.online ? validator.validateOnline(raw.get(), uri) : validator.validate(raw.get(), uri);
     } catch (TokenValidationException e) {
       ErrorAnswers.abort(request, e, realm);
       return;
