@@ -1,6 +1,5 @@
 package dev.tokenward.core;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -17,11 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.OkHttpClient;
 
 /**
@@ -48,7 +43,7 @@ public final class AccessTokenValidator implements AutoCloseable {
   private final Clock clock;
   private final Cache<TokenHash, CachedJwt> tokenCache; // null when disabled
   private final Duration discoveryWait;
-  private final ThreadPoolExecutor fetchPool;
+  private volatile boolean closed;
   private final SenderConstraints senderConstraints;
   /**
    * Headers of tokens that verified, by their encoded form: an issuer signs many tokens with one
@@ -72,12 +67,10 @@ public final class AccessTokenValidator implements AutoCloseable {
         .expireAfterWrite(settings.tokenCacheTtl)
         .ticker(ticker)
         .build();
-    AsyncCache<TokenHash, VerifiedToken> onlineCache = OpaqueTokens.newCache(settings, clock, ticker);
-    this.fetchPool = fetchExecutor();
-    Executor executor = fetchPool;
+    Cache<TokenHash, VerifiedToken> onlineCache = OpaqueTokens.newCache(settings, clock, ticker);
     List<IssuerState> states = new ArrayList<>();
     for (TrustedIssuer t : trusted) {
-      states.add(new IssuerState(t, http, executor, clock, settings, onlineCache));
+      states.add(new IssuerState(t, http, clock, settings, onlineCache)); // each with its own fetch thread
     }
     this.issuers = List.copyOf(states);
     this.opaquePath = new OpaquePath(issuers, b.opaqueTokenResolver, settings.claimChecks);
@@ -123,6 +116,10 @@ public final class AccessTokenValidator implements AutoCloseable {
 
   /** Every check but the sender constraint, which the caller decides: refused here, proven on the request-level path. */
   private VerifiedToken verify(String token, URI requestUri) throws TokenValidationException {
+    if (closed) {
+      throw new IllegalStateException("validate: this AccessTokenValidator is closed; its keys are no longer "
+          + "refreshed, so it decides nothing");
+    }
     if (token == null || token.isEmpty()) {
       throw new TokenValidationException(Reason.MALFORMED, "the token is empty");
     }
@@ -304,7 +301,7 @@ public final class AccessTokenValidator implements AutoCloseable {
       if (fitted || attempt == 1) {
         break;
       }
-      KeySet newer = issuer.refreshForUnknownKey();
+      KeySet newer = issuer.refreshForUnknownKey(keys);
       if (newer == null || newer == keys) {
         break;
       }
@@ -359,25 +356,16 @@ public final class AccessTokenValidator implements AutoCloseable {
   }
 
   /**
-   * Stops the background key fetches. Only for validators that do not live as long as the
-   * application (tests, a reconfiguration); validating after {@code close()} still works on cached
-   * keys. The HTTP client is left alone: an application's own is the application's, and the default
-   * one is shared by every validator in the JVM.
+   * Stops the key fetches of every issuer. Only for validators that do not live as long as the
+   * application (tests, a reconfiguration): nothing refreshes the keys afterwards, so every
+   * {@code validate} after {@code close()} throws {@link IllegalStateException}. Idempotent. The
+   * HTTP client is left alone: an application's own is the application's, and the default one is
+   * shared by every validator in the JVM.
    */
   @Override
   public void close() {
-    fetchPool.shutdownNow();
-  }
-
-  private static ThreadPoolExecutor fetchExecutor() {
-    AtomicInteger n = new AtomicInteger();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256), r -> {
-      Thread t = new Thread(r, "tokenward-fetch-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
+    closed = true;
+    issuers.forEach(IssuerState::close);
   }
 
   /** Validator-wide settings, read on the hot path; package-private for the engine. */
@@ -387,6 +375,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     final boolean requireAccessTokenType;
     final int maxTokenLength;
     final Duration jwksRefreshInterval;
+    final Duration jwksMaxStaleness;
     final Duration jwksRefetchCooldown;
     final Duration issuerRetryBackoff;
     final long tokenCacheSize;
@@ -401,6 +390,7 @@ public final class AccessTokenValidator implements AutoCloseable {
       this.requireAccessTokenType = b.requireAccessTokenType;
       this.maxTokenLength = b.maxTokenLength;
       this.jwksRefreshInterval = b.jwksRefreshInterval;
+      this.jwksMaxStaleness = b.jwksMaxStaleness;
       this.jwksRefetchCooldown = b.jwksRefetchCooldown;
       this.issuerRetryBackoff = b.issuerRetryBackoff;
       this.tokenCacheSize = b.tokenCacheSize;
@@ -417,6 +407,9 @@ public final class AccessTokenValidator implements AutoCloseable {
    * {@link TrustedIssuer}. Every default is listed on its setter.
    */
   public static final class Builder {
+    /** The default of {@link #jwksMaxStaleness(Duration)}: 24 hours. */
+    public static final Duration DEFAULT_JWKS_MAX_STALENESS = Duration.ofHours(24);
+
     private TrustedIssuer.Builder primary;
     private final List<TrustedIssuer> others = new ArrayList<>();
     private Duration clockSkew = Duration.ofSeconds(60);
@@ -424,6 +417,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     private boolean requireAccessTokenType;
     private int maxTokenLength = 16 * 1024;
     private Duration jwksRefreshInterval = Duration.ofMinutes(5);
+    private Duration jwksMaxStaleness = DEFAULT_JWKS_MAX_STALENESS;
     private Duration jwksRefetchCooldown = Duration.ofSeconds(30);
     private Duration issuerRetryBackoff = Duration.ofSeconds(5);
     private long tokenCacheSize = 10_000;
@@ -549,6 +543,18 @@ public final class AccessTokenValidator implements AutoCloseable {
     /** Adds a custom claim check; all checks must pass. */
     public Builder claimCheck(ClaimCheck check) {
       claimChecks.add(Objects.requireNonNull(check, "claimCheck"));
+      return this;
+    }
+
+    /**
+     * How long cached keys may stand in for an issuer whose JWKS cannot be fetched, counted from the
+     * last successful fetch; default 24 hours ({@link #DEFAULT_JWKS_MAX_STALENESS}). Beyond it every
+     * token of that issuer is {@link Reason#ISSUER_UNAVAILABLE} (503) until a fetch succeeds, so a key
+     * the issuer removed is not trusted for as long as its JWKS is kept unreachable. Must be longer
+     * than {@link #jwksRefreshInterval}.
+     */
+    public Builder jwksMaxStaleness(Duration staleness) {
+      this.jwksMaxStaleness = positive("jwksMaxStaleness", staleness);
       return this;
     }
 
@@ -737,6 +743,10 @@ public final class AccessTokenValidator implements AutoCloseable {
         }
       }
       OpaquePath.checkConfiguration(all, opaqueTokenResolver);
+      if (jwksMaxStaleness.compareTo(jwksRefreshInterval) <= 0) {
+        throw new IllegalStateException("jwksMaxStaleness: " + jwksMaxStaleness + " must be longer than "
+            + "jwksRefreshInterval (" + jwksRefreshInterval + "), or keys would count as stale before their first refresh");
+      }
       if (dpop.nonceSecret == null) {
         dpop.nonceSecret = new byte[32];
         new SecureRandom().nextBytes(dpop.nonceSecret);

@@ -1,6 +1,6 @@
 package dev.tokenward.core;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -12,7 +12,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,8 +25,8 @@ import okhttp3.HttpUrl;
  *
  * <p>Positive answers are cached by token hash for a bounded time and never on or after the token's
  * expiry; concurrent requests with the same token share one call. The call runs in the thread of
- * the first request, outside any lock of the cache (a per-key future in an {@link AsyncCache}), so a
- * slow answer for one token never holds up another. A refusal by the issuer is an invalid token; an
+ * the first request, outside any lock of the cache (the others wait on a per-token future kept
+ * beside it), so a slow answer for one token never holds up another. A refusal by the issuer is an invalid token; an
  * issuer that cannot be reached is a distinct, retryable outcome.
  */
 final class OpaqueTokens {
@@ -37,10 +37,12 @@ final class OpaqueTokens {
   private final IssuerHttp http;
   private final Clock clock;
   private final Duration waitTimeout;
-  private final AsyncCache<TokenHash, VerifiedToken> cache;
+  private final Cache<TokenHash, VerifiedToken> cache;
+  /** Calls in flight, by token: a request for the same token joins the call instead of starting one. */
+  private final ConcurrentHashMap<TokenHash, CompletableFuture<VerifiedToken>> inFlight = new ConcurrentHashMap<>();
 
   OpaqueTokens(TrustedIssuer config, Discovery discovery, IssuerHttp http, Clock clock,
-      AsyncCache<TokenHash, VerifiedToken> cache) {
+      Cache<TokenHash, VerifiedToken> cache) {
     this.config = config;
     this.discovery = discovery;
     this.http = http;
@@ -50,7 +52,7 @@ final class OpaqueTokens {
   }
 
   /** The answers cache, shared by the issuers: bounded in size and time, and never kept past a token's exp. */
-  static AsyncCache<TokenHash, VerifiedToken> newCache(AccessTokenValidator.Settings settings, Clock clock, Ticker ticker) {
+  static Cache<TokenHash, VerifiedToken> newCache(AccessTokenValidator.Settings settings, Clock clock, Ticker ticker) {
     long ttlNanos = settings.onlineCacheTtl.toNanos();
     return Caffeine.newBuilder()
         .maximumSize(Math.max(1, settings.onlineCacheSize))
@@ -61,31 +63,34 @@ final class OpaqueTokens {
           return Duration.ofNanos(Math.max(0, Math.min(ttlNanos, untilExpiry)));
         }))
         .ticker(ticker)
-        .buildAsync();
+        .build();
   }
 
   /** Validates a token by asking the issuer with the given policy; cached per token hash. */
   VerifiedToken check(String token, OpaqueTokenPolicy policy) throws TokenValidationException {
     TokenHash key = TokenHash.of(token);
-    ConcurrentMap<TokenHash, CompletableFuture<VerifiedToken>> answers = cache.asMap();
-    CompletableFuture<VerifiedToken> answer = answers.get(key);
-    if (answer == null) {
-      CompletableFuture<VerifiedToken> mine = new CompletableFuture<>();
-      answer = answers.putIfAbsent(key, mine); // only the map's insertion is under its lock, never the call
-      if (answer == null) {
-        answer = mine;
-        ask(mine, key, token, policy);
-      }
+    VerifiedToken cached = cache.getIfPresent(key);
+    if (cached != null) {
+      return notExpired(key, cached);
     }
-    return notExpired(key, await(answer));
-  }
-
-  private void ask(CompletableFuture<VerifiedToken> mine, TokenHash key, String token, OpaqueTokenPolicy policy) {
+    CompletableFuture<VerifiedToken> mine = new CompletableFuture<>();
+    CompletableFuture<VerifiedToken> other = inFlight.putIfAbsent(key, mine); // the map's lock is held for the insert only
+    if (other != null) {
+      return notExpired(key, await(other));
+    }
     try {
-      mine.complete(policy == OpaqueTokenPolicy.INTROSPECT ? introspect(token) : userinfo(token));
+      VerifiedToken answer = cache.getIfPresent(key); // a call for this token may have ended a moment ago
+      if (answer == null) {
+        answer = policy == OpaqueTokenPolicy.INTROSPECT ? introspect(token) : userinfo(token);
+        cache.put(key, answer); // only answers are cached, never failures
+      }
+      mine.complete(answer);
+      return notExpired(key, answer);
     } catch (TokenValidationException | RuntimeException e) {
-      cache.asMap().remove(key, mine); // only answers are cached, never failures
       mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inFlight.remove(key, mine);
     }
   }
 
@@ -116,7 +121,7 @@ final class OpaqueTokens {
   private VerifiedToken notExpired(TokenHash key, VerifiedToken answer) throws TokenValidationException {
     long exp = answer.expiresAtSeconds();
     if (exp != Long.MAX_VALUE && clock.millis() >= millisOf(exp)) {
-      cache.synchronous().invalidate(key);
+      cache.invalidate(key);
       throw new TokenValidationException(Reason.EXPIRED, "the issuer's cached introspection answer says the token "
           + "expired at " + exp);
     }
