@@ -74,7 +74,7 @@ final class JwksCache {
   }
 
   private KeySet refetchStale() throws TokenValidationException {
-    CompletableFuture<KeySet> f = refresher.refresh(false);
+    CompletableFuture<KeySet> f = refresher.refresh(false, true); // the caller waits anyway: it runs the fetch
     if (f != null) {
       Refresher.await(f, waitTimeout);
     }
@@ -98,9 +98,11 @@ final class JwksCache {
     if (current != seen && current.isLoaded()) {
       return current; // a fetch ended since the caller looked: try those keys before fetching again
     }
-    CompletableFuture<KeySet> f = refresher.refresh(refresher.value().isLoaded());
-    if (f != null) {
-      Refresher.await(f, waitTimeout);
+    // the caller waits for this fetch anyway, so it runs it: no thread hand-off for a first token
+    CompletableFuture<KeySet> f = refresher.refresh(refresher.value().isLoaded(), true);
+    if (f != null && !Refresher.await(f, waitTimeout) && !f.isDone()) {
+      // still no answer: the key can be neither found nor ruled out, so this is the issuer's fault
+      throw unavailable("the issuer's JWKS did not answer in time");
     }
     if (refresher.failing()) {
       throw unavailable(refresher.value().isLoaded()

@@ -23,7 +23,6 @@ import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -49,7 +48,8 @@ final class KeyCandidate {
   private final PublicKey edKey; // Ed25519 only
   private final BigInteger curveOrder; // EC only
   private final PublicKey rsaKey; // RSA only: the RS* fast path
-  private final ThreadLocal<Signature[]> pkcs1 = ThreadLocal.withInitial(() -> new Signature[3]);
+  private final PublicKey ecKey; // P-256/384/521 only: the ES256/384/512 fast path
+  private final ThreadLocal<Signature[]> perThread = ThreadLocal.withInitial(() -> new Signature[3]);
 
   private KeyCandidate(JWK jwk, String family, String keyAlgorithm, JWSVerifier verifier, PublicKey edKey,
       BigInteger curveOrder) {
@@ -59,6 +59,8 @@ final class KeyCandidate {
   private KeyCandidate(JWK jwk, String family, String keyAlgorithm, JWSVerifier verifier, PublicKey edKey,
       BigInteger curveOrder, PublicKey rsaKey) {
     this.rsaKey = rsaKey;
+    this.ecKey = rsaKey == null && family.startsWith("EC:P-") && verifier instanceof ECDSAVerifier ecdsa
+        ? ecdsa.getPublicKey() : null;
     this.jwk = jwk;
     this.keyId = jwk == null ? null : jwk.getKeyID();
     this.family = family;
@@ -145,23 +147,43 @@ final class KeyCandidate {
     };
   }
 
-  /** Verifies a signature; ECDSA signatures are checked for length and range before the JCA sees them. */
+  /** Verifies a token's signature; ECDSA signatures are checked for length and range before the JCA sees them. */
+  boolean verify(String alg, ParsedJws jws) {
+    return verify(alg, jws.bytes(), jws.signingInputLength(), jws.signature(), jws, null);
+  }
+
+  /** Verifies a compact JWS that was not read by {@link ParsedJws} (a DPoP proof). */
   boolean verify(String alg, byte[] signingInput, String signatureSegment) {
+    byte[] signature;
+    try {
+      signature = java.util.Base64.getUrlDecoder().decode(signatureSegment);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    return verify(alg, signingInput, signingInput.length, signature, null, signatureSegment);
+  }
+
+  /** The signature covers {@code input[0, length)}; the segment (or the token to cut it from) is only for nimbus's verifiers. */
+  private boolean verify(String alg, byte[] input, int length, byte[] signature, ParsedJws jws, String segment) {
     try {
       if (edKey != null) {
         Signature s = Signature.getInstance("Ed25519");
         s.initVerify(edKey);
-        s.update(signingInput);
-        return s.verify(Base64.getUrlDecoder().decode(signatureSegment));
+        s.update(input, 0, length);
+        return s.verify(signature);
       }
       if (rsaKey != null && alg.startsWith("RS")) {
-        return verifyPkcs1(alg, signingInput, Base64.getUrlDecoder().decode(signatureSegment));
+        return verifyPkcs1(alg, input, length, signature);
       }
-      Base64URL signature = new FastBase64URL(signatureSegment);
-      if (curveOrder != null && !ecdsaSignatureInRange(signature.decode())) {
+      if (ecKey != null && (alg.equals("ES256") || alg.equals("ES384") || alg.equals("ES512"))) {
+        return ecdsaSignatureInRange(signature) && verifyEcdsa(alg, input, length, signature);
+      }
+      Base64URL encoded = new FastBase64URL(segment != null ? segment : jws.signatureSegment(), signature);
+      if (curveOrder != null && !ecdsaSignatureInRange(signature)) {
         return false;
       }
-      return verifier.verify(HEADERS.computeIfAbsent(alg, a -> new JWSHeader(JWSAlgorithm.parse(a))), signingInput, signature);
+      return verifier.verify(HEADERS.computeIfAbsent(alg, a -> new JWSHeader(JWSAlgorithm.parse(a))),
+          length == input.length ? input : java.util.Arrays.copyOf(input, length), encoded);
     } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
       return false;
     }
@@ -172,20 +194,38 @@ final class KeyCandidate {
    * initialized once per thread for this key: a JCA verifier returns to its initialized state after
    * each {@code verify}, so the per-token path skips the provider lookup and key translation.
    */
-  private boolean verifyPkcs1(String alg, byte[] signingInput, byte[] signature) throws GeneralSecurityException {
+  private boolean verifyPkcs1(String alg, byte[] input, int length, byte[] signature) {
     int slot = alg.equals("RS256") ? 0 : alg.equals("RS384") ? 1 : 2;
-    Signature[] perThread = pkcs1.get();
-    Signature s = perThread[slot];
-    if (s == null) {
-      s = Signature.getInstance(slot == 0 ? "SHA256withRSA" : slot == 1 ? "SHA384withRSA" : "SHA512withRSA");
-      s.initVerify(rsaKey);
-      perThread[slot] = s;
-    }
+    return verifyWith(slot, slot == 0 ? "SHA256withRSA" : slot == 1 ? "SHA384withRSA" : "SHA512withRSA", rsaKey,
+        input, length, signature);
+  }
+
+  /**
+   * ES256/384/512 the same way, once the JOSE {@code R||S} signature passed the length and range
+   * checks (so nimbus's transcoding to DER sees only well-formed values). On JDKs where P-256 is
+   * fast (21+), the provider lookup and key translation nimbus's verifier does per token are a
+   * visible share; on 17 they vanish next to the EC arithmetic.
+   */
+  private boolean verifyEcdsa(String alg, byte[] input, int length, byte[] signature) throws JOSEException {
+    int slot = alg.equals("ES256") ? 0 : alg.equals("ES384") ? 1 : 2;
+    byte[] der = com.nimbusds.jose.crypto.impl.ECDSA.transcodeSignatureToDER(signature);
+    return verifyWith(slot, slot == 0 ? "SHA256withECDSA" : slot == 1 ? "SHA384withECDSA" : "SHA512withECDSA", ecKey,
+        input, length, der);
+  }
+
+  private boolean verifyWith(int slot, String algorithm, PublicKey key, byte[] input, int length, byte[] signature) {
+    Signature[] signatures = perThread.get();
+    Signature s = signatures[slot];
     try {
-      s.update(signingInput);
+      if (s == null) {
+        s = Signature.getInstance(algorithm);
+        s.initVerify(key);
+        signatures[slot] = s;
+      }
+      s.update(input, 0, length);
       return s.verify(signature);
     } catch (GeneralSecurityException | RuntimeException e) {
-      perThread[slot] = null; // do not trust its state after a failure
+      signatures[slot] = null; // do not trust its state after a failure
       return false;
     }
   }
@@ -193,21 +233,19 @@ final class KeyCandidate {
   /**
    * Nimbus's verifiers take the signature as {@link Base64URL} and decode it with a portable codec
    * that costs a noticeable share of a verification; the JDK's decoder gives the same bytes
-   * faster. Decoded once, however often asked.
+   * faster. Here they come already decoded (once per token).
    */
   private static final class FastBase64URL extends Base64URL {
     private static final long serialVersionUID = 1L;
-    private transient byte[] decoded;
+    private final transient byte[] decoded;
 
-    FastBase64URL(String segment) {
+    FastBase64URL(String segment, byte[] decoded) {
       super(segment);
+      this.decoded = decoded;
     }
 
     @Override
     public byte[] decode() {
-      if (decoded == null) {
-        decoded = Base64.getUrlDecoder().decode(toString());
-      }
       return decoded.clone();
     }
   }

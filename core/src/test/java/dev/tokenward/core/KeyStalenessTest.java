@@ -125,8 +125,9 @@ class KeyStalenessTest {
 
   // Item 14, confirmed: all issuers shared one pool of 4 fetch threads. With twelve issuers whose
   // JWKS never answers (1 s call timeout), the fetch of a healthy issuer queued behind theirs for
-  // about 3 s, longer than a request waits (2 x the call timeout): its first token was refused as
-  // ISSUER_UNAVAILABLE on 77aec1e though its issuer answered at once. Each issuer now fetches on its own.
+  // about 3 s, longer than a request waits (2 x the call timeout): on 77aec1e its first token was
+  // refused, and as UNKNOWN_KEY (an invalid token, 401) though its issuer answered at once. Each
+  // issuer now fetches on its own, and a fetch that is still pending when the wait ends is a 503.
   @Test
   void validateWhenOtherIssuersHangThenAHealthyIssuersFetchIsNotDelayed() throws Exception {
     List<FakeIssuer> hanging = new ArrayList<>();

@@ -77,8 +77,10 @@ final class AuthenticationFilter implements ContainerRequestFilter {
           extractor.allowsQueryParameter() ? request.getUriInfo().getQueryParameters().get("access_token") : null,
           extractor.allowsFormParameter() ? formTokens(request) : null);
       if (raw.isEmpty()) {
-        ErrorAnswers.abortMissingToken(request, realm);
-        return;
+        if (needed.kind != AccessRule.Kind.OPTIONAL) {
+          ErrorAnswers.abortMissingToken(request, realm);
+        }
+        return; // optional authentication: anonymous
       }
       java.net.URI uri = request.getUriInfo().getRequestUri(); // lets an OpaqueTokenResolver choose the issuer
       token = needed.online ? validator.validateOnline(raw.get(), uri) : validator.validate(raw.get(), uri);
@@ -86,7 +88,8 @@ final class AuthenticationFilter implements ContainerRequestFilter {
       ErrorAnswers.abort(request, e, realm);
       return;
     }
-    request.setProperty(Tokens.PROPERTY, token);
+    request.setProperty(Tokens.ATTRIBUTE, token);
+    RestEasyBinding.offer(token);
     request.setSecurityContext(new TokenSecurityContext(token, request.getSecurityContext()));
   }
 

@@ -35,7 +35,7 @@ class DeploymentTest {
 
   @Test
   void deployWhenAnnotationHasNoValueThenApplicationFailsToStart() {
-    assertThatThrownBy(() -> TestServer.start(TokenwardFeature.builder().validator(VALIDATOR).build(), BadResource.class)
+    assertThatThrownBy(() -> TestServer.start(TokenwardFeature.builder(VALIDATOR).build(), BadResource.class)
         .close())
         .satisfies(e -> Assertions.assertThat(rootCause(e)).isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("DeploymentTest$BadResource.get")
@@ -60,7 +60,7 @@ class DeploymentTest {
   // deployment like one on a resource method (on the old code locators were never read: the application started).
   @Test
   void deployWhenLocatorAnnotationHasNoValueThenApplicationFailsToStartNamingTheLocator() {
-    assertThatThrownBy(() -> TestServer.start(TokenwardFeature.builder().validator(VALIDATOR).build(),
+    assertThatThrownBy(() -> TestServer.start(TokenwardFeature.builder(VALIDATOR).build(),
         BadLocatorResource.class).close())
         .satisfies(e -> Assertions.assertThat(rootCause(e)).isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("DeploymentTest$BadLocatorResource.sub")
@@ -69,15 +69,15 @@ class DeploymentTest {
 
   @Test
   void deployWhenAnnotationsValidThenApplicationStarts() throws Exception {
-    try (TestServer server = TestServer.start(TokenwardFeature.builder().validator(VALIDATOR).build(), GoodResource.class)) {
+    try (TestServer server = TestServer.start(TokenwardFeature.builder(VALIDATOR).build(), GoodResource.class)) {
       assertThat(server.get("good").statusCode()).isEqualTo(401);
     }
   }
 
   @Test
   void buildWhenNoValidatorThenFailsNamingIt() {
-    assertThatThrownBy(() -> TokenwardFeature.builder().build()).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("validator");
+    assertThatThrownBy(() -> TokenwardFeature.builder(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("validator");
   }
 
   private static Throwable rootCause(Throwable e) {

@@ -122,7 +122,7 @@ class SwitchAndTokenLocationTest {
 
   @Test
   void builderWhenFormBodyLimitOutOfRangeThenRefused() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TokenwardFeature.builder().maxFormBodyBytes(0))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TokenwardFeature.builder(app.validator).maxFormBodyBytes(0))
         .hasMessage("maxFormBodyBytes: 0 is not between 1 and 16 MiB");
   }
 }

@@ -52,7 +52,7 @@ class RestEasyTest {
     issuer = new FakeIssuer();
     AccessTokenValidator validator = AccessTokenValidator.builder()
         .issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build();
-    TokenwardFeature feature = TokenwardFeature.builder().validator(validator).build();
+    TokenwardFeature feature = TokenwardFeature.builder(validator).build();
     server = new Server();
     server.start(Undertow.builder().addHttpListener(0, "127.0.0.1"));
     server.deploy(new Application() {
