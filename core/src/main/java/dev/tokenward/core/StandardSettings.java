@@ -90,6 +90,14 @@ public final class StandardSettings {
   public static final Setting<Boolean> ALLOW_FORM_TOKEN = declare(Setting.bool("allow-form-token",
       "true also accepts the token as an access_token field of a form-encoded body"));
 
+  /**
+   * The servlet filter's path rules, {@code PATTERN=RULE} comma-separated (the rule text of its
+   * {@code rule.PATTERN} init-parameters). The JAX-RS feature, which takes its rules from
+   * annotations, refuses a configuration that sets it rather than ignore it.
+   */
+  public static final Setting<List<String>> RULES = declare(Setting.list("rules",
+      "servlet filter: path rules, comma-separated PATTERN=RULE, e.g. /api/*=authenticated, /admin/*=online admin:all"));
+
   /** Former names that now fail with a pointer to the current one. */
   static final Map<String, Setting<?>> FORMER_KEYS = Map.of("hmac-secret", HS256_SECRET, "opaque-tokens", OPAQUE);
 

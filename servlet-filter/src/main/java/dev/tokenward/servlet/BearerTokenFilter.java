@@ -6,6 +6,7 @@ import dev.tokenward.core.BearerTokenExtractor;
 import dev.tokenward.core.Reason;
 import dev.tokenward.core.Requirement;
 import dev.tokenward.core.TokenValidationException;
+import dev.tokenward.core.TokenwardConfig;
 import dev.tokenward.core.VerifiedToken;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -48,9 +49,11 @@ import org.slf4j.LoggerFactory;
  * {@value #AUTH_TYPE}, {@code isUserInRole(x)} is true when {@code x} is a granted scope or
  * permission, and the {@link VerifiedToken} is the request attribute {@link #VERIFIED_TOKEN_ATTRIBUTE}.
  *
- * <p>Configure it with {@link #builder(AccessTokenValidator)}, or create it with the no-argument
- * constructor (as {@code web.xml} does) and give it init-parameters, read in {@link #init}. The
- * token is never logged.
+ * <p>Configure it with {@link #builder(AccessTokenValidator)} or {@link #builder(TokenwardConfig)}, or
+ * create it with the no-argument constructor (as {@code web.xml} does): {@link #init} then reads
+ * core's settings from its init-parameters, the system properties and the environment (in that
+ * order of precedence), so {@code TOKENWARD_ISSUER} and {@code TOKENWARD_AUDIENCE} alone configure
+ * it. The token is never logged.
  */
 public final class BearerTokenFilter implements Filter {
   /** The request attribute holding the {@link VerifiedToken} of an accepted request: {@code dev.tokenward.core.VerifiedToken}. */
@@ -66,7 +69,7 @@ public final class BearerTokenFilter implements Filter {
   private record Config(AccessTokenValidator validator, String realm, BearerTokenExtractor extractor,
       Protections protections) {}
 
-  /** For containers ({@code web.xml}): the configuration is read from the init-parameters in {@link #init}. */
+  /** For containers ({@code web.xml}): the configuration is read in {@link #init} from init-parameters and the environment. */
   public BearerTokenFilter() {}
 
   private BearerTokenFilter(Config config) {
@@ -78,6 +81,17 @@ public final class BearerTokenFilter implements Filter {
     return new Builder(validator);
   }
 
+  /**
+   * Starts a configuration from core's settings model: the validator, {@code realm},
+   * {@code allow-query-token}, {@code allow-form-token} and the path {@code rules} of
+   * {@code config} (see {@link TokenwardConfig}); more rules may be added before {@code build()}.
+   *
+   * @throws dev.tokenward.core.ConfigurationException naming the setting at fault
+   */
+  public static Builder builder(TokenwardConfig config) {
+    return InitParams.builder(config);
+  }
+
   /** The verified token of a request this filter accepted. */
   public static Optional<VerifiedToken> verifiedToken(ServletRequest request) {
     return request.getAttribute(VERIFIED_TOKEN_ATTRIBUTE) instanceof VerifiedToken t ? Optional.of(t) : Optional.empty();
@@ -87,7 +101,7 @@ public final class BearerTokenFilter implements Filter {
   public void init(FilterConfig filterConfig) throws ServletException {
     boolean hasParams = InitParams.present(filterConfig);
     if (config == null) {
-      config = InitParams.read(filterConfig).config();
+      config = InitParams.read(filterConfig, System.getenv(), System.getProperties()).config();
     } else if (hasParams) {
       throw new ServletException("tokenward init-param '" + filterConfig.getInitParameterNames().nextElement()
           + "': this filter was configured programmatically, init-parameters would be ignored");

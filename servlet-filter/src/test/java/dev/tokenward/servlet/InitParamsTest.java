@@ -17,6 +17,7 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,7 +76,7 @@ class InitParamsTest {
   void startWhenInitParamInvalidThenServerFailsToStartNamingTheParameter() {
     assertThatThrownBy(InitParamsTest::startBroken)
         .isInstanceOf(ServletException.class)
-        .hasMessage("tokenward init-param 'audience': required");
+        .hasMessageStartingWith("tokenward init-param 'audience': required when init-param 'issuer' is set");
   }
 
   private static JettyApp startBroken() throws Exception {
@@ -91,19 +92,21 @@ class InitParamsTest {
   @CsvSource(delimiter = '|', textBlock = """
       audience=x                                 | 'issuer': required
       issuer=ISSUER                              | 'audience': required
-      issuer=ISSUER&audience= , ,                | 'audience': give at least one value (comma-separated)
+      issuer=ISSUER&audience= , ,                | 'audience': lists no value; give one or more, comma-separated
       issuer=ISSUER&audience=A&algorithms=none   | 'algorithms': 'none' is never allowed; unsigned tokens prove nothing
-      issuer=ISSUER&audience=A&algorithms=HS256  | 'algorithms': HS256 needs hmacSecret (the API's signing secret)
-      issuer=ISSUER&audience=A&hmac-secret=short | 'hmac-secret': set, but no HS256/HS384/HS512 is among the algorithms [RS256]
-      issuer=ISSUER&audience=A&clock-skew-seconds=soon | 'clock-skew-seconds': 'soon' is not a whole number
-      issuer=ISSUER&audience=A&clock-skew-seconds=900  | 'clock-skew-seconds': must be between 0 and 10 minutes, got PT15M
-      issuer=ISSUER&audience=A&opaque-tokens=maybe     | 'opaque-tokens': 'maybe' is not one of reject, userinfo, introspect
-      issuer=ISSUER&audience=A&opaque-tokens=introspect | 'client-id': required for introspection
-      issuer=ISSUER&audience=A&client-id=api            | 'client-secret': required for introspection
+      issuer=ISSUER&audience=A&algorithms=HS256  | 'hs256-secret': required when init-param 'algorithms' lists HS256
+      issuer=ISSUER&audience=A&hmac-secret=short | 'hmac-secret': renamed; use init-param 'hs256-secret'
+      issuer=ISSUER&audience=A&clock-skew-seconds=soon | 'clock-skew-seconds': must be a whole number of seconds from 0 to 600, got 'soon'
+      issuer=ISSUER&audience=A&clock-skew-seconds=900  | 'clock-skew-seconds': must be a whole number of seconds from 0 to 600, got 900
+      issuer=ISSUER&audience=A&opaque=maybe             | 'opaque': 'maybe' is not one of reject, userinfo, introspect
+      issuer=ISSUER&audience=A&opaque=introspec         | 'opaque': 'introspec' is not one of reject, userinfo, introspect; did you mean introspect?
+      issuer=ISSUER&audience=A&opaque-tokens=userinfo   | 'opaque-tokens': renamed; use init-param 'opaque'
+      issuer=ISSUER&audience=A&opaque=introspect        | 'client-id': required when init-param 'opaque'=introspect
+      issuer=ISSUER&audience=A&client-id=api            | 'client-secret': required when init-param 'client-id' is set
       issuer=ISSUER&audience=A&allow-query-token=yes    | 'allow-query-token': 'yes' is not one of true, false
       issuer=http://issuer.example.com/&audience=A      | 'issuer': http is only allowed for loopback hosts
-      issuer=ISSUER&audience=A&jwks-uri=http://keys.example.com/jwks | 'jwks-uri': endpoint http://keys.example.com/jwks: http is only allowed for loopback hosts
-      issuer=ISSUER&audience=A&audiance=B               | 'audiance': unknown parameter; known: [
+      issuer=ISSUER&audience=A&jwks-uri=http://keys.example.com/jwks | 'jwks-uri': http is only allowed for loopback hosts
+      issuer=ISSUER&audience=A&audiance=B               | 'audiance': unknown setting; did you mean init-param 'audience'?
       issuer=ISSUER&audience=A&rule./api/x=             | 'rule./api/x': empty rule; give 'authenticated' or the scopes/permissions required
       issuer=ISSUER&audience=A&rule./api/x=any-of       | 'rule./api/x': 'any-of' needs at least one scope or permission after it
       issuer=ISSUER&audience=A&rule./api/x=read:a;;b    | 'rule./api/x': empty clause, or 'authenticated' combined with other clauses
@@ -125,7 +128,7 @@ class InitParamsTest {
   void requestWhenOpaqueTokensIntrospectedPerInitParamsThenIssuerDecides() throws Exception {
     issuer.opaque("opaque-abc", Map.of("sub", "auth0|opaque", "scope", "read:messages"));
     BearerTokenFilter filter = new BearerTokenFilter();
-    filter.init(config(Map.of("issuer", issuer.issuer(), "audience", FakeIssuer.AUDIENCE, "opaque-tokens", "Introspect",
+    filter.init(config(Map.of("issuer", issuer.issuer(), "audience", FakeIssuer.AUDIENCE, "opaque", "Introspect",
         "client-id", "api", "client-secret", "s3cret", "introspection-uri", issuer.url("/oauth/introspect"),
         "rule./api/*", "read:messages")));
     try (JettyApp other = JettyApp.withFilter(filter, context -> { })) {
@@ -140,8 +143,8 @@ class InitParamsTest {
   @Test
   void initWhenSecretIsRefusedThenMessageDoesNotEchoIt() {
     assertThatThrownBy(() -> new BearerTokenFilter().init(config(Map.of("issuer", issuer.issuer(), "audience", "A",
-        "algorithms", "HS256", "hmac-secret", "too-short-secret"))))
-        .hasMessage("tokenward init-param 'hmac-secret': HS256 needs a secret of at least 256 bits; this one has 128")
+        "algorithms", "HS256", "hs256-secret", "too-short-secret"))))
+        .hasMessage("tokenward init-param 'hs256-secret': HS256 needs a secret of at least 256 bits; this one has 128")
         .hasMessageNotContaining("too-short-secret");
   }
 
@@ -163,6 +166,45 @@ class InitParamsTest {
     try (JettyApp other = JettyApp.withFilter(filter, context -> { })) {
       assertNoToken(other.get("/x/y"));
     }
+  }
+
+  @Test
+  void initWhenNoInitParamsThenTheEnvironmentAloneConfiguresTheFilter() throws Exception {
+    Map<String, String> env = Map.of("TOKENWARD_ISSUER", issuer.issuer(), "TOKENWARD_AUDIENCE", FakeIssuer.AUDIENCE,
+        "TOKENWARD_REALM", "env-api", "TOKENWARD_RULES", "/api/*=authenticated, /api/admin/*=admin:all");
+    BearerTokenFilter filter = InitParams.read(config(Map.of()), env, new Properties()).build();
+    try (JettyApp other = JettyApp.withFilter(filter, context -> { })) {
+      assertThat(other.get("/api/x").header("WWW-Authenticate")).startsWith("Bearer realm=\"env-api\"");
+      assertThat(other.getWithToken("/api/x", issuer.jwt().sign()).status()).isEqualTo(200);
+      assertThat(other.getWithToken("/api/admin/x", issuer.jwt().sign()).status()).isEqualTo(403);
+      assertThat(other.get("/public").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void initWhenInitParamAndEnvironmentBothSetThenInitParamWinsAndErrorsNameTheSource() {
+    Map<String, String> env = Map.of("TOKENWARD_ISSUER", issuer.issuer(), "TOKENWARD_AUDIENCE", "from-env");
+    assertThatThrownBy(() -> InitParams.read(config(Map.of("audience", "A", "algorithms", "RS1")), env,
+        new Properties()))
+        .isInstanceOf(ServletException.class)
+        .hasMessageStartingWith("tokenward init-param 'algorithms': unknown or unsupported JWS algorithm 'RS1'");
+    assertThatThrownBy(() -> InitParams.read(config(Map.of()), Map.of("TOKENWARD_ISSUER", issuer.issuer(),
+        "TOKENWARD_AUDIANCE", "A"), new Properties()))
+        .hasMessage("tokenward TOKENWARD_AUDIANCE: unknown setting; did you mean TOKENWARD_AUDIENCE?");
+    assertThatThrownBy(() -> InitParams.read(config(Map.of()), Map.of("TOKENWARD_ISSUER", issuer.issuer(),
+        "TOKENWARD_AUDIENCE", "A", "TOKENWARD_RULES", "/api/*"), new Properties()))
+        .hasMessage("tokenward TOKENWARD_RULES: '/api/*' is not PATTERN=RULE, e.g. /api/*=authenticated");
+    assertThatThrownBy(() -> InitParams.read(config(Map.of()), Map.of("TOKENWARD_ISSUER", issuer.issuer(),
+        "TOKENWARD_AUDIENCE", "A", "TOKENWARD_RULES", "/api/*=authenticated, /admin/*="), new Properties()))
+        .hasMessageStartingWith("tokenward TOKENWARD_RULES: path rule /admin/* = '': empty rule");
+    assertThatThrownBy(() -> InitParams.read(config(Map.of()), Map.of(), new Properties()))
+        .hasMessageStartingWith("tokenward TOKENWARD_ISSUER: required");
+  }
+
+  @Test
+  void initWhenSecretSetWithoutHmacAlgorithmThenIgnored() throws Exception {
+    InitParams.read(config(Map.of("issuer", issuer.issuer(), "audience", "A", "hs256-secret", "unused")), Map.of(),
+        new Properties()).build();
   }
 
   static FilterConfig config(Map<String, String> params) {
