@@ -7,11 +7,13 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.time.Clock;
 import java.time.Duration;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -45,6 +47,7 @@ public final class AccessTokenValidator implements AutoCloseable {
   private final Cache<TokenHash, CachedJwt> tokenCache; // null when disabled
   private final Duration discoveryWait;
   private final ThreadPoolExecutor fetchPool;
+  private final SenderConstraints senderConstraints;
   /**
    * Headers of tokens that verified, by their encoded form: an issuer signs many tokens with one
    * header, so it is decoded once. Only verified headers enter, so an attacker cannot fill it.
@@ -71,8 +74,9 @@ public final class AccessTokenValidator implements AutoCloseable {
     Cache<TokenHash, VerifiedToken> onlineCache = Caffeine.newBuilder()
         .maximumSize(Math.max(1, settings.onlineCacheSize))
         .expireAfter(Expiry.creating((TokenHash k, VerifiedToken v) -> {
-          long untilExpiry = TimeUnit.SECONDS.toNanos(Math.min(v.expiresAtSeconds() - clock.millis() / 1000,
-              Long.MAX_VALUE / 2_000_000_000L));
+          // in milliseconds; an entry past exp is refused on read anyway (OpaqueTokens.notExpired)
+          long expMillis = OpaqueTokens.millisOf(v.expiresAtSeconds());
+          long untilExpiry = TimeUnit.MILLISECONDS.toNanos(Math.max(0, expMillis - Math.min(clock.millis(), expMillis)));
           return Duration.ofNanos(Math.max(0, Math.min(onlineTtlNanos, untilExpiry)));
         }))
         .ticker(ticker)
@@ -84,6 +88,7 @@ public final class AccessTokenValidator implements AutoCloseable {
       states.add(new IssuerState(t, http, executor, clock, settings, onlineCache));
     }
     this.issuers = List.copyOf(states);
+    this.senderConstraints = new SenderConstraints(this, b.dpop, trusted, settings.clockSkewSeconds, clock);
   }
 
   /** Starts a configuration. */
@@ -150,6 +155,65 @@ public final class AccessTokenValidator implements AutoCloseable {
       issuer.online.check(token, issuer.config.clientId != null ? OpaqueTokenPolicy.INTROSPECT : OpaqueTokenPolicy.USERINFO);
     }
     return verified;
+  }
+
+  /**
+   * Validates the access token of a whole request: the {@code Authorization} scheme ({@code Bearer}
+   * or {@code DPoP}), the DPoP proof of RFC 9449 section 4.3 with its server nonce and replay record,
+   * the token's key binding ({@code cnf.jkt}) and its certificate binding ({@code cnf x5t#S256},
+   * RFC 8705), under the DPoP policy of the endpoint or the token's issuer. A request without
+   * credentials is refused too ({@link Reason#MISSING_TOKEN}), with the challenges the policy offers.
+   *
+   * <p>Every refusal is ready for {@link BearerErrorResponse#of}: it knows whether to answer with a
+   * {@code Bearer} challenge, a {@code DPoP} one, or both, and which {@code DPoP-Nonce} to send.
+   *
+   * @throws TokenValidationException with the reason the request was refused
+   */
+  public VerifiedToken validate(TokenRequest request) throws TokenValidationException {
+    return senderConstraints.validate(Objects.requireNonNull(request, "request"));
+  }
+
+  /**
+   * The failure, with the challenges fitting this request: for a check the caller made after
+   * {@link #validate(TokenRequest)} passed (a missing scope), a request under the {@code DPoP} scheme
+   * is answered with a {@code DPoP} challenge (RFC 9449 section 7.1). Returns {@code failure}.
+   */
+  public TokenValidationException withChallenge(TokenRequest request, TokenValidationException failure) {
+    boolean dpop = request.authorization().size() == 1
+        && request.authorization().get(0).strip().regionMatches(true, 0, "DPoP ", 0, 5);
+    if (dpop && failure.challenge() == Challenge.BEARER) {
+      failure.challenge(new Challenge(false, true, senderConstraints.algs(),
+          senderConstraints.freshNonce(request.dpopNonceRequired().orElse(false))));
+    }
+    return failure;
+  }
+
+  /**
+   * A fresh DPoP server nonce to send as {@code DPoP-Nonce} on a successful answer (RFC 9449 section
+   * 8.2), when nonces are required by any issuer or by this request's endpoint; empty otherwise.
+   */
+  public Optional<String> dpopNonce(TokenRequest request) {
+    return Optional.ofNullable(senderConstraints.freshNonce(request.dpopNonceRequired().orElse(false)));
+  }
+
+  /** The JWS algorithms accepted for DPoP proofs, as in the {@code algs} challenge parameter and RFC 9728 metadata. */
+  public List<String> dpopAlgorithms() {
+    return List.of(senderConstraints.algs().split(" "));
+  }
+
+  /** The request header a TLS-terminating proxy carries the client certificate in, if one is configured. */
+  public Optional<String> clientCertificateHeader() {
+    return Optional.ofNullable(senderConstraints.certificateHeader());
+  }
+
+  /** A token check for the request-level path: a bound token is accepted here, its binding is checked by the caller. */
+  VerifiedToken verifyBoundOrNot(String token, boolean online) throws TokenValidationException {
+    return online ? validateOnline(token) : validate(token);
+  }
+
+  /** The configuration of the issuer that vouched for a verified token. */
+  TrustedIssuer trustedIssuerOf(VerifiedToken token) {
+    return issuerOf(token).config;
   }
 
   private VerifiedToken verifyJwt(String token, TokenHash hash) throws TokenValidationException {
@@ -267,7 +331,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     if (!isB64Token(token)) {
       // validate(String) is public, so the value may not have come through BearerTokenExtractor; it
       // must never reach the issuer (a CR/LF in the userinfo Authorization header, a non-ASCII char)
-      throw new TokenValidationException(Reason.MALFORMED,
+      throw RawTokenAdvice.malformed(token,
           "the token has a character outside the RFC 6750 b64token alphabet, so it cannot be a bearer token");
     }
     for (IssuerState s : issuers) {
@@ -393,6 +457,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     private final List<ClaimCheck> claimChecks = new ArrayList<>();
     private OkHttpClient httpClient;
     private Clock clock = Clock.systemUTC();
+    private final SenderConstraints.Options dpop = new SenderConstraints.Options();
 
     private Builder() {}
 
@@ -566,6 +631,109 @@ public final class AccessTokenValidator implements AutoCloseable {
       return this;
     }
 
+    /** DPoP policy of the issuer: off, allowed (default) or required. See {@link TrustedIssuer.Builder#dpop}. */
+    public Builder dpop(DpopPolicy policy) {
+      primary("dpop").dpop(policy);
+      return this;
+    }
+
+    /** Require DPoP server nonces for the issuer's tokens; default false. See {@link TrustedIssuer.Builder#dpopNonce}. */
+    public Builder dpopNonce(boolean required) {
+      primary("dpopNonce").dpopNonce(required);
+      return this;
+    }
+
+    /**
+     * JWS algorithms accepted for DPoP proofs; default {@code ES256 EdDSA RS256 PS256}. Asymmetric
+     * only: {@code none} and HS* fail here. {@code EdDSA} also admits its fully-specified name
+     * {@code Ed25519} (RFC 9864), which current clients write.
+     */
+    public Builder dpopAlgorithms(String... algorithms) {
+      dpop.algorithms = DpopProofVerifier.checkedAlgorithms(List.of(algorithms));
+      return this;
+    }
+
+    /**
+     * How old a DPoP proof's {@code iat} may be, which is also how long its {@code jti} is remembered;
+     * default 300 s, between 1 s and 1 hour. An {@code iat} further in the future than the clock skew is refused.
+     */
+    public Builder dpopMaxAge(Duration age) {
+      Objects.requireNonNull(age, "dpopMaxAge");
+      if (age.toSeconds() < 1 || age.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("dpopMaxAge: must be between 1 second and 1 hour, got " + age);
+      }
+      dpop.maxAge = age;
+      return this;
+    }
+
+    /**
+     * The secret DPoP server nonces are computed with, at least 32 bytes; give every replica of a
+     * service the same one so each accepts the others' nonces. Default: random per validator.
+     */
+    public Builder dpopNonceSecret(byte[] secret) {
+      Objects.requireNonNull(secret, "dpopNonceSecret");
+      if (secret.length < 32) {
+        throw new IllegalArgumentException("dpopNonceSecret: must be at least 32 bytes, got " + secret.length);
+      }
+      dpop.nonceSecret = secret.clone();
+      return this;
+    }
+
+    /** How often the DPoP server nonce changes; a nonce is accepted for one to two periods. Default 60 s, 10 s to 1 hour. */
+    public Builder dpopNonceRotation(Duration rotation) {
+      Objects.requireNonNull(rotation, "dpopNonceRotation");
+      if (rotation.compareTo(Duration.ofSeconds(10)) < 0 || rotation.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("dpopNonceRotation: must be between 10 seconds and 1 hour, got " + rotation);
+      }
+      dpop.nonceRotation = rotation;
+      return this;
+    }
+
+    /** Where used DPoP proofs are remembered; default {@link DpopReplayStore#inMemory} with 100000 entries. */
+    public Builder dpopReplayStore(DpopReplayStore store) {
+      dpop.replayStore = Objects.requireNonNull(store, "dpopReplayStore");
+      return this;
+    }
+
+    /**
+     * The external {@code scheme://host[:port]} clients address this service by, when a proxy sits in
+     * front: a DPoP proof's {@code htu} is compared with the request path on this base instead of the
+     * URL the request arrived on. Default: none.
+     */
+    public Builder externalBaseUrl(String baseUrl) {
+      Objects.requireNonNull(baseUrl, "externalBaseUrl");
+      String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+      java.net.URI u;
+      try {
+        u = new java.net.URI(base);
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("externalBaseUrl: not a valid URL: " + baseUrl);
+      }
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https")) || u.getRawAuthority() == null
+          || !(u.getRawPath() == null || u.getRawPath().isEmpty()) || u.getRawQuery() != null || u.getRawFragment() != null
+          || u.getRawAuthority().contains("@")) {
+        throw new IllegalArgumentException("externalBaseUrl: must be scheme://host[:port] with no path, got " + baseUrl);
+      }
+      dpop.externalBaseUrl = base;
+      return this;
+    }
+
+    /**
+     * Trusts the client certificate a TLS-terminating proxy puts in this header, for certificate-bound
+     * tokens (RFC 8705): RFC 9440 {@code Client-Cert}, or URL-encoded PEM as nginx and AWS ALB send it.
+     * Only set this if the proxy always overwrites the header: otherwise any client can claim any
+     * certificate. Default: none, only the TLS connection's certificate counts.
+     */
+    public Builder clientCertificateHeader(String headerName) {
+      if (headerName == null || headerName.isEmpty()
+          || !headerName.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+        throw new IllegalArgumentException("clientCertificateHeader: must be an HTTP header name, got " + Json.shown(headerName));
+      }
+      dpop.certificateHeader = headerName;
+      return this;
+    }
+
     /** Checks the configuration; an unreachable issuer is not an error here. */
     public AccessTokenValidator build() {
       List<TrustedIssuer> all = new ArrayList<>();
@@ -581,6 +749,10 @@ public final class AccessTokenValidator implements AutoCloseable {
         if (!names.add(Discovery.stripSlash(t.issuer))) {
           throw new IllegalStateException("issuer: " + t.issuer + " is configured twice");
         }
+      }
+      if (dpop.nonceSecret == null) {
+        dpop.nonceSecret = new byte[32];
+        new SecureRandom().nextBytes(dpop.nonceSecret);
       }
       return new AccessTokenValidator(this, all);
     }

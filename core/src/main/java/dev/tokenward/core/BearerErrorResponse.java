@@ -1,18 +1,22 @@
 package dev.tokenward.core;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * The RFC 6750 section 3 answer to a refused request, built in this one place for every filter:
- * the status, the {@code WWW-Authenticate: Bearer} challenge, {@code Cache-Control: no-store},
+ * The RFC 6750 section 3 and RFC 9449 section 7.1 answer to a refused request, built in this one
+ * place for every filter: the status, the {@code WWW-Authenticate} {@code Bearer} and/or {@code DPoP}
+ * challenge, {@code DPoP-Nonce} when a server nonce is offered, {@code Cache-Control: no-store},
  * {@code Retry-After} for an unavailable issuer, and a JSON body with {@code error} and
  * {@code error_description}.
  *
  * <p>A request with no credentials at all ({@link Reason#MISSING_TOKEN}) gets no error information,
- * as RFC 6750 section 3.1 asks: the challenge is only {@code Bearer realm="..."} and the body is
+ * as RFC 6750 section 3.1 asks: the challenge is only {@code Bearer realm="..."} (and, where DPoP is
+ * allowed, {@code DPoP realm="...", algs="..."}) and the body is
  * {@code {"message": "..."}}, a hint for a human, not an {@code error}. Descriptions are reduced to
  * the characters RFC 6750 permits in a quoted parameter, and never contain the token.
  */
@@ -23,43 +27,61 @@ public final class BearerErrorResponse {
   private final int status;
   private final Map<String, String> headers;
   private final String body;
+  private final List<String> challenges;
 
-  private BearerErrorResponse(int status, Map<String, String> headers, String body) {
+  private BearerErrorResponse(int status, Map<String, String> headers, String body, List<String> challenges) {
     this.status = status;
     this.headers = headers;
     this.body = body;
+    this.challenges = challenges;
   }
 
-  /** The answer for a failure, with the given realm. */
+  /**
+   * The answer for a failure, with the given realm. A failure from
+   * {@link AccessTokenValidator#validate(TokenRequest)} may ask for a {@code DPoP} challenge (RFC 9449
+   * section 7.1) instead of, or beside, the {@code Bearer} one, and for a {@code DPoP-Nonce} header.
+   */
   public static BearerErrorResponse of(TokenValidationException failure, String realm) {
     Objects.requireNonNull(failure, "failure");
     String description = sanitize(failure.description());
     String error = failure.errorCode();
-    StringBuilder challenge = new StringBuilder("Bearer realm=\"").append(sanitize(realm)).append('"');
+    Challenge wanted = failure.challenge();
+    StringBuilder params = new StringBuilder();
     StringBuilder json = new StringBuilder("{");
     if (failure.reason() == Reason.MISSING_TOKEN) {
       // RFC 6750 section 3.1: no error code nor description when the request had no credentials
       json.append("\"message\":").append(Json.quote(description));
     } else {
       if (error != null) {
-        challenge.append(", error=\"").append(error).append('"');
+        params.append(", error=\"").append(error).append('"');
         json.append("\"error\":").append(Json.quote(error)).append(',');
       }
-      challenge.append(", error_description=\"").append(description).append('"');
+      params.append(", error_description=\"").append(description).append('"');
       json.append("\"error_description\":").append(Json.quote(description));
-      failure.requiredScope().ifPresent(scope -> challenge.append(", scope=\"").append(sanitize(scope)).append('"'));
+      failure.requiredScope().ifPresent(scope -> params.append(", scope=\"").append(sanitize(scope)).append('"'));
     }
     json.append('}');
 
+    List<String> challenges = new ArrayList<>(2);
+    if (wanted.bearer()) {
+      challenges.add("Bearer realm=\"" + sanitize(realm) + '"' + params);
+    }
+    if (wanted.dpop()) {
+      challenges.add("DPoP realm=\"" + sanitize(realm) + "\", algs=\"" + sanitize(wanted.algs()) + '"' + params);
+    }
     Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("WWW-Authenticate", challenge.toString());
+    headers.put("WWW-Authenticate", String.join(", ", challenges));
     headers.put("Cache-Control", "no-store");
     headers.put("Content-Type", "application/json");
     failure.retryAfter().ifPresent(d -> headers.put("Retry-After", Long.toString(Math.max(1, d.toSeconds()))));
-    if (failure.reason() == Reason.ISSUER_UNAVAILABLE && !headers.containsKey("Retry-After")) {
+    if (failure.httpStatus() == 503 && !headers.containsKey("Retry-After")) {
       headers.put("Retry-After", "5");
     }
-    return new BearerErrorResponse(failure.httpStatus(), Collections.unmodifiableMap(headers), json.toString());
+    if (wanted.nonce() != null) {
+      headers.put("DPoP-Nonce", wanted.nonce());
+    }
+    return new BearerErrorResponse(failure.httpStatus(), Collections.unmodifiableMap(headers), json.toString(),
+        List.copyOf(challenges));
   }
 
   /**
@@ -76,14 +98,26 @@ public final class BearerErrorResponse {
     return status;
   }
 
-  /** Headers to set, in order: {@code WWW-Authenticate}, {@code Cache-Control}, {@code Content-Type}, and {@code Retry-After} for 503. */
+  /**
+   * Headers to set, in order: {@code WWW-Authenticate}, {@code Cache-Control}, {@code Content-Type},
+   * {@code Retry-After} for 503, and {@code DPoP-Nonce} when the validator offers a server nonce.
+   */
   public Map<String, String> headers() {
     return headers;
   }
 
-  /** The {@code WWW-Authenticate} challenge. */
+  /** The {@code WWW-Authenticate} value: the challenges joined by a comma (RFC 9110 section 11.6.1). */
   public String challenge() {
     return headers.get("WWW-Authenticate");
+  }
+
+  /**
+   * Each challenge on its own ({@code Bearer}, {@code DPoP}, or both for a request without
+   * credentials where DPoP is allowed), for a filter that writes one {@code WWW-Authenticate} header
+   * per challenge, which more clients parse than a comma-joined one.
+   */
+  public List<String> challenges() {
+    return challenges;
   }
 
   /** The JSON body, {@code application/json}. */

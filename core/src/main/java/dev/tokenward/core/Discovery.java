@@ -54,8 +54,10 @@ final class Discovery {
     }
     m = refresher.value();
     if (m == null) {
-      throw TokenValidationException.unavailable("the issuer's discovery document could not be fetched from "
-          + config.issuer + "; retry later", refresher.retryAfter(), null);
+      Throwable cause = refresher.lastError();
+      throw TokenValidationException.unavailable("the issuer's discovery document cannot be used: "
+          + (cause == null ? "no answer from " + discoveryUrl() + " in time" : Refresher.describe(cause))
+          + "; retry later", refresher.retryAfter(), null);
     }
     return m;
   }
@@ -88,23 +90,27 @@ final class Discovery {
     return uri == null ? null : HttpUrl.get(uri);
   }
 
+  private HttpUrl discoveryUrl() {
+    return HttpUrl.get(stripSlash(config.issuer) + "/.well-known/openid-configuration");
+  }
+
   private Metadata fetch() throws IOException, TokenValidationException {
-    String base = config.issuer.endsWith("/") ? config.issuer.substring(0, config.issuer.length() - 1) : config.issuer;
-    IssuerHttp.Answer answer = http.get(HttpUrl.get(base + "/.well-known/openid-configuration"), null, MAX_DOCUMENT_BYTES);
+    HttpUrl url = discoveryUrl();
+    IssuerHttp.Answer answer = http.get(url, null, MAX_DOCUMENT_BYTES);
     if (answer.code() == 404) {
-      HttpUrl issuerUrl = HttpUrl.get(base);
+      HttpUrl issuerUrl = HttpUrl.get(stripSlash(config.issuer));
       String path = issuerUrl.encodedPath().equals("/") ? "" : issuerUrl.encodedPath();
-      HttpUrl rfc8414 = issuerUrl.newBuilder().encodedPath("/.well-known/oauth-authorization-server" + path).build();
-      answer = http.get(rfc8414, null, MAX_DOCUMENT_BYTES);
+      url = issuerUrl.newBuilder().encodedPath("/.well-known/oauth-authorization-server" + path).build();
+      answer = http.get(url, null, MAX_DOCUMENT_BYTES);
     }
     if (!answer.ok()) {
-      throw new IOException("discovery answered HTTP " + answer.code());
+      throw new IssuerHttp.FetchFailure(url + " answered HTTP " + answer.code());
     }
     Map<String, Object> doc;
     try {
       doc = Json.parseObject(answer.body(), MAX_DOCUMENT_BYTES);
     } catch (java.text.ParseException e) {
-      throw new IOException("discovery document is not a JSON object");
+      throw new IssuerHttp.FetchFailure(url + " answered something that is not a JSON object");
     }
     String published = doc.get("issuer") instanceof String s ? s : null;
     String adopted = config.issuer;
@@ -114,7 +120,7 @@ final class Discovery {
             + "Configure it with the same trailing slash to silence this warning.", config.issuer, published, published);
         adopted = published;
       } else {
-        throw new IOException("discovery document names issuer " + Json.shown(published) + ", not the configured "
+        throw new IssuerHttp.FetchFailure(url + " names issuer " + Json.shown(published) + ", not the configured "
             + Json.shown(config.issuer) + "; refusing its endpoints");
       }
     }
@@ -130,10 +136,10 @@ final class Discovery {
     }
     HttpUrl url = HttpUrl.parse(s);
     if (url == null) {
-      throw new IOException("discovery document's " + name + " is not a URL");
+      throw new IssuerHttp.FetchFailure("the discovery document's " + name + " is not a URL");
     }
     if (!url.isHttps() && !config.allowHttp && !TrustedIssuer.isLoopback(url.host())) {
-      throw new IOException("discovery document's " + name + " is not https: " + Json.shown(s));
+      throw new IssuerHttp.FetchFailure("the discovery document's " + name + " is not https: " + Json.shown(s));
     }
     return url;
   }

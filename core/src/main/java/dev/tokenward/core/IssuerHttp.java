@@ -87,20 +87,41 @@ final class IssuerHttp {
   }
 
   private static Answer execute(Call call, int maxBytes) throws IOException {
+    HttpUrl url = call.request().url();
     try (Response response = call.execute()) {
       ResponseBody body = response.body();
       String text = "";
       if (body != null) {
         if (body.contentLength() > maxBytes) {
-          throw new IOException("answer of " + body.contentLength() + " bytes exceeds the limit of " + maxBytes);
+          throw new FetchFailure(url + " answered " + body.contentLength() + " bytes, more than the limit of " + maxBytes);
         }
         BufferedSource source = body.source();
         if (source.request(maxBytes + 1L)) {
-          throw new IOException("answer exceeds the limit of " + maxBytes + " bytes");
+          throw new FetchFailure(url + " answered more than the limit of " + maxBytes + " bytes");
         }
         text = source.getBuffer().readUtf8();
       }
       return new Answer(response.code(), text, response.header("Retry-After"));
+    } catch (FetchFailure e) {
+      throw e;
+    } catch (IOException e) {
+      throw new FetchFailure(url + " could not be reached (" + e.getClass().getSimpleName() + ")", e);
+    }
+  }
+
+  /**
+   * A failed call to an issuer, described in words safe for a log line and an
+   * {@code error_description}: the URL and what went wrong, never a token or a secret.
+   */
+  static final class FetchFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    FetchFailure(String description) {
+      super(description);
+    }
+
+    FetchFailure(String description, Throwable cause) {
+      super(description, cause);
     }
   }
 }

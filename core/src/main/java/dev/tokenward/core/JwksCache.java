@@ -71,27 +71,34 @@ final class JwksCache {
       Refresher.await(f, waitTimeout);
     }
     if (refresher.failing()) {
-      KeySet keys = refresher.value();
-      throw TokenValidationException.unavailable((keys.isLoaded()
+      throw unavailable(refresher.value().isLoaded()
           ? "the token's key is not among the cached keys and the issuer's JWKS cannot be fetched now"
-          : "the issuer's signing keys (JWKS) cannot be fetched") + " from " + issuer + "; retry later",
-          refresher.retryAfter(), null);
+          : "the issuer's signing keys (JWKS) cannot be fetched");
     }
     return refresher.value();
+  }
+
+  /** Issuer-unavailable naming what failed: discovery's own words if discovery failed, else the JWKS URL and the fault. */
+  private TokenValidationException unavailable(String what) {
+    Throwable cause = refresher.lastError();
+    String detail = cause instanceof TokenValidationException t ? t.getMessage()
+        : what + ": " + (cause == null ? "no answer in time from the JWKS of " + issuer : Refresher.describe(cause))
+            + "; retry later";
+    return TokenValidationException.unavailable(detail, refresher.retryAfter(), null);
   }
 
   private KeySet fetch(KeySet previous) throws IOException, TokenValidationException {
     HttpUrl url = discovery.await(waitTimeout).jwksUri();
     if (url == null) {
-      throw new IOException("the issuer publishes no jwks_uri; configure jwksUri or static keys");
+      throw new IssuerHttp.FetchFailure("the issuer's discovery document names no jwks_uri; configure jwksUri or static keys");
     }
     IssuerHttp.Answer answer = http.get(url, null, MAX_JWKS_BYTES);
     if (!answer.ok()) {
-      throw new IOException("JWKS endpoint answered HTTP " + answer.code());
+      throw new IssuerHttp.FetchFailure(url + " answered HTTP " + answer.code());
     }
     KeySet next = KeySet.of(parseTolerantly(answer.body(), url), url.toString(), clock.millis(), previous);
     if (next.size() == 0) {
-      throw new IOException("JWKS document holds no usable signing key");
+      throw new IssuerHttp.FetchFailure(url + " holds no usable signing key");
     }
     return next;
   }
@@ -102,13 +109,13 @@ final class JwksCache {
     try {
       doc = Json.parseObject(body, MAX_JWKS_BYTES);
     } catch (java.text.ParseException e) {
-      throw new IOException("JWKS document is not a JSON object");
+      throw new IssuerHttp.FetchFailure(url + " answered something that is not a JSON object");
     }
     if (!(doc.get("keys") instanceof List<?> keys)) {
-      throw new IOException("JWKS document has no 'keys' array");
+      throw new IssuerHttp.FetchFailure(url + " answered a document with no 'keys' array");
     }
     if (keys.size() > KeySet.MAX_KEYS) {
-      throw new IOException("JWKS document has " + keys.size() + " keys, more than the limit of " + KeySet.MAX_KEYS);
+      throw new IssuerHttp.FetchFailure(url + " lists " + keys.size() + " keys, more than the limit of " + KeySet.MAX_KEYS);
     }
     List<JWK> parsed = new ArrayList<>();
     for (Object key : keys) {

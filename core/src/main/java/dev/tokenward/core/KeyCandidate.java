@@ -33,7 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A key is a candidate for a token only if its type fits the token's {@code alg} (RSA for
  * RS/PS, the matching curve for ES, Ed25519 for EdDSA, the secret for HS) and its own
  * {@code alg}, if it has one, is the same. Keys that are not for signatures ({@code use},
- * {@code key_ops}) or RSA keys under 2048 bits never become candidates.
+ * {@code key_ops}), RSA keys whose modulus is under 2048 bits long or has leading zero octets never
+ * become candidates.
  */
 final class KeyCandidate {
   static final int MIN_RSA_BITS = 2048;
@@ -78,7 +79,14 @@ final class KeyCandidate {
     String alg = jwk.getAlgorithm() == null ? null : jwk.getAlgorithm().getName();
     try {
       if (jwk instanceof RSAKey rsa) {
-        int bits = rsa.size();
+        // RSAKey.size() counts the bytes of n, leading zeros included: a padded 512-bit modulus would
+        // pass as 2048 bits. RFC 7518 section 6.3.1.1 forbids the padding; the real size is n's bit length.
+        byte[] n = rsa.getModulus().decode();
+        if (n.length == 0 || n[0] == 0) {
+          throw new IllegalArgumentException("its modulus 'n' has a leading zero octet, which RFC 7518 section 6.3.1.1 "
+              + "forbids (a padded modulus can pass for a longer key)");
+        }
+        int bits = rsa.getModulus().decodeToBigInteger().bitLength();
         if (bits < MIN_RSA_BITS) {
           throw new IllegalArgumentException("it is an RSA key of " + bits + " bits; at least " + MIN_RSA_BITS + " are required");
         }

@@ -43,13 +43,9 @@ final class OpaqueTokens {
   /** Validates a token by asking the issuer with the given policy; cached per token hash. */
   VerifiedToken check(String token, OpaqueTokenPolicy policy) throws TokenValidationException {
     TokenHash key = TokenHash.of(token);
-    VerifiedToken cached = cache.getIfPresent(key);
-    long now = clock.millis() / 1000;
-    if (cached != null && now < cached.expiresAtSeconds()) {
-      return cached;
-    }
+    VerifiedToken answer;
     try {
-      return cache.get(key, k -> {
+      answer = cache.get(key, k -> {
         try {
           return policy == OpaqueTokenPolicy.INTROSPECT ? introspect(token) : userinfo(token);
         } catch (TokenValidationException e) {
@@ -62,6 +58,21 @@ final class OpaqueTokens {
       }
       throw e;
     }
+    return notExpired(key, answer);
+  }
+
+  /**
+   * A cached answer is used only strictly before the token's {@code exp}, to the millisecond (RFC 7519
+   * section 4.1.4): the cache's own expiry is a bound on memory, not the check.
+   */
+  private VerifiedToken notExpired(TokenHash key, VerifiedToken answer) throws TokenValidationException {
+    long exp = answer.expiresAtSeconds();
+    if (exp != Long.MAX_VALUE && clock.millis() >= millisOf(exp)) {
+      cache.invalidate(key);
+      throw new TokenValidationException(Reason.EXPIRED, "the issuer's cached introspection answer says the token "
+          + "expired at " + exp);
+    }
+    return answer;
   }
 
   private VerifiedToken userinfo(String token) throws TokenValidationException {
@@ -101,9 +112,13 @@ final class OpaqueTokens {
       throw new TokenValidationException(Reason.INACTIVE,
           "the issuer's introspection endpoint says the token is not active (expired, revoked or unknown)");
     }
-    long now = clock.millis() / 1000;
+    Object tokenType = claims.get("token_type");
+    if (tokenType != null && !isAccessTokenType(tokenType)) {
+      throw new TokenValidationException(Reason.WRONG_TYPE, "introspection says the token's token_type is "
+          + Json.shown(String.valueOf(tokenType)) + ", not an access token (access_token, Bearer or DPoP)");
+    }
     long exp = claims.get("exp") instanceof Number n ? n.longValue() : Long.MAX_VALUE;
-    if (exp != Long.MAX_VALUE && now >= exp) {
+    if (exp != Long.MAX_VALUE && clock.millis() >= millisOf(exp)) {
       throw new TokenValidationException(Reason.EXPIRED, "introspection says the token expired at " + exp);
     }
     if (claims.get("iss") instanceof String iss && !iss.equals(discovery.effectiveIssuer())) {
@@ -118,6 +133,18 @@ final class OpaqueTokens {
         claims.get("iat") instanceof Number n ? n.longValue() : Long.MIN_VALUE, null);
   }
 
+  /**
+   * RFC 7662 {@code token_type}: an access token is {@code Bearer} or {@code DPoP} (RFC 6749 section 7.1
+   * types, case-insensitive) or {@code access_token}, the type hint this API sent. A refresh or ID
+   * token the issuer calls active must not pass for one.
+   */
+  private static boolean isAccessTokenType(Object tokenType) {
+    if (!(tokenType instanceof String t)) {
+      return false;
+    }
+    return t.equalsIgnoreCase("Bearer") || t.equalsIgnoreCase("DPoP") || t.equals("access_token");
+  }
+
   private interface HttpCall {
     IssuerHttp.Answer run() throws IOException;
   }
@@ -127,8 +154,8 @@ final class OpaqueTokens {
     try {
       answer = call.run();
     } catch (IOException e) {
-      throw TokenValidationException.unavailable("the issuer's " + what + " endpoint could not be reached ("
-          + e.getClass().getSimpleName() + "); retry later", Duration.ofSeconds(5), null);
+      throw TokenValidationException.unavailable("the issuer's " + what + " endpoint failed: " + Refresher.describe(e)
+          + "; retry later", Duration.ofSeconds(5), null);
     }
     if (answer.code() == 429 || answer.code() >= 500) {
       throw TokenValidationException.unavailable("the issuer's " + what + " endpoint answered HTTP " + answer.code()
@@ -148,6 +175,14 @@ final class OpaqueTokens {
       throw TokenValidationException.unavailable("the issuer's " + what + " answer is not a JSON object",
           Duration.ofSeconds(5), null);
     }
+  }
+
+  /** Epoch seconds to epoch milliseconds, saturating instead of overflowing. */
+  static long millisOf(long epochSeconds) {
+    if (epochSeconds >= Long.MAX_VALUE / 1000) {
+      return Long.MAX_VALUE;
+    }
+    return epochSeconds <= Long.MIN_VALUE / 1000 ? Long.MIN_VALUE : epochSeconds * 1000;
   }
 
   static Duration retryAfter(String header) {

@@ -85,7 +85,8 @@ final class ParsedJws {
   static ParsedJws parse(String token, int maxJsonLength, Map<String, Map<String, Object>> knownHeaders)
       throws TokenValidationException {
     if (!isBase64Url(token)) {
-      throw malformed("it has a character outside the base64url alphabet (padding '=' is not allowed)");
+      throw RawTokenAdvice.malformed(token,
+          "the token is not a well-formed JWT: it has a character outside the base64url alphabet (padding '=' is not allowed)");
     }
     int firstDot = token.indexOf('.');
     int secondDot = token.indexOf('.', firstDot + 1);

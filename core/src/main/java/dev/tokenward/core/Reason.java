@@ -8,7 +8,8 @@ package dev.tokenward.core;
  * answers with: token problems are {@code 401 invalid_token}, request problems {@code 400
  * invalid_request}, missing grants {@code 403 insufficient_scope}, and an issuer that cannot be
  * reached {@code 503 temporarily_unavailable}. A request without any bearer token is a 401 with
- * no error code, as RFC 6750 section 3.1 asks.
+ * no error code, as RFC 6750 section 3.1 asks. DPoP proof failures are {@code 401 invalid_dpop_proof}
+ * and a missing server nonce {@code 401 use_dpop_nonce} (RFC 9449 section 7.1).
  */
 public enum Reason {
   /** The request carried no bearer token at all (or another scheme, such as Basic). */
@@ -37,7 +38,7 @@ public enum Reason {
   NOT_YET_VALID(401, "invalid_token"),
   /** {@code iat} is older than the configured maximum token age. */
   TOO_OLD(401, "invalid_token"),
-  /** Strict RFC 9068 mode is on and the header {@code typ} is not {@code at+jwt}. */
+  /** Strict RFC 9068 mode is on and the header {@code typ} is not {@code at+jwt}, or introspection names a {@code token_type} that is not an access token. */
   WRONG_TYPE(401, "invalid_token"),
   /** An OpenID Connect ID token was presented where an access token belongs. */
   ID_TOKEN(401, "invalid_token"),
@@ -50,7 +51,46 @@ public enum Reason {
   /** The token is valid but lacks a scope or permission the resource requires. */
   INSUFFICIENT_SCOPE(403, "insufficient_scope"),
   /** The issuer's keys, discovery, userinfo or introspection endpoint could not be reached and nothing cached can decide. */
-  ISSUER_UNAVAILABLE(503, "temporarily_unavailable");
+  ISSUER_UNAVAILABLE(503, "temporarily_unavailable"),
+
+  // ---- sender-constrained tokens: DPoP (RFC 9449) and mTLS (RFC 8705), only from validate(TokenRequest)
+
+  /** The {@code DPoP} scheme was used but the request has no {@code DPoP} proof header. */
+  DPOP_PROOF_MISSING(401, "invalid_dpop_proof"),
+  /** The request has more than one {@code DPoP} header (RFC 9449 section 4.3, check 1). */
+  DPOP_PROOF_MULTIPLE(401, "invalid_dpop_proof"),
+  /** The proof is not a well-formed JWS, its {@code typ} is not {@code dpop+jwt}, or a claim is missing or mistyped. */
+  DPOP_PROOF_MALFORMED(401, "invalid_dpop_proof"),
+  /** The proof's {@code alg} is not an asymmetric algorithm on the proof allow-list. */
+  DPOP_PROOF_ALGORITHM(401, "invalid_dpop_proof"),
+  /** The proof's {@code jwk} is missing, holds private key members, or cannot verify the proof's {@code alg}. */
+  DPOP_PROOF_KEY(401, "invalid_dpop_proof"),
+  /** The proof's signature does not verify with the key in its own {@code jwk} header. */
+  DPOP_PROOF_SIGNATURE(401, "invalid_dpop_proof"),
+  /** The proof's {@code htm} is not the request's method. */
+  DPOP_PROOF_METHOD(401, "invalid_dpop_proof"),
+  /** The proof's {@code htu} is not the request's URI (query and fragment ignored, both normalised). */
+  DPOP_PROOF_URI(401, "invalid_dpop_proof"),
+  /** The proof's {@code iat} is older than the maximum proof age, or further in the future than the clock skew. */
+  DPOP_PROOF_TIME(401, "invalid_dpop_proof"),
+  /** The proof's {@code jti} was already used within the proof window: a replayed proof. */
+  DPOP_PROOF_REPLAY(401, "invalid_dpop_proof"),
+  /** The proof's {@code ath} is missing or is not the hash of the presented access token. */
+  DPOP_PROOF_TOKEN_HASH(401, "invalid_dpop_proof"),
+  /** Server nonces are required and the proof has none, or a stale one; the answer carries a fresh {@code DPoP-Nonce}. */
+  DPOP_NONCE_REQUIRED(401, "use_dpop_nonce"),
+  /** The token's {@code cnf.jkt} is not the RFC 7638 thumbprint of the proof's key: a proof by another key. */
+  DPOP_KEY_MISMATCH(401, "invalid_token"),
+  /** The {@code DPoP} scheme was used with a token that has no {@code cnf.jkt} (it is not DPoP-bound). */
+  DPOP_TOKEN_NOT_BOUND(401, "invalid_token"),
+  /** A DPoP-bound token ({@code cnf.jkt}, or an introspection answer with {@code token_type: DPoP}) came under {@code Bearer}: the binding is not proven. */
+  DPOP_TOKEN_AS_BEARER(401, "invalid_token"),
+  /** DPoP is required here and the token came under the {@code Bearer} scheme. */
+  DPOP_REQUIRED(401, "invalid_token"),
+  /** The token's {@code cnf} has {@code x5t#S256} and the request's client certificate is absent or has another thumbprint. */
+  CERTIFICATE_MISMATCH(401, "invalid_token"),
+  /** The DPoP replay store could not answer, so replay protection cannot be enforced: the request is refused, never let through. */
+  REPLAY_STORE_UNAVAILABLE(503, "temporarily_unavailable");
 
   private final int httpStatus;
   private final String errorCode;
@@ -65,7 +105,7 @@ public enum Reason {
     return httpStatus;
   }
 
-  /** The RFC 6750 {@code error} code, or {@code null} for {@link #MISSING_TOKEN}. */
+  /** The RFC 6750 / RFC 9449 {@code error} code, or {@code null} for {@link #MISSING_TOKEN}. */
   public String errorCode() {
     return errorCode;
   }

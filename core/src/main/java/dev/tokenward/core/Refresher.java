@@ -40,6 +40,7 @@ final class Refresher<T> {
   private final long failureBackoffMillis;
   private final AtomicReference<Attempt<T>> attempt = new AtomicReference<>();
   private volatile T value;
+  private volatile Throwable lastError;
   private volatile long lastRateLimitedStart = Long.MIN_VALUE / 2;
 
   Refresher(String what, T initial, Loader<T> loader, Executor executor, Clock clock, Duration cooldown,
@@ -94,6 +95,11 @@ final class Refresher<T> {
     return last != null && last.failed();
   }
 
+  /** Why the latest fetch failed, or null if it did not. */
+  Throwable lastError() {
+    return failing() ? lastError : null;
+  }
+
   /** How long until the next fetch may start, at least one second. */
   Duration retryAfter() {
     Attempt<T> last = attempt.get();
@@ -101,7 +107,15 @@ final class Refresher<T> {
     return Duration.ofSeconds(Math.max(1, (wait + 999) / 1000));
   }
 
-  /** Waits for a fetch started by {@link #refresh()}; false if it failed or took longer than {@code timeout}. */
+  /** A failure description fit for an {@code error_description}: our own words, else only the exception's type. */
+  static String describe(Throwable e) {
+    if (e instanceof IssuerHttp.FetchFailure || e instanceof TokenValidationException) {
+      return e.getMessage();
+    }
+    return e == null ? "unknown failure" : e.getClass().getSimpleName();
+  }
+
+  /** Waits for a fetch started by {@link #refresh(boolean)}; false if it failed or took longer than {@code timeout}. */
   static boolean await(CompletableFuture<?> future, Duration timeout) {
     try {
       future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -130,12 +144,14 @@ final class Refresher<T> {
           log.warn("{}: fetch failed, keeping what is cached and retrying in {} ms at the earliest: {}",
               what, failureBackoffMillis, e.toString());
         }
+        lastError = e;
         mine.future().completeExceptionally(e);
       }
     };
     try {
       executor.execute(task);
     } catch (RejectedExecutionException e) {
+      lastError = e;
       mine.future().completeExceptionally(e);
     }
   }

@@ -78,6 +78,38 @@ public final class StandardSettings {
       "max-token-length", "longest token accepted, in characters", 256, 1024 * 1024).withDefault(16 * 1024),
       AccessTokenValidator.Builder::maxTokenLength);
 
+  // ---- sender-constrained tokens: DPoP (RFC 9449) and certificate binding (RFC 8705)
+
+  /** Whether tokens may or must come with a DPoP proof. */
+  public static final Setting<DpopPolicy> DPOP = validator("dpop", Setting.oneOf("dpop",
+      "DPoP (RFC 9449): off, allowed (bearer and DPoP-bound tokens) or required", DpopPolicy.class)
+      .withDefault(DpopPolicy.ALLOWED), AccessTokenValidator.Builder::dpop);
+  /** Every DPoP proof must carry a server nonce. */
+  public static final Setting<Boolean> DPOP_NONCE = validator("dpopNonce", Setting.bool("dpop-nonce",
+      "true: every DPoP proof must carry a nonce this service issued (RFC 9449 section 9)"),
+      AccessTokenValidator.Builder::dpopNonce);
+  /** JWS algorithms accepted for DPoP proofs. */
+  public static final Setting<List<String>> DPOP_ALGORITHMS = validator("dpopAlgorithms", Setting.list("dpop-algorithms",
+      "JWS algorithms accepted for DPoP proofs, comma-separated; asymmetric only, EdDSA also admits Ed25519")
+      .withDefault(List.of("ES256", "EdDSA", "RS256", "PS256")), (b, v) -> b.dpopAlgorithms(v.toArray(String[]::new)));
+  /** How old a DPoP proof may be, which is also the replay window. */
+  public static final Setting<java.time.Duration> DPOP_MAX_AGE_SECONDS = validator("dpopMaxAge", Setting.seconds(
+      "dpop-max-age-seconds", "how old a DPoP proof's iat may be, and the replay window, 1 to 3600", 1, 3600)
+      .withDefault(java.time.Duration.ofSeconds(300)), AccessTokenValidator.Builder::dpopMaxAge);
+  /** The secret DPoP server nonces are computed with, shared by every replica. */
+  public static final Setting<String> DPOP_NONCE_SECRET = validator("dpopNonceSecret", Setting.secret("dpop-nonce-secret",
+      "secret of at least 32 bytes for DPoP server nonces, the same on every replica (unset: random per process)"),
+      (b, v) -> b.dpopNonceSecret(v.getBytes(StandardCharsets.UTF_8)));
+  /** The external base URL behind a proxy. */
+  public static final Setting<String> BASE_URL = validator("externalBaseUrl", Setting.url("base-url",
+      "external scheme://host[:port] used to rebuild the request URI for a DPoP proof's htu behind a proxy"),
+      AccessTokenValidator.Builder::externalBaseUrl);
+  /** The header a TLS-terminating proxy writes the client certificate in. */
+  public static final Setting<String> CLIENT_CERTIFICATE_HEADER = validator("clientCertificateHeader", Setting.string(
+      "client-certificate-header", "header a TLS-terminating proxy always writes the client certificate in "
+      + "(RFC 9440 Client-Cert, or URL-encoded PEM), for certificate-bound tokens; read only when set"),
+      AccessTokenValidator.Builder::clientCertificateHeader);
+
   // ---- the filters (servlet filter and JAX-RS feature)
 
   /** The {@code realm} of the {@code WWW-Authenticate} challenge. */

@@ -19,6 +19,7 @@ public final class TokenValidationException extends Exception {
   private final Reason reason;
   private final String requiredScope;
   private final Duration retryAfter;
+  private transient Challenge challenge; // set once by the validator for a request-level refusal
 
   /** A failure with the given reason and a description of which check failed. */
   public TokenValidationException(Reason reason, String description) {
@@ -39,6 +40,25 @@ public final class TokenValidationException extends Exception {
 
   static TokenValidationException unavailable(String description, Duration retryAfter, Throwable cause) {
     return new TokenValidationException(Reason.ISSUER_UNAVAILABLE, description, null, retryAfter, cause);
+  }
+
+  /** Attaches the challenges for the request that was refused; returns this exception. */
+  TokenValidationException challenge(Challenge c) {
+    this.challenge = c;
+    return this;
+  }
+
+  /** The challenges to answer with; {@link Challenge#BEARER} unless the validator decided otherwise. */
+  Challenge challenge() {
+    return challenge == null ? Challenge.BEARER : challenge;
+  }
+
+  /**
+   * A fresh DPoP server nonce for the {@code DPoP-Nonce} header (RFC 9449 section 8), when the
+   * refused request used DPoP and nonces are on; always present for {@link Reason#DPOP_NONCE_REQUIRED}.
+   */
+  public Optional<String> dpopNonce() {
+    return Optional.ofNullable(challenge == null ? null : challenge.nonce());
   }
 
   /** Machine-readable reason; stable across releases. */

@@ -37,10 +37,12 @@ public final class TrustedIssuer {
   final String clientId;
   final String clientSecret;
   final boolean allowHttp;
+  final DpopPolicy dpopPolicy;
+  final boolean dpopNonceRequired;
 
   private TrustedIssuer(Builder b) {
     this.issuer = b.issuer;
-    this.audiences = Set.copyOf(b.audiences);
+    this.audiences = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(b.audiences)); // ordered: advice names the first
     this.algorithms = Set.copyOf(b.algorithms == null ? DEFAULT_ALGORITHMS : b.algorithms);
     this.jwksUri = b.jwksUri;
     this.staticKeys = b.staticKeys;
@@ -51,6 +53,8 @@ public final class TrustedIssuer {
     this.clientId = b.clientId;
     this.clientSecret = b.clientSecret;
     this.allowHttp = b.allowHttp;
+    this.dpopPolicy = b.dpopPolicy;
+    this.dpopNonceRequired = b.dpopNonceRequired;
   }
 
   /** Starts configuring the issuer whose {@code iss} is exactly {@code issuer} (Auth0: {@code https://TENANT.auth0.com/}). */
@@ -63,7 +67,7 @@ public final class TrustedIssuer {
     return issuer;
   }
 
-  /** The API identifiers of which {@code aud} must contain at least one. */
+  /** The API identifiers of which {@code aud} must contain at least one, in the order configured. */
   public Set<String> audiences() {
     return audiences;
   }
@@ -83,10 +87,20 @@ public final class TrustedIssuer {
     return Optional.ofNullable(jwksUri);
   }
 
+  /** Whether this issuer's tokens may or must come with a DPoP proof. */
+  public DpopPolicy dpopPolicy() {
+    return dpopPolicy;
+  }
+
+  /** True if DPoP proofs for this issuer's tokens must carry a server nonce. */
+  public boolean dpopNonceRequired() {
+    return dpopNonceRequired;
+  }
+
   @Override
   public String toString() {
     return "TrustedIssuer{" + issuer + ", audiences=" + audiences + ", algorithms=" + algorithms
-        + ", opaqueTokens=" + opaqueTokens + "}";
+        + ", opaqueTokens=" + opaqueTokens + ", dpop=" + dpopPolicy + (dpopNonceRequired ? " with nonces" : "") + "}";
   }
 
   /** Fail-fast builder: each setter checks its argument, {@link #build()} checks the combination. */
@@ -103,6 +117,8 @@ public final class TrustedIssuer {
     private String clientId;
     private String clientSecret;
     private boolean allowHttp;
+    private DpopPolicy dpopPolicy = DpopPolicy.ALLOWED;
+    private boolean dpopNonceRequired;
 
     private Builder(String issuer) {
       named(issuer);
@@ -209,6 +225,22 @@ public final class TrustedIssuer {
       return this;
     }
 
+    /**
+     * Whether this issuer's tokens may ({@code ALLOWED}, the default) or must ({@code REQUIRED}) come
+     * with a DPoP proof under the {@code DPoP} scheme, or whether that scheme is unknown ({@code OFF}).
+     * Checked by {@link AccessTokenValidator#validate(TokenRequest)}; an endpoint may override it.
+     */
+    public Builder dpop(DpopPolicy policy) {
+      this.dpopPolicy = Objects.requireNonNull(policy, "dpop");
+      return this;
+    }
+
+    /** Require DPoP proofs for this issuer's tokens to carry a server nonce (RFC 9449 section 9); default false. */
+    public Builder dpopNonce(boolean required) {
+      this.dpopNonceRequired = required;
+      return this;
+    }
+
     /** Checks the combination and returns the immutable issuer. */
     public TrustedIssuer build() {
       if (issuer == null) {
@@ -262,12 +294,43 @@ public final class TrustedIssuer {
     }
   }
 
+  /**
+   * True only for {@code localhost} and IP literals in 127.0.0.0/8 or {@code ::1}: a name that
+   * merely starts with "127." ({@code 127.attacker.example}) is an ordinary host. Decided on the
+   * text alone; no name is ever resolved.
+   */
   static boolean isLoopback(String host) {
-    if (host == null) {
+    if (host == null || host.isEmpty()) {
       return false;
     }
     String h = host.toLowerCase(Locale.ROOT);
-    return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+    if (h.equals("localhost")) {
+      return true;
+    }
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    if (h.indexOf(':') >= 0) {
+      if (!h.matches("[0-9a-f:.]+")) {
+        return false;
+      }
+      try {
+        // a text with a colon is parsed as an IPv6 literal, never looked up
+        return java.net.InetAddress.getByName("[" + h + "]").isLoopbackAddress();
+      } catch (java.net.UnknownHostException e) {
+        return false;
+      }
+    }
+    String[] octets = h.split("\\.", -1);
+    if (octets.length != 4) {
+      return false;
+    }
+    for (String o : octets) {
+      if (o.isEmpty() || o.length() > 3 || !o.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(o) > 255) {
+        return false;
+      }
+    }
+    return octets[0].equals("127");
   }
 
   boolean staticKeysOnly() {

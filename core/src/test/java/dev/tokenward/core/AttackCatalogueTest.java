@@ -4,6 +4,7 @@ import static dev.tokenward.core.Forge.b64;
 import static dev.tokenward.core.Forge.json;
 import static dev.tokenward.core.ValidatorTestSupport.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.nimbusds.jose.crypto.impl.ECDSA;
@@ -13,7 +14,10 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -776,5 +780,212 @@ class AttackCatalogueTest {
     validator.validate(token);
     clock.advanceSeconds(120 + 60);
     assertRefused(() -> validator.validate(token), Reason.EXPIRED);
+  }
+
+  // ------------------------------------------------------ DPoP (RFC 9449)
+
+  private static final String DPOP_URI = "https://api.tokenward.test/orders";
+
+  private String boundToClient() {
+    return issuer.jwt().claim("cnf", Map.of("jkt", DpopProofs.thumbprint(DpopProofs.CLIENT_EC))).sign();
+  }
+
+  private static TokenRequest dpopRequest(String method, String uri, String token, String proof) {
+    return TokenRequest.builder(method, uri).authorization("DPoP " + token).dpopProof(proof).build();
+  }
+
+  // An attacker who captured one request (token and proof) sends it again within the proof's window.
+  @Test
+  void dpopProofReplayedWithinTheWindowIsAReplay() throws Exception {
+    String token = boundToClient();
+    String proof = DpopProofs.proof("GET", DPOP_URI, token).sign();
+    rs256.validate(dpopRequest("GET", DPOP_URI, token, proof));
+    assertRefused(() -> rs256.validate(dpopRequest("GET", DPOP_URI, token, proof)), Reason.DPOP_PROOF_REPLAY);
+  }
+
+  // The captured proof is fresh (never used) but was made for another resource or method.
+  @Test
+  void dpopProofForAnotherUrlOrMethodIsRefused() {
+    String token = boundToClient();
+    assertRefused(() -> rs256.validate(dpopRequest("GET", "https://api.tokenward.test/admin", token,
+        DpopProofs.proof("GET", DPOP_URI, token).sign())), Reason.DPOP_PROOF_URI);
+    assertRefused(() -> rs256.validate(dpopRequest("DELETE", DPOP_URI, token,
+        DpopProofs.proof("GET", DPOP_URI, token).sign())), Reason.DPOP_PROOF_METHOD);
+  }
+
+  // A careless client puts its private key in the header: the proof is refused, whatever it proves.
+  @Test
+  void dpopProofWhoseJwkHasPrivatePartsIsRefused() {
+    String token = boundToClient();
+    String proof = DpopProofs.proof("GET", DPOP_URI, token).header("jwk", DpopProofs.CLIENT_EC.toJSONObject()).sign();
+    assertRefused(() -> rs256.validate(dpopRequest("GET", DPOP_URI, token, proof)), Reason.DPOP_PROOF_KEY);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"none", "None", "HS256"})
+  void dpopProofUnsignedOrMacedIsRefusedByAlgorithm(String alg) {
+    String token = boundToClient();
+    DpopProofs.Proof p = DpopProofs.proof("GET", DPOP_URI, token).header("alg", alg);
+    String h = b64(json(p.header));
+    String c = b64(json(p.claims));
+    // none with a dummy signature; HS256 MACed with the public key's x coordinate, which anyone can read
+    String sig = alg.startsWith("HS")
+        ? b64(Forge.hmacSha256(DpopProofs.CLIENT_EC.getX().decode(), (h + "." + c).getBytes(StandardCharsets.US_ASCII)))
+        : "AA";
+    assertRefused(() -> rs256.validate(dpopRequest("GET", DPOP_URI, token, h + "." + c + "." + sig)),
+        Reason.DPOP_PROOF_ALGORITHM);
+  }
+
+  // An unsigned proof with an empty signature segment is refused by structure before its header is read.
+  @Test
+  void dpopProofWithAnEmptySignatureIsMalformed() {
+    String token = boundToClient();
+    DpopProofs.Proof p = DpopProofs.proof("GET", DPOP_URI, token).header("alg", "none");
+    assertRefused(() -> rs256.validate(dpopRequest("GET", DPOP_URI, token, b64(json(p.header)) + "." + b64(json(p.claims))
+        + ".")), Reason.DPOP_PROOF_MALFORMED);
+  }
+
+  // The attacker stole a bound token and signs fresh, well-formed proofs with its own key.
+  @Test
+  void dpopStolenBoundTokenWithTheAttackersOwnKeyIsAKeyMismatch() {
+    String token = boundToClient();
+    String proof = new DpopProofs.Proof(DpopProofs.OTHER_EC, "GET", DPOP_URI, token).sign();
+    assertRefused(() -> rs256.validate(dpopRequest("GET", DPOP_URI, token, proof)), Reason.DPOP_KEY_MISMATCH);
+  }
+
+  // ... or rewrites the token's cnf.jkt to its own key: the issuer's signature covers cnf.
+  @Test
+  void dpopTokenRewrittenToTheAttackersKeyIsABadSignature() {
+    String token = boundToClient();
+    String[] parts = token.split("\\.");
+    Map<String, Object> claims = new LinkedHashMap<>(Forge.claims(issuer.issuer()));
+    claims.put("cnf", Map.of("jkt", DpopProofs.thumbprint(DpopProofs.OTHER_EC)));
+    String forged = parts[0] + "." + b64(json(claims)) + "." + parts[2];
+    String proof = new DpopProofs.Proof(DpopProofs.OTHER_EC, "GET", DPOP_URI, forged).sign();
+    assertRefused(() -> rs256.validate(dpopRequest("GET", DPOP_URI, forged, proof)), Reason.BAD_SIGNATURE);
+  }
+
+  // ... or downgrades it to a bearer token, hoping the binding is only checked when DPoP is used.
+  @Test
+  void dpopBoundTokenDowngradedToBearerIsRefused() {
+    String token = boundToClient();
+    assertRefused(() -> rs256.validate(TokenRequest.builder("GET", DPOP_URI).authorization("Bearer " + token).build()),
+        Reason.DPOP_TOKEN_AS_BEARER);
+  }
+
+  // A valid proof captured with one token is sent with another token of the same client.
+  @Test
+  void dpopProofMovedToAnotherTokenIsATokenHashMismatch() {
+    String token = boundToClient();
+    String other = issuer.jwt().claim("cnf", Map.of("jkt", DpopProofs.thumbprint(DpopProofs.CLIENT_EC)))
+        .claim("scope", "admin:all").sign();
+    String proof = DpopProofs.proof("GET", DPOP_URI, token).sign();
+    assertRefused(() -> rs256.validate(dpopRequest("GET", DPOP_URI, other, proof)), Reason.DPOP_PROOF_TOKEN_HASH);
+  }
+
+  // Header-supplied key locations in a proof are never followed: the key is the jwk, and must be cnf.jkt.
+  @Test
+  void dpopProofJkuOrX5uIsNeverFetched() throws Exception {
+    try (MockWebServer attacker = new MockWebServer()) {
+      attacker.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+      String token = boundToClient();
+      String proof = new DpopProofs.Proof(DpopProofs.OTHER_EC, "GET", DPOP_URI, token)
+          .header("jku", attacker.url("/jwks").toString()).header("x5u", attacker.url("/cert").toString())
+          .header("jwk", DpopProofs.CLIENT_EC.toPublicJWK().toJSONObject()).sign();
+      assertRefused(() -> rs256.validate(dpopRequest("GET", DPOP_URI, token, proof)), Reason.DPOP_PROOF_SIGNATURE);
+      assertThat(attacker.getRequestCount()).isZero();
+    }
+  }
+
+  // ------------------------------------------- issue 10: fail closed everywhere
+  // Each test below reproduces what the review found on 77aec1e (it failed there, as its comment
+  // says) and pins the fixed behaviour. Items the catalogue cannot show in one token live in
+  // OpaqueTokenSafetyTest (items 6, 9), KeyStalenessTest (8, 14) and ErrorAdviceTest (17).
+
+  // Item 7. Nimbus RSAKey.size() counts the bytes of n, leading zeros included: a 512-bit key whose n
+  // was zero-padded to 256 bytes counted as 2048 bits and verified this token (accepted on 77aec1e).
+  @Test
+  void rsaKeyOf512BitsPaddedToLook2048BitsLongIsNeverUsed() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(512);
+    KeyPair weak = generator.generateKeyPair();
+    RSAPublicKey pub = (RSAPublicKey) weak.getPublic();
+    byte[] n = Base64URL.encode(pub.getModulus()).decode();
+    byte[] padded = new byte[256];
+    System.arraycopy(n, 0, padded, padded.length - n.length, n.length);
+    RSAKey padded512 = new RSAKey.Builder(Base64URL.encode(padded), Base64URL.encode(pub.getPublicExponent()))
+        .keyID("weak-1").build();
+    assertThat(padded512.size()).as("what fooled the old check").isEqualTo(2048);
+    issuer.publish(FakeIssuer.rsaKey(0), padded512);
+
+    String token = Forge.rs256(json(header("RS256", "weak-1")), claimsJson(), weak.getPrivate());
+
+    assertRefused(() -> rs256.validate(token), Reason.UNKNOWN_KEY);
+    assertThat(rs256.validate(issuer.jwt().sign()).issuer()).as("the issuer's real key still works").isEqualTo(issuer.issuer());
+  }
+
+  // Item 7, second half: RFC 7518 section 6.3.1.1 forbids leading zero octets in n. A genuine 2048-bit
+  // key written with one is refused too (as a static key: at build, naming the key; was accepted).
+  @Test
+  void rsaModulusWithALeadingZeroOctetIsRefused() {
+    RSAKey real = FakeIssuer.rsaKey(0);
+    byte[] n = real.getModulus().decode();
+    byte[] padded = new byte[n.length + 1];
+    System.arraycopy(n, 0, padded, 1, n.length);
+    RSAKey zeroLed = new RSAKey.Builder(Base64URL.encode(padded), real.getPublicExponent()).keyID("zero-led").build();
+    assertThatThrownBy(() -> AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+        .keys(new JWKSet(zeroLed)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("zero-led").hasMessageContaining("leading zero").hasMessageContaining("RFC 7518");
+  }
+
+  // Item 10. Any host starting with "127." counted as loopback, so http://127.attacker.example/ was
+  // accepted as a plain-http issuer (and a discovered http://127.0.0.1.nip.io/jwks as an endpoint).
+  // Only loopback IP literals and "localhost" are loopback now.
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.attacker.example/", "http://127.0.0.1.nip.io/", "http://127.0.0.1.attacker.example/"})
+  void plainHttpIssuerThatOnlyStartsLikeALoopbackAddressIsRefused(String lookalike) {
+    assertThatThrownBy(() -> TrustedIssuer.builder(lookalike).audience(FakeIssuer.AUDIENCE).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("loopback");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.0.0.1:8080/", "http://127.1.2.3/", "http://localhost:9000/", "http://LOCALHOST/",
+      "http://[::1]:8080/", "http://[0:0:0:0:0:0:0:1]/"})
+  void plainHttpIssuerOnALoopbackLiteralIsAllowed(String loopback) {
+    assertThat(TrustedIssuer.builder(loopback).audience(FakeIssuer.AUDIENCE).build().issuer()).isEqualTo(loopback);
+  }
+
+  @Test
+  void loopbackIsDecidedOnIpLiteralsWithoutAskingDns() {
+    for (String host : List.of("127.attacker.example", "127.0.0.1.nip.io", "127.0.0.1.", "127.0.0.256", "1270.0.0.1",
+        "localhost.attacker.example", "[::2]", "::ffff:10.0.0.1", "")) {
+      assertThat(TrustedIssuer.isLoopback(host)).as(host).isFalse();
+    }
+    for (String host : List.of("127.0.0.1", "127.255.255.254", "localhost", "[::1]", "::1", "0:0:0:0:0:0:0:1")) {
+      assertThat(TrustedIssuer.isLoopback(host)).as(host).isTrue();
+    }
+  }
+
+  // Item 13. Introspection answering active:true for a refresh token was accepted as an access token.
+  @ParameterizedTest
+  @ValueSource(strings = {"refresh_token", "id_token", "urn:ietf:params:oauth:token-type:refresh_token", "N_A", ""})
+  void introspectedTokenThatIsNotAnAccessTokenIsTheWrongType(String tokenType) {
+    String opaque = "rT9vQ2mX7kL4pZ8w";
+    issuer.opaque(opaque, Map.of("sub", "auth0|user-1", "token_type", tokenType));
+    AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+        .opaqueTokens(OpaqueTokenPolicy.INTROSPECT).introspection(null, "api", "secret").build();
+    assertRefused(() -> validator.validate(opaque), Reason.WRONG_TYPE).hasMessageContaining("token_type");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"access_token", "Bearer", "bearer", "DPoP", "-"})
+  void introspectedAccessTokenTypesAreAccepted(String tokenType) throws Exception {
+    String opaque = "aT9vQ2mX7kL4pZ8w";
+    issuer.opaque(opaque, tokenType.equals("-") ? Map.of("sub", "auth0|user-1")
+        : Map.of("sub", "auth0|user-1", "token_type", tokenType));
+    AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+        .opaqueTokens(OpaqueTokenPolicy.INTROSPECT).introspection(null, "api", "secret").build();
+    assertThat(validator.validate(opaque).subject()).isEqualTo("auth0|user-1");
   }
 }

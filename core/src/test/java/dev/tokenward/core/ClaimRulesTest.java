@@ -166,8 +166,9 @@ class ClaimRulesTest {
   @Test
   void discoveryWhenItNamesAnotherIssuerThenUnavailableAndEndpointsNotUsed() {
     issuer.discoveredIssuer("https://evil.example/");
+    // issue 10 item 17: the description names the document and what is wrong with it, not the JWKS
     assertRefused(() -> builder().build().validate(issuer.jwt().sign()), Reason.ISSUER_UNAVAILABLE)
-        .hasMessageContaining("cannot be fetched");
+        .hasMessageContaining("discovery document").hasMessageContaining("names issuer 'https://evil.example/'");
     assertThat(issuer.jwksHits()).isZero();
   }
 

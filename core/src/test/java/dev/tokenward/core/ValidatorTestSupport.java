@@ -40,6 +40,10 @@ final class ValidatorTestSupport {
       millis.addAndGet(s * 1000);
     }
 
+    void advanceMillis(long ms) {
+      millis.addAndGet(ms);
+    }
+
     @Override
     public ZoneOffset getZone() {
       return ZoneOffset.UTC;

@@ -38,7 +38,9 @@ class IssuerUnavailableTest {
 
     Answer a = app.getWithToken("/api/private", issuer.jwt().sign());
 
-    String description = "the issuer's signing keys (JWKS) cannot be fetched from " + issuer.issuer() + "; retry later";
+    // issue 10 item 17: names the JWKS URL and what it answered
+    String description = "the issuer's signing keys (JWKS) cannot be fetched: " + issuer.url("/.well-known/jwks.json")
+        + " answered HTTP 500; retry later";
     assertThat(a.status()).isEqualTo(503);
     assertThat(a.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"tokenward\", error=\"temporarily_unavailable\", "
         + "error_description=\"" + description + "\"");

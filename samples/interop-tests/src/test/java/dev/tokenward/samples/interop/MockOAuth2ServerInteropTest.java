@@ -228,10 +228,28 @@ class MockOAuth2ServerInteropTest {
     private final String basic = "Basic " + Base64.getEncoder().encodeToString("tokenward-api:s3cret"
         .getBytes(StandardCharsets.UTF_8));
 
+    /**
+     * mock-oauth2-server answers introspection with the token's own {@code token_type} claim, and with
+     * the string "null" when the token has none (Kotlin's toString of a missing value). tokenward
+     * accepts only access-token types (issue 10 item 13), so these tokens carry one.
+     */
+    private String introspectableToken(String scope) {
+      return token("user-42", API, Map.of("scope", scope, "token_type", "Bearer"));
+    }
+
+    // Issue 10 item 13 against an issuer we did not write: its answer for a token without a
+    // token_type claim says token_type "null", which is not an access token type.
+    @Test
+    void itsTokenTypeNullForATokenWithoutOneIsTheWrongType() {
+      AccessTokenValidator validator = validator(AUDIENCE, API + ",[" + API + "]",
+          OPAQUE, "introspect", CLIENT_ID, "tokenward-api", CLIENT_SECRET, "s3cret");
+      assertThat(reasonOf(() -> validator.validateOnline(apiToken("read:messages")))).isEqualTo(Reason.WRONG_TYPE);
+    }
+
     @Test
     void itsEndpointFromDiscoveryIsAskedWithTheApisCredentialsAndItsAudIsComparedExactly() {
       AccessTokenValidator validator = validator(OPAQUE, "introspect", CLIENT_ID, "tokenward-api", CLIENT_SECRET, "s3cret");
-      String token = apiToken("read:messages");
+      String token = introspectableToken("read:messages");
       assertThatThrownBy(() -> validator.validateOnline(token))
           .isInstanceOfSatisfying(TokenValidationException.class, e -> {
             assertThat(e.reason()).isEqualTo(Reason.WRONG_AUDIENCE);
@@ -245,7 +263,7 @@ class MockOAuth2ServerInteropTest {
     void itsActiveAnswerIsAcceptedWhenTheApiAcceptsTheAudienceAsItWritesIt() throws Exception {
       AccessTokenValidator validator = validator(AUDIENCE, API + ",[" + API + "]",
           OPAQUE, "introspect", CLIENT_ID, "tokenward-api", CLIENT_SECRET, "s3cret");
-      VerifiedToken verified = validator.validateOnline(apiToken("read:messages"));
+      VerifiedToken verified = validator.validateOnline(introspectableToken("read:messages"));
       assertThat(verified.subject()).isEqualTo("user-42");
       assertThat(recordedRequests()).anyMatch(r -> r.getPath().equals("/" + ISSUER_ID + "/introspect"));
     }

@@ -313,9 +313,23 @@ public final class SampleConfiguration {
     return v;
   }
 
-  private static boolean isLoopback(String host) {
+  /** Only {@code localhost} and loopback IP literals, as core decides it: 127.attacker.example is not loopback. */
+  static boolean isLoopback(String host) {
     String h = host.toLowerCase(Locale.ROOT);
-    return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+    if (h.equals("localhost")) {
+      return true;
+    }
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    if (h.indexOf(':') >= 0) {
+      try { // a text with a colon is parsed as an IPv6 literal, never looked up
+        return h.matches("[0-9a-f:.]+") && java.net.InetAddress.getByName("[" + h + "]").isLoopbackAddress();
+      } catch (java.net.UnknownHostException e) {
+        return false;
+      }
+    }
+    return h.matches("127(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
   }
 
   /** Core names the setting first ("algorithms: ..."); the sample names the variable instead. */

@@ -101,4 +101,17 @@ class SampleConfigurationTest {
     assertThat(new Answer(200, Map.of(), SampleResponses.publicMessage()).json().get("message"))
         .isEqualTo(SampleResponses.PUBLIC_MESSAGE);
   }
+
+  // Issue 10 item 10: any host starting with "127." counted as loopback, so plain http to
+  // 127.attacker.example was accepted without TOKENWARD_ALLOW_HTTP (it was, before the fix).
+  @Test
+  void plainHttpToAHostThatOnlyStartsLike127IsRefused() {
+    for (String lookalike : new String[] {"http://127.attacker.example/", "http://127.0.0.1.nip.io/"}) {
+      assertThatThrownBy(() -> SampleConfiguration.fromEnvironment(Map.of(ISSUER, lookalike, AUDIENCE, "x")))
+          .isInstanceOf(ConfigurationException.class).hasMessageStartingWith(ISSUER + ": must use https");
+    }
+    for (String loopback : new String[] {"http://127.0.0.1:8080/", "http://localhost:8080/", "http://[::1]:8080/"}) {
+      assertThat(SampleConfiguration.fromEnvironment(Map.of(ISSUER, loopback, AUDIENCE, "x")).issuer()).hasValue(loopback);
+    }
+  }
 }

@@ -1,0 +1,221 @@
+package dev.tokenward.core;
+
+import java.net.URI;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@link AccessTokenValidator#validate(TokenRequest)} needs of an HTTP request when the token
+ * alone is not enough: a DPoP proof (RFC 9449) is checked against the method and URI, and a
+ * certificate-bound token (RFC 8705) against the TLS client certificate.
+ *
+ * <p>Immutable; a filter builds one per request from the raw header values, unparsed, so the
+ * decisions (several {@code Authorization} headers, several proofs) are made in core alike for
+ * every web framework. Its {@code toString} never shows the token or the proof.
+ *
+ * <pre>{@code
+ * TokenRequest request = TokenRequest.builder("GET", "https://api.example.com/orders?page=2")
+ *     .authorization(headers("Authorization"))
+ *     .dpopProofs(headers("DPoP"))
+ *     .clientCertificate(tlsClientCertOrNull)
+ *     .build();
+ * VerifiedToken token = validator.validate(request);
+ * }</pre>
+ */
+public final class TokenRequest {
+  private final String method;
+  private final URI uri;
+  private final List<String> authorization;
+  private final List<String> dpopProofs;
+  private final X509Certificate clientCertificate;
+  private final List<String> clientCertificateHeader;
+  private final DpopPolicy dpopPolicy;
+  private final Boolean dpopNonceRequired;
+  private final boolean online;
+
+  private TokenRequest(Builder b) {
+    this.method = b.method;
+    this.uri = b.uri;
+    this.authorization = List.copyOf(b.authorization);
+    this.dpopProofs = List.copyOf(b.dpopProofs);
+    this.clientCertificate = b.clientCertificate;
+    this.clientCertificateHeader = List.copyOf(b.clientCertificateHeader);
+    this.dpopPolicy = b.dpopPolicy;
+    this.dpopNonceRequired = b.dpopNonceRequired;
+    this.online = b.online;
+  }
+
+  /**
+   * Starts a request description.
+   *
+   * @param method the HTTP method exactly as received ({@code GET}); a proof's {@code htm} must equal it
+   * @param uri the absolute URI the request arrived on, query included or not (it is ignored)
+   */
+  public static Builder builder(String method, String uri) {
+    return new Builder(method, uri);
+  }
+
+  /** The HTTP method, as received. */
+  public String method() {
+    return method;
+  }
+
+  /** The absolute request URI, as received (before any external base URL is applied). */
+  public URI uri() {
+    return uri;
+  }
+
+  /** Every {@code Authorization} header value, in order; empty when there is none. */
+  public List<String> authorization() {
+    return authorization;
+  }
+
+  /** Every {@code DPoP} header value, in order; empty when there is none. */
+  public List<String> dpopProofs() {
+    return dpopProofs;
+  }
+
+  /** The client certificate of the TLS connection, if the client presented one. */
+  public Optional<X509Certificate> clientCertificate() {
+    return Optional.ofNullable(clientCertificate);
+  }
+
+  /**
+   * The values of the header a TLS-terminating proxy puts the client certificate in; read only when
+   * the validator names that header ({@link AccessTokenValidator.Builder#clientCertificateHeader}).
+   */
+  public List<String> clientCertificateHeader() {
+    return clientCertificateHeader;
+  }
+
+  /** This endpoint's DPoP policy, overriding the issuer's; empty to use the issuer's. */
+  public Optional<DpopPolicy> dpopPolicy() {
+    return Optional.ofNullable(dpopPolicy);
+  }
+
+  /** Whether this endpoint requires DPoP server nonces, overriding the issuer's; empty to use the issuer's. */
+  public Optional<Boolean> dpopNonceRequired() {
+    return Optional.ofNullable(dpopNonceRequired);
+  }
+
+  /** True if the issuer must also confirm that the token is still active, as {@link AccessTokenValidator#validateOnline} does. */
+  public boolean online() {
+    return online;
+  }
+
+  @Override
+  public String toString() {
+    return "TokenRequest{" + method + " " + uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath()
+        + ", authorization=" + authorization.size() + " value(s), dpop=" + dpopProofs.size() + " proof(s)"
+        + (clientCertificate != null ? ", client certificate" : "") + "}";
+  }
+
+  /** Fail-fast builder: the method and URI are checked when given. */
+  public static final class Builder {
+    private final String method;
+    private final URI uri;
+    private final List<String> authorization = new ArrayList<>(1);
+    private final List<String> dpopProofs = new ArrayList<>(1);
+    private final List<String> clientCertificateHeader = new ArrayList<>(0);
+    private X509Certificate clientCertificate;
+    private DpopPolicy dpopPolicy;
+    private Boolean dpopNonceRequired;
+    private boolean online;
+
+    private Builder(String method, String uri) {
+      if (method == null || method.isEmpty() || !method.chars().allMatch(Builder::isTchar)) {
+        throw new IllegalArgumentException("method: must be an HTTP method token, got " + Json.shown(method));
+      }
+      this.method = method;
+      Objects.requireNonNull(uri, "uri");
+      URI parsed;
+      try {
+        parsed = new URI(uri);
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("uri: not a valid URI: " + e.getReason(), e);
+      }
+      String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https")) || parsed.getRawAuthority() == null) {
+        throw new IllegalArgumentException("uri: must be an absolute http or https URI (scheme://host/path), got "
+            + Json.shown(uri));
+      }
+      this.uri = parsed;
+    }
+
+    private static boolean isTchar(int c) {
+      return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
+    /** The {@code Authorization} header values (null or empty: none). */
+    public Builder authorization(Collection<String> values) {
+      addAll(authorization, values, "authorization");
+      return this;
+    }
+
+    /** One {@code Authorization} header value, e.g. {@code "DPoP eyJ..."}. */
+    public Builder authorization(String value) {
+      authorization.add(Objects.requireNonNull(value, "authorization"));
+      return this;
+    }
+
+    /** The {@code DPoP} header values (null or empty: none). */
+    public Builder dpopProofs(Collection<String> values) {
+      addAll(dpopProofs, values, "dpopProofs");
+      return this;
+    }
+
+    /** One {@code DPoP} header value. */
+    public Builder dpopProof(String value) {
+      dpopProofs.add(Objects.requireNonNull(value, "dpopProof"));
+      return this;
+    }
+
+    /** The TLS client certificate (servlet: {@code jakarta.servlet.request.X509Certificate}, the first of the array); null for none. */
+    public Builder clientCertificate(X509Certificate certificate) {
+      this.clientCertificate = certificate;
+      return this;
+    }
+
+    /** The values of the configured client-certificate header of a TLS-terminating proxy (null or empty: none). */
+    public Builder clientCertificateHeader(Collection<String> values) {
+      addAll(clientCertificateHeader, values, "clientCertificateHeader");
+      return this;
+    }
+
+    /** This endpoint's DPoP policy, overriding the issuer's (e.g. {@code REQUIRED} for an endpoint annotated so). */
+    public Builder dpopPolicy(DpopPolicy policy) {
+      this.dpopPolicy = Objects.requireNonNull(policy, "dpopPolicy");
+      return this;
+    }
+
+    /** Whether this endpoint requires DPoP server nonces, overriding the issuer's. */
+    public Builder dpopNonceRequired(boolean required) {
+      this.dpopNonceRequired = required;
+      return this;
+    }
+
+    /** Also ask the issuer whether the token is still active (revocation), as {@link AccessTokenValidator#validateOnline}. */
+    public Builder online(boolean online) {
+      this.online = online;
+      return this;
+    }
+
+    /** The immutable request. */
+    public TokenRequest build() {
+      return new TokenRequest(this);
+    }
+
+    private static void addAll(List<String> to, Collection<String> values, String name) {
+      if (values != null) {
+        for (String v : values) {
+          to.add(Objects.requireNonNull(v, name + ": null value"));
+        }
+      }
+    }
+  }
+}
