@@ -44,7 +44,7 @@ class OrdersResourceTest {
   @BeforeAll
   static void startApp() {
     ResourceConfig app = new ResourceConfig(OrdersResource.class)
-        .register(TokenwardFeature.builder().validator(AUTH.issuer().validator()).build()); // trusts the test issuer
+        .register(TokenwardFeature.builder(AUTH.issuer().validator()).build()); // trusts the test issuer
     server = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), app);
     base = URI.create("http://127.0.0.1:" + server.getListeners().iterator().next().getPort() + "/");
   }

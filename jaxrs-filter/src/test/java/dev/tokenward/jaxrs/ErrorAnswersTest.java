@@ -171,7 +171,7 @@ class ErrorAnswersTest {
     try (TestIssuer down = Fixture.issuer()) {
       down.takeDown(IssuerEndpoint.JWKS);
       AccessTokenValidator validator = down.validator();
-      try (TestServer server = TestServer.start(TokenwardFeature.builder().validator(validator).build(),
+      try (TestServer server = TestServer.start(TokenwardFeature.builder(validator).build(),
           ApiResource.class)) {
         HttpResponse<String> response = server.getWithToken("api/private", Fixture.jwt(down).sign());
         assertThat(assertError(response, 503, "temporarily_unavailable")).contains("JWKS");
@@ -183,7 +183,7 @@ class ErrorAnswersTest {
 
   @Test
   void requestWhenRealmConfiguredThenChallengeNamesIt() throws Exception {
-    try (TestServer server = TestServer.start(TokenwardFeature.builder().validator(app.validator).realm("orders").build(),
+    try (TestServer server = TestServer.start(TokenwardFeature.builder(app.validator).realm("orders").build(),
         ApiResource.class)) {
       assertThat(server.get("api/private").headers().firstValue("WWW-Authenticate").orElseThrow())
           .isEqualTo("Bearer realm=\"orders\"");

@@ -16,7 +16,7 @@ final class Fixture implements AutoCloseable {
 
   Fixture(UnaryOperator<TokenwardFeature.Builder> feature, Class<?>... resources) {
     this.validator = issuer.validator();
-    this.server = TestServer.start(feature.apply(TokenwardFeature.builder().validator(validator)).build(), resources);
+    this.server = TestServer.start(feature.apply(TokenwardFeature.builder(validator)).build(), resources);
   }
 
   /** Default feature settings. */
