@@ -77,8 +77,10 @@ final class AuthenticationFilter implements ContainerRequestFilter {
           extractor.allowsQueryParameter() ? request.getUriInfo().getQueryParameters().get("access_token") : null,
           extractor.allowsFormParameter() ? formTokens(request) : null);
       if (raw.isEmpty()) {
-        ErrorAnswers.abortMissingToken(request, realm);
-        return;
+        if (needed.kind != AccessRule.Kind.OPTIONAL) {
+          ErrorAnswers.abortMissingToken(request, realm);
+        }
+        return; // optional authentication: anonymous
       }
       token = needed.online ? validator.validateOnline(raw.get()) : validator.validate(raw.get());
     } catch (TokenValidationException e) {
