@@ -88,6 +88,7 @@ final class AuthenticationFilter implements ContainerRequestFilter {
       return;
     }
     request.setProperty(Tokens.ATTRIBUTE, token);
+    RestEasyBinding.offer(token);
     request.setSecurityContext(new TokenSecurityContext(token, request.getSecurityContext()));
   }
 

@@ -78,6 +78,14 @@ class TokenAccessTest {
     assertThat(response.body()).isEqualTo("param=auth0|bob field=auth0|bob");
   }
 
+  @Test
+  void contextWhenProtectedThenVerifiedTokenInjectedOnEitherRuntime() throws Exception {
+    HttpResponse<String> response = app.server.getWithToken("personal/context",
+        app.token("auth0|carol", "read:messages", List.of()));
+    assertThat(response.statusCode()).as("%s: %s", TestServer.RUNTIME, response.body()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("context=auth0|carol");
+  }
+
   @Path("contradiction")
   public static class Contradiction {
     @GET

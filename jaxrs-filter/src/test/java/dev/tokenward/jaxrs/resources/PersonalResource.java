@@ -7,6 +7,7 @@ import dev.tokenward.jaxrs.TokenParam;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
 
 /** Optional authentication, and the token injected portably as a parameter and as a field. */
 @Path("/personal")
@@ -26,5 +27,12 @@ public class PersonalResource {
   @RequiresScopes("read:messages")
   public String scoped(@BeanParam TokenParam token) {
     return "param=" + token.get().subject() + " field=" + fieldToken.find().map(VerifiedToken::subject).orElse("none");
+  }
+
+  @GET
+  @Path("context")
+  @RequiresScopes("read:messages")
+  public String context(@Context VerifiedToken token) {
+    return "context=" + token.subject();
   }
 }
