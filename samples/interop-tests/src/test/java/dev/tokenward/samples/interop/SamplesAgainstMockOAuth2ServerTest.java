@@ -16,7 +16,11 @@ import dev.tokenward.samples.support.SampleLauncher;
 import dev.tokenward.samples.support.SampleServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +45,17 @@ class SamplesAgainstMockOAuth2ServerTest {
   private MockOAuth2Server server;
 
   @BeforeAll
-  void start() {
+  void start() throws Exception {
     server = new MockOAuth2Server();
     server.start();
+    // mock-oauth2-server makes an issuer's signing key and warms its HTTP stack on the first request for
+    // that issuer, which on a loaded build machine outlasted core's 3 s read timeout (a 503 where the test
+    // expects the token's 401); do that here, so every test meets a warm issuer
+    server.issueToken(ISSUER_ID, "warm-up", API, Map.of());
+    HttpResponse<String> discovery = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(server.wellKnownUrl(ISSUER_ID).uri()).timeout(Duration.ofSeconds(60)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(discovery.statusCode()).isEqualTo(200);
   }
 
   @AfterAll
