@@ -77,6 +77,14 @@ public final class StandardSettings {
   public static final Setting<Integer> MAX_TOKEN_LENGTH = validator("maxTokenLength", Setting.integer(
       "max-token-length", "longest token accepted, in characters", 256, 1024 * 1024).withDefault(16 * 1024),
       AccessTokenValidator.Builder::maxTokenLength);
+  /** Fetch the keys at start-up rather than for the first token, waiting at most this long. */
+  public static final Setting<java.time.Duration> WARM_UP_SECONDS = validator("warmUp", Setting.seconds(
+      "warm-up-seconds", "fetch the issuer's keys at start, waiting at most this long (a failure is a WARN)", 1, 300),
+      AccessTokenValidator.Builder::warmUp);
+  /** With a warm-up: keys that cannot be fetched in time stop the start instead of a WARN. */
+  public static final Setting<Boolean> WARM_UP_FAIL_FAST = validator("warmUpFailFast", Setting.bool(
+      "warm-up-fail-fast", "true: keys that cannot be fetched within warm-up-seconds fail the start"),
+      AccessTokenValidator.Builder::warmUpFailFast);
 
   // ---- sender-constrained tokens: DPoP (RFC 9449) and certificate binding (RFC 8705)
 
@@ -129,6 +137,21 @@ public final class StandardSettings {
    */
   public static final Setting<List<String>> RULES = declare(Setting.list("rules",
       "servlet filter: path rules, comma-separated PATTERN=RULE, e.g. /api/*=authenticated, /admin/*=online admin:all"));
+
+  // ---- RFC 9728 protected resource metadata (ProtectedResourceMetadata.builder(validator, config))
+
+  /** The resource identifier (RFC 8707): RFC 9728 {@code resource}; unset, the filters take it from each request. */
+  public static final Setting<String> RESOURCE = declare(Setting.url("resource",
+      "the resource identifier (RFC 9728 resource, RFC 8707), an absolute https URL; unset: the URL the request arrived on, without path"));
+  /** RFC 9728 {@code resource_name}. */
+  public static final Setting<String> RESOURCE_NAME = declare(Setting.string("resource-name",
+      "human-readable name of the resource, for its RFC 9728 metadata"));
+  /** RFC 9728 {@code resource_documentation}. */
+  public static final Setting<String> RESOURCE_DOCUMENTATION = declare(Setting.url("resource-documentation",
+      "URL of the resource's documentation for developers, for its RFC 9728 metadata"));
+  /** RFC 9728 {@code resource_policy_uri}. */
+  public static final Setting<String> RESOURCE_POLICY_URI = declare(Setting.url("resource-policy-uri",
+      "URL of the resource's policy on how clients may use data, for its RFC 9728 metadata"));
 
   /** Former names that now fail with a pointer to the current one. */
   static final Map<String, Setting<?>> FORMER_KEYS = Map.of("hmac-secret", HS256_SECRET, "opaque-tokens", OPAQUE);
