@@ -49,6 +49,16 @@ final class ReferenceServer implements SampleServer {
         }
       }
     });
+    server.createContext(SampleMetrics.PATH, exchange -> {
+      try (exchange) {
+        byte[] body = config.metrics().scrape().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", SampleMetrics.CONTENT_TYPE);
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+      }
+    });
     for (Endpoint endpoint : Endpoint.values()) {
       server.createContext(endpoint.path(), exchange -> {
         try (exchange) {
