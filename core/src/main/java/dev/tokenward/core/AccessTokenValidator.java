@@ -2,9 +2,9 @@ package dev.tokenward.core;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.jose.jwk.JWKSet;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.security.SecureRandom;
@@ -14,11 +14,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.OkHttpClient;
 
 /**
@@ -40,11 +37,12 @@ import okhttp3.OkHttpClient;
  */
 public final class AccessTokenValidator implements AutoCloseable {
   private final List<IssuerState> issuers;
+  private final OpaquePath opaquePath;
   private final Settings settings;
   private final Clock clock;
   private final TokenCache tokenCache; // null when disabled
   private final Duration discoveryWait;
-  private final ThreadPoolExecutor fetchPool;
+  private volatile boolean closed;
   private final SenderConstraints senderConstraints;
   private final VerifiedHeaders verifiedHeaders = new VerifiedHeaders();
 
@@ -57,24 +55,13 @@ public final class AccessTokenValidator implements AutoCloseable {
     Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     this.tokenCache = settings.tokenCacheSize == 0 ? null
         : new TokenCache(settings.tokenCacheSize, settings.tokenCacheTtl, ticker);
-    long onlineTtlNanos = settings.onlineCacheTtl.toNanos();
-    Cache<TokenHash, VerifiedToken> onlineCache = Caffeine.newBuilder()
-        .maximumSize(Math.max(1, settings.onlineCacheSize))
-        .expireAfter(Expiry.creating((TokenHash k, VerifiedToken v) -> {
-          // in milliseconds; an entry past exp is refused on read anyway (OpaqueTokens.notExpired)
-          long expMillis = OpaqueTokens.millisOf(v.expiresAtSeconds());
-          long untilExpiry = TimeUnit.MILLISECONDS.toNanos(Math.max(0, expMillis - Math.min(clock.millis(), expMillis)));
-          return Duration.ofNanos(Math.max(0, Math.min(onlineTtlNanos, untilExpiry)));
-        }))
-        .ticker(ticker)
-        .build();
-    this.fetchPool = fetchExecutor();
-    Executor executor = fetchPool;
+    Cache<TokenHash, VerifiedToken> onlineCache = OpaqueTokens.newCache(settings, clock, ticker);
     List<IssuerState> states = new ArrayList<>();
     for (TrustedIssuer t : trusted) {
-      states.add(new IssuerState(t, http, executor, clock, settings, onlineCache));
+      states.add(new IssuerState(t, http, clock, settings, onlineCache)); // each with its own fetch thread
     }
     this.issuers = List.copyOf(states);
+    this.opaquePath = new OpaquePath(issuers, b.opaqueTokenResolver, settings.claimChecks);
     this.senderConstraints = new SenderConstraints(this, b.dpop, trusted, settings.clockSkewSeconds, clock);
   }
 
@@ -98,6 +85,29 @@ public final class AccessTokenValidator implements AutoCloseable {
    * @throws TokenValidationException with the reason it was refused
    */
   public VerifiedToken validate(String token) throws TokenValidationException {
+    return validate(token, null);
+  }
+
+  /**
+   * Validates like {@link #validate(String)}, for a token that arrived with this request: an opaque
+   * token's issuer is then chosen by the configured {@link OpaqueTokenResolver} from the request URL.
+   *
+   * @param token the raw token, without the {@code Bearer } prefix
+   * @param requestUri the full URL of the request, or null if unknown
+   * @throws TokenValidationException with the reason it was refused
+   */
+  public VerifiedToken validate(String token, URI requestUri) throws TokenValidationException {
+    VerifiedToken verified = verify(token, requestUri);
+    TokenBinding.refuseUnproven(verified); // a sender-constrained token needs a proof this path does not have
+    return verified;
+  }
+
+  /** Every check but the sender constraint, which the caller decides: refused here, proven on the request-level path. */
+  private VerifiedToken verify(String token, URI requestUri) throws TokenValidationException {
+    if (closed) {
+      throw new IllegalStateException("validate: this AccessTokenValidator is closed; its keys are no longer "
+          + "refreshed, so it decides nothing");
+    }
     if (token == null || token.isEmpty()) {
       throw new TokenValidationException(Reason.MALFORMED, "the token is empty");
     }
@@ -107,7 +117,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     }
     int segments = ParsedJws.segments(token);
     if (segments != 3) {
-      return opaque(token, segments);
+      return opaquePath.validate(token, segments, requestUri);
     }
     // one byte per character, made once for the hash, the parse and the signature; a character
     // above U+00FF becomes '?', so such a token's bytes never equal a cached (base64url) token's
@@ -139,7 +149,15 @@ public final class AccessTokenValidator implements AutoCloseable {
    * endpoints that must honour revocation. The issuer's answer is cached briefly by token hash.
    */
   public VerifiedToken validateOnline(String token) throws TokenValidationException {
-    VerifiedToken verified = validate(token);
+    return validateOnline(token, null);
+  }
+
+  /** {@link #validateOnline(String)} for a token that arrived with this request (see {@link #validate(String, URI)}). */
+  public VerifiedToken validateOnline(String token, URI requestUri) throws TokenValidationException {
+    return checkedOnline(validate(token, requestUri), token);
+  }
+
+  private VerifiedToken checkedOnline(VerifiedToken verified, String token) throws TokenValidationException {
     if (verified.kind() == TokenKind.JWT) {
       IssuerState issuer = issuerOf(verified);
       issuer.online.check(token, issuer.config.clientId != null ? OpaqueTokenPolicy.INTROSPECT : OpaqueTokenPolicy.USERINFO);
@@ -197,8 +215,10 @@ public final class AccessTokenValidator implements AutoCloseable {
   }
 
   /** A token check for the request-level path: a bound token is accepted here, its binding is checked by the caller. */
-  VerifiedToken verifyBoundOrNot(String token, boolean online) throws TokenValidationException {
-    return online ? validateOnline(token) : validate(token);
+  VerifiedToken verifyBoundOrNot(String token, URI requestUri, boolean online) throws TokenValidationException {
+    VerifiedToken verified = verify(token, requestUri);
+    TokenBinding.refuseUnprovable(verified); // a cnf method no path can prove (neither jkt nor x5t#S256)
+    return online ? checkedOnline(verified, token) : verified;
   }
 
   /** The configuration of the issuer that vouched for a verified token. */
@@ -270,7 +290,7 @@ public final class AccessTokenValidator implements AutoCloseable {
       if (fitted || attempt == 1) {
         break;
       }
-      KeySet newer = issuer.refreshForUnknownKey();
+      KeySet newer = issuer.refreshForUnknownKey(keys);
       if (newer == null || newer == keys) {
         break;
       }
@@ -315,52 +335,6 @@ public final class AccessTokenValidator implements AutoCloseable {
         + " is not a trusted issuer; expected " + (expected.size() == 1 ? expected.get(0) : "one of " + expected));
   }
 
-  private VerifiedToken opaque(String token, int segments) throws TokenValidationException {
-    if (!isB64Token(token)) {
-      // validate(String) is public, so the value may not have come through BearerTokenExtractor; it
-      // must never reach the issuer (a CR/LF in the userinfo Authorization header, a non-ASCII char)
-      throw RawTokenAdvice.malformed(token,
-          "the token has a character outside the RFC 6750 b64token alphabet, so it cannot be a bearer token");
-    }
-    for (IssuerState s : issuers) {
-      if (s.config.opaqueTokens != OpaqueTokenPolicy.REJECT) {
-        VerifiedToken verified = s.online.check(token, s.config.opaqueTokens);
-        for (ClaimCheck check : settings.claimChecks) {
-          check.check(verified);
-        }
-        return verified;
-      }
-    }
-    String what = segments == 5 ? "an encrypted JWE (5 segments)" : "not a JWT (" + segments + " segment"
-        + (segments == 1 ? "" : "s") + ")";
-    String audience = issuers.get(0).config.audiences.iterator().next();
-    throw new TokenValidationException(Reason.OPAQUE_REJECTED, "the token is " + what
-        + " and opaque tokens are rejected. Auth0 issues opaque access tokens, good only for /userinfo, when the "
-        + "client omits the audience parameter: request the token with audience=" + audience);
-  }
-
-  /** RFC 6750 section 2.1: {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */
-  private static boolean isB64Token(String token) {
-    int i = 0;
-    int n = token.length();
-    while (i < n) {
-      char c = token.charAt(i);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-          || c == '_' || c == '~' || c == '+' || c == '/') {
-        i++;
-      } else {
-        break;
-      }
-    }
-    if (i == 0) {
-      return false;
-    }
-    while (i < n && token.charAt(i) == '=') {
-      i++;
-    }
-    return i == n;
-  }
-
   private IssuerState issuerOf(VerifiedToken token) {
     for (IssuerState s : issuers) {
       if (s.discovery.effectiveIssuer().equals(token.issuer())) {
@@ -371,25 +345,16 @@ public final class AccessTokenValidator implements AutoCloseable {
   }
 
   /**
-   * Stops the background key fetches. Only for validators that do not live as long as the
-   * application (tests, a reconfiguration); validating after {@code close()} still works on cached
-   * keys. The HTTP client is left alone: an application's own is the application's, and the default
-   * one is shared by every validator in the JVM.
+   * Stops the key fetches of every issuer. Only for validators that do not live as long as the
+   * application (tests, a reconfiguration): nothing refreshes the keys afterwards, so every
+   * {@code validate} after {@code close()} throws {@link IllegalStateException}. Idempotent. The
+   * HTTP client is left alone: an application's own is the application's, and the default one is
+   * shared by every validator in the JVM.
    */
   @Override
   public void close() {
-    fetchPool.shutdownNow();
-  }
-
-  private static ThreadPoolExecutor fetchExecutor() {
-    AtomicInteger n = new AtomicInteger();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256), r -> {
-      Thread t = new Thread(r, "tokenward-fetch-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
+    closed = true;
+    issuers.forEach(IssuerState::close);
   }
 
   /** Validator-wide settings, read on the hot path; package-private for the engine. */
@@ -399,6 +364,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     final boolean requireAccessTokenType;
     final int maxTokenLength;
     final Duration jwksRefreshInterval;
+    final Duration jwksMaxStaleness;
     final Duration jwksRefetchCooldown;
     final Duration issuerRetryBackoff;
     final long tokenCacheSize;
@@ -413,6 +379,7 @@ public final class AccessTokenValidator implements AutoCloseable {
       this.requireAccessTokenType = b.requireAccessTokenType;
       this.maxTokenLength = b.maxTokenLength;
       this.jwksRefreshInterval = b.jwksRefreshInterval;
+      this.jwksMaxStaleness = b.jwksMaxStaleness;
       this.jwksRefetchCooldown = b.jwksRefetchCooldown;
       this.issuerRetryBackoff = b.issuerRetryBackoff;
       this.tokenCacheSize = b.tokenCacheSize;
@@ -429,6 +396,9 @@ public final class AccessTokenValidator implements AutoCloseable {
    * {@link TrustedIssuer}. Every default is listed on its setter.
    */
   public static final class Builder {
+    /** The default of {@link #jwksMaxStaleness(Duration)}: 24 hours. */
+    public static final Duration DEFAULT_JWKS_MAX_STALENESS = Duration.ofHours(24);
+
     private TrustedIssuer.Builder primary;
     private final List<TrustedIssuer> others = new ArrayList<>();
     private Duration clockSkew = Duration.ofSeconds(60);
@@ -436,6 +406,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     private boolean requireAccessTokenType;
     private int maxTokenLength = 16 * 1024;
     private Duration jwksRefreshInterval = Duration.ofMinutes(5);
+    private Duration jwksMaxStaleness = DEFAULT_JWKS_MAX_STALENESS;
     private Duration jwksRefetchCooldown = Duration.ofSeconds(30);
     private Duration issuerRetryBackoff = Duration.ofSeconds(5);
     private long tokenCacheSize = 10_000;
@@ -444,6 +415,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     private Duration onlineCacheTtl = Duration.ofSeconds(60);
     private final List<ClaimCheck> claimChecks = new ArrayList<>();
     private OkHttpClient httpClient;
+    private OpaqueTokenResolver opaqueTokenResolver;
     private Clock clock = Clock.systemUTC();
     private final SenderConstraints.Options dpop = new SenderConstraints.Options();
 
@@ -563,6 +535,18 @@ public final class AccessTokenValidator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long cached keys may stand in for an issuer whose JWKS cannot be fetched, counted from the
+     * last successful fetch; default 24 hours ({@link #DEFAULT_JWKS_MAX_STALENESS}). Beyond it every
+     * token of that issuer is {@link Reason#ISSUER_UNAVAILABLE} (503) until a fetch succeeds, so a key
+     * the issuer removed is not trusted for as long as its JWKS is kept unreachable. Must be longer
+     * than {@link #jwksRefreshInterval}.
+     */
+    public Builder jwksMaxStaleness(Duration staleness) {
+      this.jwksMaxStaleness = positive("jwksMaxStaleness", staleness);
+      return this;
+    }
+
     /** Background JWKS refresh once the keys are this old; default 5 minutes. */
     public Builder jwksRefreshInterval(Duration interval) {
       this.jwksRefreshInterval = positive("jwksRefreshInterval", interval);
@@ -604,6 +588,15 @@ public final class AccessTokenValidator implements AutoCloseable {
       }
       this.onlineCacheSize = maxEntries;
       this.onlineCacheTtl = positive("onlineCache ttl", ttl);
+      return this;
+    }
+
+    /**
+     * Chooses per request which issuer may be asked about an opaque token; required when more than
+     * one issuer accepts opaque tokens (default: none, and then at most one may). See {@link OpaqueTokenResolver}.
+     */
+    public Builder opaqueTokenResolver(OpaqueTokenResolver resolver) {
+      this.opaqueTokenResolver = Objects.requireNonNull(resolver, "opaqueTokenResolver");
       return this;
     }
 
@@ -737,6 +730,11 @@ public final class AccessTokenValidator implements AutoCloseable {
         if (!names.add(Discovery.stripSlash(t.issuer))) {
           throw new IllegalStateException("issuer: " + t.issuer + " is configured twice");
         }
+      }
+      OpaquePath.checkConfiguration(all, opaqueTokenResolver);
+      if (jwksMaxStaleness.compareTo(jwksRefreshInterval) <= 0) {
+        throw new IllegalStateException("jwksMaxStaleness: " + jwksMaxStaleness + " must be longer than "
+            + "jwksRefreshInterval (" + jwksRefreshInterval + "), or keys would count as stale before their first refresh");
       }
       if (dpop.nonceSecret == null) {
         dpop.nonceSecret = new byte[32];

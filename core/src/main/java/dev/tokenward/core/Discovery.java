@@ -96,12 +96,12 @@ final class Discovery {
 
   private Metadata fetch() throws IOException, TokenValidationException {
     HttpUrl url = discoveryUrl();
-    IssuerHttp.Answer answer = http.get(url, null, MAX_DOCUMENT_BYTES);
+    IssuerHttp.Answer answer = http.getDocument(url, MAX_DOCUMENT_BYTES);
     if (answer.code() == 404) {
       HttpUrl issuerUrl = HttpUrl.get(stripSlash(config.issuer));
       String path = issuerUrl.encodedPath().equals("/") ? "" : issuerUrl.encodedPath();
       url = issuerUrl.newBuilder().encodedPath("/.well-known/oauth-authorization-server" + path).build();
-      answer = http.get(url, null, MAX_DOCUMENT_BYTES);
+      answer = http.getDocument(url, MAX_DOCUMENT_BYTES);
     }
     if (!answer.ok()) {
       throw new IssuerHttp.FetchFailure(url + " answered HTTP " + answer.code());

@@ -23,15 +23,23 @@ final class IssuerHttp {
   static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(3);
   static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
 
+  /** Redirects to follow at most for discovery and JWKS, all on the origin first asked. */
+  static final int MAX_REDIRECTS = 5;
+
   private final OkHttpClient client;
 
+  /**
+   * Uses the application's client (timeouts, proxies, TLS) with OkHttp's own redirect following
+   * turned off: a call that carries a token follows no redirect, and discovery and JWKS follow only
+   * redirects on the same origin ({@link #getDocument}), so no other host can answer for the issuer.
+   */
   IssuerHttp(OkHttpClient client) {
-    this.client = client;
+    this.client = client.newBuilder().followRedirects(false).followSslRedirects(false).build();
   }
 
   /**
-   * The client used when the application supplies none: short timeouts, no https-to-http
-   * redirects. One per JVM, as OkHttp recommends: building a client loads the platform's trust
+   * The client used when the application supplies none: short timeouts; redirects are decided
+   * per call (see the constructor). One per JVM, as OkHttp recommends: building a client loads the platform's trust
    * store, which would otherwise make every new validator's first token wait milliseconds.
    */
   static OkHttpClient defaultClient() {
@@ -48,6 +56,7 @@ final class IssuerHttp {
         .readTimeout(DEFAULT_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .writeTimeout(DEFAULT_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .callTimeout(DEFAULT_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .followRedirects(false)
         .followSslRedirects(false)
         .build();
   }
@@ -61,11 +70,43 @@ final class IssuerHttp {
     return Duration.ofMillis(ms == 0 ? DEFAULT_CALL_TIMEOUT.toMillis() : ms);
   }
 
-  /** A bounded answer: status, body text (at most the cap) and the Retry-After header, if any. */
-  record Answer(int code, String body, String retryAfter) {
+  /** A bounded answer: status, body text (at most the cap), and the Retry-After and Location headers, if any. */
+  record Answer(int code, String body, String retryAfter, String location) {
     boolean ok() {
       return code >= 200 && code < 300;
     }
+
+    boolean redirect() {
+      return code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
+    }
+  }
+
+  /**
+   * A public document of the issuer (discovery, JWKS), following at most {@link #MAX_REDIRECTS}
+   * redirects and only those to the same origin (scheme, host and port) as {@code url}.
+   */
+  Answer getDocument(HttpUrl url, int maxBytes) throws IOException {
+    HttpUrl at = url;
+    for (int hops = 0; ; hops++) {
+      Answer answer = get(at, null, maxBytes);
+      if (!answer.redirect() || answer.location() == null) {
+        return answer;
+      }
+      HttpUrl next = at.resolve(answer.location());
+      if (next == null || !sameOrigin(url, next)) {
+        throw new FetchFailure(at + " redirected (HTTP " + answer.code() + ") to another origin"
+            + (next == null ? "" : ", " + next.scheme() + "://" + next.host() + ":" + next.port())
+            + "; only same-origin redirects are followed for discovery and JWKS");
+      }
+      if (hops == MAX_REDIRECTS) {
+        throw new FetchFailure(url + " redirected more than " + MAX_REDIRECTS + " times");
+      }
+      at = next;
+    }
+  }
+
+  private static boolean sameOrigin(HttpUrl a, HttpUrl b) {
+    return a.scheme().equals(b.scheme()) && a.host().equals(b.host()) && a.port() == b.port();
   }
 
   Answer get(HttpUrl url, String bearerToken, int maxBytes) throws IOException {
@@ -114,7 +155,7 @@ final class IssuerHttp {
         }
         text = source.getBuffer().readUtf8();
       }
-      return new Answer(response.code(), text, response.header("Retry-After"));
+      return new Answer(response.code(), text, response.header("Retry-After"), response.header("Location"));
     } catch (FetchFailure e) {
       throw e;
     } catch (IOException e) {

@@ -4,9 +4,14 @@ import com.github.benmanes.caffeine.cache.Cache;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
-/** One trusted issuer at run time: its configuration, discovered endpoints, keys and online checks. */
+/**
+ * One trusted issuer at run time: its configuration, discovered endpoints, keys and online checks.
+ * Each issuer fetches on its own thread, so an issuer that hangs delays only its own tokens.
+ */
 final class IssuerState {
   final TrustedIssuer config;
   final Discovery discovery;
@@ -14,8 +19,9 @@ final class IssuerState {
   private final JwksCache jwks; // null when keys are static
   private final KeySet staticKeys; // null when keys are fetched
   final KeyCandidate hmacKey; // null unless an HMAC secret is configured
+  private final ThreadPoolExecutor fetcher; // this issuer's key fetches, one at a time; null when nothing is fetched
 
-  IssuerState(TrustedIssuer config, IssuerHttp http, Executor executor, Clock clock,
+  IssuerState(TrustedIssuer config, IssuerHttp http, Clock clock,
       AccessTokenValidator.Settings settings, Cache<TokenHash, VerifiedToken> onlineCache) {
     this.config = config;
     // discovery runs in the thread that needs it (a key fetch, or a request that must wait anyway),
@@ -35,24 +41,59 @@ final class IssuerState {
       }
       this.staticKeys = KeySet.of(keys, 0);
       this.jwks = null;
+      this.fetcher = null;
     } else {
       this.staticKeys = asymmetric ? null : KeySet.of(List.of(), 0);
-      this.jwks = asymmetric ? new JwksCache(config, discovery, http, executor, clock, settings) : null;
+      this.fetcher = asymmetric ? fetchThread(config.issuer) : null;
+      this.jwks = asymmetric ? new JwksCache(config, discovery, http, fetcher, clock, settings) : null;
     }
   }
 
-  /** The current keys: a volatile read, never I/O (a due background refresh is only started). */
-  KeySet keys() {
-    return jwks == null ? staticKeys : jwks.current();
+  /**
+   * One fetch thread per issuer, started on demand and ended when idle: the JWKS refresher runs at
+   * most one fetch at a time (discovery runs inside it), so one thread is all an issuer needs, and
+   * no issuer's hanging endpoint can take the thread of another.
+   */
+  private static ThreadPoolExecutor fetchThread(String issuer) {
+    String host = java.net.URI.create(issuer).getHost();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(16), r -> {
+      Thread t = new Thread(r, "tokenward-fetch-" + host);
+      t.setDaemon(true);
+      return t;
+    });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
-  /** Newer keys after a miss, or null if keys are static and cannot change. */
-  KeySet refreshForUnknownKey() throws TokenValidationException {
-    return jwks == null ? null : jwks.refreshForUnknownKey();
+  /**
+   * The keys to verify with: a volatile read and no I/O, unless the cached keys are older than the
+   * maximum staleness (then one refetch is tried, and without it the issuer is unavailable).
+   */
+  KeySet keys() throws TokenValidationException {
+    return jwks == null ? staticKeys : jwks.usable();
   }
 
-  /** True if the key that verified a cached token is still trusted. */
+  /** Newer keys than {@code seen} after a miss, or null if keys are static and cannot change. */
+  KeySet refreshForUnknownKey(KeySet seen) throws TokenValidationException {
+    return jwks == null ? null : jwks.refreshForUnknownKey(seen);
+  }
+
+  /** True if the key that verified a cached token is still trusted (and not too stale to tell). */
   boolean stillTrusts(KeyCandidate key) {
-    return key == hmacKey || keys().contains(key);
+    if (key == hmacKey) {
+      return true;
+    }
+    try {
+      return keys().contains(key);
+    } catch (TokenValidationException e) {
+      return false; // verified again from scratch, which answers the issuer-unavailable failure
+    }
+  }
+
+  /** Stops this issuer's fetches. */
+  void close() {
+    if (fetcher != null) {
+      fetcher.shutdownNow();
+    }
   }
 }

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *       misses join the one fetch in flight.
  *   <li>Keys are refreshed in the background once the snapshot is older than the refresh interval,
  *       without making any request wait.
- *   <li>When the endpoint fails, the keys already cached keep working; the failure is logged once.
+ *   <li>When the endpoint fails, the keys already cached keep working for at most the maximum
+ *       staleness after the last successful fetch; the failure is logged once.
  *   <li>The answer is capped in bytes and in keys; RSA keys under 2048 bits are ignored.
  * </ul>
  */
@@ -36,6 +37,7 @@ final class JwksCache {
   private final IssuerHttp http;
   private final Clock clock;
   private final long refreshIntervalMillis;
+  private final Duration maxStaleness;
   private final Duration waitTimeout;
   private final Refresher<KeySet> refresher;
 
@@ -46,18 +48,44 @@ final class JwksCache {
     this.http = http;
     this.clock = clock;
     this.refreshIntervalMillis = settings.jwksRefreshInterval.toMillis();
+    this.maxStaleness = settings.jwksMaxStaleness;
     this.waitTimeout = http.callTimeout().multipliedBy(2);
     this.refresher = new Refresher<>("JWKS of " + config.issuer, KeySet.EMPTY, this::fetch, executor, clock,
         settings.jwksRefetchCooldown, settings.issuerRetryBackoff);
   }
 
-  /** The current snapshot; starts a background refresh when it is due. Never blocks. */
-  KeySet current() {
+  /**
+   * The current snapshot; starts a background refresh when it is due, without blocking. Keys older
+   * than the maximum staleness (the JWKS has failed that long, or nothing asked for a long time) are
+   * not used: one refetch is tried, and if it does not succeed the issuer is unavailable.
+   */
+  KeySet usable() throws TokenValidationException {
     KeySet keys = refresher.value();
-    if (keys.isLoaded() && clock.millis() - keys.fetchedAtMillis > refreshIntervalMillis) {
-      refresher.refresh(false); // fire and forget; coalesced, and not while failing
+    if (keys.isLoaded()) {
+      long age = clock.millis() - keys.fetchedAtMillis;
+      if (age > refreshIntervalMillis) {
+        if (age > maxStaleness.toMillis()) {
+          return refetchStale();
+        }
+        refresher.refresh(false); // fire and forget; coalesced, and not while failing
+      }
     }
     return keys;
+  }
+
+  private KeySet refetchStale() throws TokenValidationException {
+    CompletableFuture<KeySet> f = refresher.refresh(false, true); // the caller waits anyway: it runs the fetch
+    if (f != null) {
+      Refresher.await(f, waitTimeout);
+    }
+    KeySet keys = refresher.value();
+    long age = clock.millis() - keys.fetchedAtMillis;
+    if (age <= maxStaleness.toMillis()) {
+      return keys;
+    }
+    throw unavailable("the issuer's cached keys were last fetched " + Duration.ofMillis(age).withNanos(0)
+        + " ago, longer than the maximum staleness (jwksMaxStaleness " + maxStaleness + "), and its JWKS cannot be "
+        + "fetched now");
   }
 
   /**
@@ -65,11 +93,16 @@ final class JwksCache {
    * flight) and returns the newest snapshot. Throws issuer-unavailable when the keys cannot be
    * fetched and so the question cannot be decided.
    */
-  KeySet refreshForUnknownKey() throws TokenValidationException {
+  KeySet refreshForUnknownKey(KeySet seen) throws TokenValidationException {
+    KeySet current = refresher.value();
+    if (current != seen && current.isLoaded()) {
+      return current; // a fetch ended since the caller looked: try those keys before fetching again
+    }
     // the caller waits for this fetch anyway, so it runs it: no thread hand-off for a first token
     CompletableFuture<KeySet> f = refresher.refresh(refresher.value().isLoaded(), true);
-    if (f != null) {
-      Refresher.await(f, waitTimeout);
+    if (f != null && !Refresher.await(f, waitTimeout) && !f.isDone()) {
+      // still no answer: the key can be neither found nor ruled out, so this is the issuer's fault
+      throw unavailable("the issuer's JWKS did not answer in time");
     }
     if (refresher.failing()) {
       throw unavailable(refresher.value().isLoaded()
@@ -93,7 +126,7 @@ final class JwksCache {
     if (url == null) {
       throw new IssuerHttp.FetchFailure("the issuer's discovery document names no jwks_uri; configure jwksUri or static keys");
     }
-    IssuerHttp.Answer answer = http.get(url, null, MAX_JWKS_BYTES);
+    IssuerHttp.Answer answer = http.getDocument(url, MAX_JWKS_BYTES);
     if (!answer.ok()) {
       throw new IssuerHttp.FetchFailure(url + " answered HTTP " + answer.code());
     }

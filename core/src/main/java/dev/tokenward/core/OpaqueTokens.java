@@ -1,6 +1,9 @@
 package dev.tokenward.core;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -8,7 +11,11 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import okhttp3.HttpUrl;
 
 /**
@@ -16,9 +23,11 @@ import okhttp3.HttpUrl;
  * opaque tokens) or RFC 7662 introspection with the API's client credentials. Also used for the
  * optional online (revocation) check of JWTs.
  *
- * <p>Positive answers are cached by token hash for a bounded time and never past the token's
- * expiry; concurrent requests with the same token share one call. A refusal by the issuer is an
- * invalid token; an issuer that cannot be reached is a distinct, retryable outcome.
+ * <p>Positive answers are cached by token hash for a bounded time and never on or after the token's
+ * expiry; concurrent requests with the same token share one call. The call runs in the thread of
+ * the first request, outside any lock of the cache (the others wait on a per-token future kept
+ * beside it), so a slow answer for one token never holds up another. A refusal by the issuer is an invalid token; an
+ * issuer that cannot be reached is a distinct, retryable outcome.
  */
 final class OpaqueTokens {
   static final int MAX_ANSWER_BYTES = 64 * 1024;
@@ -29,6 +38,8 @@ final class OpaqueTokens {
   private final Clock clock;
   private final Duration waitTimeout;
   private final Cache<TokenHash, VerifiedToken> cache;
+  /** Calls in flight, by token: a request for the same token joins the call instead of starting one. */
+  private final ConcurrentHashMap<TokenHash, CompletableFuture<VerifiedToken>> inFlight = new ConcurrentHashMap<>();
 
   OpaqueTokens(TrustedIssuer config, Discovery discovery, IssuerHttp http, Clock clock,
       Cache<TokenHash, VerifiedToken> cache) {
@@ -40,25 +51,67 @@ final class OpaqueTokens {
     this.cache = cache;
   }
 
+  /** The answers cache, shared by the issuers: bounded in size and time, and never kept past a token's exp. */
+  static Cache<TokenHash, VerifiedToken> newCache(AccessTokenValidator.Settings settings, Clock clock, Ticker ticker) {
+    long ttlNanos = settings.onlineCacheTtl.toNanos();
+    return Caffeine.newBuilder()
+        .maximumSize(Math.max(1, settings.onlineCacheSize))
+        .expireAfter(Expiry.creating((TokenHash k, VerifiedToken v) -> {
+          // in milliseconds; an entry past exp is refused on read anyway (notExpired)
+          long expMillis = millisOf(v.expiresAtSeconds());
+          long untilExpiry = TimeUnit.MILLISECONDS.toNanos(Math.max(0, expMillis - Math.min(clock.millis(), expMillis)));
+          return Duration.ofNanos(Math.max(0, Math.min(ttlNanos, untilExpiry)));
+        }))
+        .ticker(ticker)
+        .build();
+  }
+
   /** Validates a token by asking the issuer with the given policy; cached per token hash. */
   VerifiedToken check(String token, OpaqueTokenPolicy policy) throws TokenValidationException {
     TokenHash key = TokenHash.of(token);
-    VerifiedToken answer;
-    try {
-      answer = cache.get(key, k -> {
-        try {
-          return policy == OpaqueTokenPolicy.INTROSPECT ? introspect(token) : userinfo(token);
-        } catch (TokenValidationException e) {
-          throw new CompletionException(e);
-        }
-      });
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof TokenValidationException t) {
-        throw t;
-      }
-      throw e;
+    VerifiedToken cached = cache.getIfPresent(key);
+    if (cached != null) {
+      return notExpired(key, cached);
     }
-    return notExpired(key, answer);
+    CompletableFuture<VerifiedToken> mine = new CompletableFuture<>();
+    CompletableFuture<VerifiedToken> other = inFlight.putIfAbsent(key, mine); // the map's lock is held for the insert only
+    if (other != null) {
+      return notExpired(key, await(other));
+    }
+    try {
+      VerifiedToken answer = cache.getIfPresent(key); // a call for this token may have ended a moment ago
+      if (answer == null) {
+        answer = policy == OpaqueTokenPolicy.INTROSPECT ? introspect(token) : userinfo(token);
+        cache.put(key, answer); // only answers are cached, never failures
+      }
+      mine.complete(answer);
+      return notExpired(key, answer);
+    } catch (TokenValidationException | RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inFlight.remove(key, mine);
+    }
+  }
+
+  /** The shared answer; a request that joined another's call waits at most twice the call timeout. */
+  private VerifiedToken await(CompletableFuture<VerifiedToken> answer) throws TokenValidationException {
+    try {
+      return answer.get(waitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TokenValidationException t) {
+        throw new TokenValidationException(t.reason(), t.getMessage(), t.requiredScope().orElse(null),
+            t.retryAfter().orElse(null), null);
+      }
+      throw new IllegalStateException("asking the issuer failed", e.getCause());
+    } catch (TimeoutException e) {
+      throw TokenValidationException.unavailable("the issuer's answer about this token is still pending; retry later",
+          Duration.ofSeconds(5), null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw TokenValidationException.unavailable("interrupted while waiting for the issuer's answer", Duration.ofSeconds(5),
+          null);
+    }
   }
 
   /**
@@ -156,6 +209,11 @@ final class OpaqueTokens {
     } catch (IOException e) {
       throw TokenValidationException.unavailable("the issuer's " + what + " endpoint failed: " + Refresher.describe(e)
           + "; retry later", Duration.ofSeconds(5), null);
+    }
+    if (answer.redirect()) {
+      throw TokenValidationException.unavailable("the issuer's " + what + " endpoint answered a redirect (HTTP "
+          + answer.code() + "), which is never followed for a call that carries a token; configure the endpoint's "
+          + "final URL", Duration.ofSeconds(5), null);
     }
     if (answer.code() == 429 || answer.code() >= 500) {
       throw TokenValidationException.unavailable("the issuer's " + what + " endpoint answered HTTP " + answer.code()

@@ -44,6 +44,13 @@ public enum Reason {
   ID_TOKEN(401, "invalid_token"),
   /** The token is not a JWS and the issuer's opaque-token policy is {@code REJECT}. */
   OPAQUE_REJECTED(401, "invalid_token"),
+  /**
+   * The token's {@code cnf} claim binds it by a confirmation method tokenward cannot prove (RFC 7800
+   * {@code jwk}, {@code kid}, {@code jku}...): a bound token is never accepted unproven. A DPoP or
+   * certificate binding presented as a plain bearer token is {@link #DPOP_TOKEN_AS_BEARER} or
+   * {@link #CERTIFICATE_MISMATCH}.
+   */
+  BINDING_NOT_PROVEN(401, "invalid_token"),
   /** The issuer says the token is not active: introspection answered {@code active: false}, or userinfo refused it. */
   INACTIVE(401, "invalid_token"),
   /** A custom {@link ClaimCheck} refused the token. */

@@ -110,7 +110,7 @@ final class SenderConstraints {
     if (known == DpopPolicy.REQUIRED) {
       throw dpopRequired().challenge(dpopChallenge);
     }
-    VerifiedToken verified = validator.verifyBoundOrNot(token, request.online());
+    VerifiedToken verified = validator.verifyBoundOrNot(token, request.uri(), request.online());
     TrustedIssuer issuer = validator.trustedIssuerOf(verified);
     DpopPolicy policy = endpoint != null ? endpoint : issuer.dpopPolicy;
     if (policy == DpopPolicy.REQUIRED) {
@@ -142,7 +142,7 @@ final class SenderConstraints {
           + " DPoP headers; RFC 9449 allows exactly one");
     }
     DpopProofVerifier.Proof proof = proofs.verify(values.get(0), request.method(), requestUri(request), token);
-    VerifiedToken verified = validator.verifyBoundOrNot(token, request.online());
+    VerifiedToken verified = validator.verifyBoundOrNot(token, request.uri(), request.online());
     TrustedIssuer issuer = validator.trustedIssuerOf(verified);
     DpopPolicy policy = endpoint != null ? endpoint : issuer.dpopPolicy;
     if (policy == DpopPolicy.OFF) {

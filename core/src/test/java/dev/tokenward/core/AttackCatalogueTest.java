@@ -979,7 +979,7 @@ class AttackCatalogueTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"access_token", "Bearer", "bearer", "DPoP", "-"})
+  @ValueSource(strings = {"access_token", "Bearer", "bearer", "-"})
   void introspectedAccessTokenTypesAreAccepted(String tokenType) throws Exception {
     String opaque = "aT9vQ2mX7kL4pZ8w";
     issuer.opaque(opaque, tokenType.equals("-") ? Map.of("sub", "auth0|user-1")
@@ -987,5 +987,136 @@ class AttackCatalogueTest {
     AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
         .opaqueTokens(OpaqueTokenPolicy.INTROSPECT).introspection(null, "api", "secret").build();
     assertThat(validator.validate(opaque).subject()).isEqualTo("auth0|user-1");
+  }
+
+  // Item 11. OkHttp followed redirects to other hosts: a 307 from the introspection endpoint re-posted
+  // token=... to another origin, whose "active": true was trusted (accepted on 77aec1e, and the other
+  // origin saw the token). Calls that carry a token follow no redirect at all.
+  @Test
+  void introspectionRedirectToAnotherOriginIsNeverFollowed() throws Exception {
+    try (MockWebServer elsewhere = new MockWebServer()) {
+      elsewhere.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+      elsewhere.enqueue(FakeIssuer.json("{\"active\":true,\"sub\":\"attacker\"}"));
+      issuer.answer("/oauth/introspect", new okhttp3.mockwebserver.MockResponse().setResponseCode(307)
+          .setHeader("Location", elsewhere.url("/introspect").toString()));
+      AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+          .opaqueTokens(OpaqueTokenPolicy.INTROSPECT).introspection(null, "api", "secret").build();
+      assertRefused(() -> validator.validate("x7Hk2mPq9RtY4wZ8"), Reason.ISSUER_UNAVAILABLE).hasMessageContaining("307");
+      assertThat(elsewhere.getRequestCount()).isZero();
+    }
+  }
+
+  @Test
+  void userinfoRedirectIsNeverFollowedEvenOnTheSameOrigin() throws Exception {
+    issuer.opaque("x7Hk2mPq9RtY4wZ8", Map.of("sub", "auth0|user-1"));
+    issuer.answer("/moved-userinfo", FakeIssuer.json("{\"sub\":\"x\"}"));
+    issuer.answer("/userinfo", new okhttp3.mockwebserver.MockResponse().setResponseCode(302)
+        .setHeader("Location", issuer.url("/moved-userinfo")));
+    AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+        .opaqueTokens(OpaqueTokenPolicy.USERINFO).build();
+    assertRefused(() -> validator.validate("x7Hk2mPq9RtY4wZ8"), Reason.ISSUER_UNAVAILABLE).hasMessageContaining("302");
+    assertThat(pathsRequested()).doesNotContain("/moved-userinfo");
+  }
+
+  // Item 11 for keys: a JWKS that redirects to another origin would let that origin pick the keys. On
+  // 77aec1e the redirect was followed and the attacker's token below was accepted.
+  @Test
+  void jwksRedirectToAnotherOriginIsNeverFollowed() throws Exception {
+    try (MockWebServer elsewhere = new MockWebServer()) {
+      elsewhere.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+      elsewhere.setDispatcher(new okhttp3.mockwebserver.Dispatcher() {
+        @Override
+        public okhttp3.mockwebserver.MockResponse dispatch(RecordedRequest request) {
+          return FakeIssuer.json(new JWKSet(attackerKey.toPublicJWK()).toString(true));
+        }
+      });
+      issuer.answer(JWKS_PATH, new okhttp3.mockwebserver.MockResponse().setResponseCode(302)
+          .setHeader("Location", elsewhere.url("/jwks.json").toString()));
+      String forged = Forge.rs256(json(header("RS256", attackerKey.getKeyID())), claimsJson(), attackerKey.toPrivateKey());
+      assertRefused(() -> rs256.validate(forged), Reason.ISSUER_UNAVAILABLE).hasMessageContaining("another origin");
+      assertThat(elsewhere.getRequestCount()).isZero();
+    }
+  }
+
+  // Same-origin redirects are still followed for discovery and JWKS (a moved document on the issuer's own host).
+  @Test
+  void jwksAndDiscoveryRedirectsOnTheSameOriginAreFollowed() throws Exception {
+    String discovery = "{\"issuer\":\"" + issuer.issuer() + "\",\"jwks_uri\":\"" + issuer.url("/old-jwks") + "\"}";
+    issuer.answer(DISCOVERY_PATH, new okhttp3.mockwebserver.MockResponse().setResponseCode(301)
+        .setHeader("Location", "/moved/openid-configuration"));
+    issuer.answer("/moved/openid-configuration", FakeIssuer.json(discovery));
+    issuer.answer("/old-jwks", new okhttp3.mockwebserver.MockResponse().setResponseCode(308)
+        .setHeader("Location", issuer.url(JWKS_PATH)));
+    assertThat(rs256.validate(issuer.jwt().sign()).issuer()).isEqualTo(issuer.issuer());
+    assertThat(pathsRequested()).contains("/moved/openid-configuration", "/old-jwks", JWKS_PATH);
+  }
+
+  // Item 15. A token bound to a key (cnf.jkt, DPoP, RFC 9449) or to a client certificate (cnf
+  // x5t#S256, mTLS, RFC 8705) was accepted as a plain bearer token (200 on 77aec1e): a stolen bound
+  // token worked. validate(token) proves no binding, so such a token is refused, naming the binding,
+  // with the reasons the request-level path (validate(TokenRequest)) uses for the same refusal.
+  @Test
+  void dpopBoundTokenPresentedAsBearerIsRefused() {
+    String bound = issuer.jwt().claim("cnf", Map.of("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")).sign();
+    TokenValidationException e = Forge.refusal(() -> rs256.validate(bound));
+    assertThat(e.reason()).isEqualTo(Reason.DPOP_TOKEN_AS_BEARER);
+    assertThat(e.httpStatus()).isEqualTo(401);
+    assertThat(e.errorCode()).isEqualTo("invalid_token");
+    assertThat(e.description()).contains("DPoP key").contains("cnf jkt").doesNotContain("0ZcOCORZ");
+  }
+
+  @Test
+  void mtlsBoundTokenPresentedAsBearerIsRefused() {
+    String bound = issuer.jwt().claim("cnf", Map.of("x5t#S256", "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2")).sign();
+    assertRefused(() -> rs256.validate(bound), Reason.CERTIFICATE_MISMATCH)
+        .hasMessageContaining("client certificate").hasMessageContaining("x5t#S256");
+  }
+
+  // A confirmation method tokenward cannot prove at all (RFC 7800 jwk, kid, jku) is refused the same way.
+  @Test
+  void tokenBoundByAnUnknownConfirmationMethodIsRefused() {
+    String bound = issuer.jwt().claim("cnf", Map.of("kid", "some-key")).sign();
+    assertRefused(() -> rs256.validate(bound), Reason.BINDING_NOT_PROVEN).hasMessageContaining("kid");
+    String notAnObject = issuer.jwt().claim("cnf", "jkt").sign();
+    assertRefused(() -> rs256.validate(notAnObject), Reason.MALFORMED).hasMessageContaining("cnf");
+  }
+
+  @Test
+  void introspectedTokenThatIsBoundIsRefusedAsBearer() {
+    String opaque = "bT9vQ2mX7kL4pZ8w";
+    issuer.opaque(opaque, Map.of("sub", "auth0|user-1", "token_type", "DPoP",
+        "cnf", Map.of("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")));
+    AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+        .opaqueTokens(OpaqueTokenPolicy.INTROSPECT).introspection(null, "api", "secret").build();
+    assertRefused(() -> validator.validate(opaque), Reason.DPOP_TOKEN_AS_BEARER);
+  }
+
+  // token_type DPoP is an access token type, but one that needs a DPoP proof: validate(token) has none.
+  @Test
+  void introspectedDpopTokenIsAnAccessTokenThatNeedsItsProof() {
+    String opaque = "dT9vQ2mX7kL4pZ8w";
+    issuer.opaque(opaque, Map.of("sub", "auth0|user-1", "token_type", "DPoP"));
+    AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+        .opaqueTokens(OpaqueTokenPolicy.INTROSPECT).introspection(null, "api", "secret").build();
+    assertRefused(() -> validator.validate(opaque), Reason.DPOP_TOKEN_AS_BEARER);
+  }
+
+  // Item 5. An opaque token names no issuer, yet it went to the first configured issuer whose policy
+  // is not REJECT: with a partner's issuer first, our users' tokens were disclosed to the partner's
+  // /userinfo (on 77aec1e this built, and the partner received the token). Two such issuers now need
+  // an OpaqueTokenResolver; OpaqueTokenResolverTest shows the resolver at work.
+  @Test
+  void twoIssuersAcceptingOpaqueTokensWithoutAResolverDoNotBuild() throws Exception {
+    try (FakeIssuer partner = new FakeIssuer()) {
+      AccessTokenValidator.Builder both = AccessTokenValidator.builder()
+          .issuer(TrustedIssuer.builder(partner.issuer()).audience(FakeIssuer.AUDIENCE)
+              .opaqueTokens(OpaqueTokenPolicy.USERINFO).build())
+          .issuer(TrustedIssuer.builder(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+              .opaqueTokens(OpaqueTokenPolicy.USERINFO).build());
+      assertThatThrownBy(both::build).isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("opaqueTokens:").hasMessageContaining(partner.issuer())
+          .hasMessageContaining(issuer.issuer()).hasMessageContaining("opaqueTokenResolver");
+      assertThat(partner.requests()).isEmpty();
+    }
   }
 }

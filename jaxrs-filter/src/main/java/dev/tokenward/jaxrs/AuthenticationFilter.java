@@ -82,7 +82,8 @@ final class AuthenticationFilter implements ContainerRequestFilter {
         }
         return; // optional authentication: anonymous
       }
-      token = needed.online ? validator.validateOnline(raw.get()) : validator.validate(raw.get());
+      java.net.URI uri = request.getUriInfo().getRequestUri(); // lets an OpaqueTokenResolver choose the issuer
+      token = needed.online ? validator.validateOnline(raw.get(), uri) : validator.validate(raw.get(), uri);
     } catch (TokenValidationException e) {
       ErrorAnswers.abort(request, e, realm);
       return;

@@ -149,7 +149,8 @@ public final class BearerTokenFilter implements Filter {
         refuse(request, response, BearerErrorResponse.missingToken(c.realm, metadataUrl(request, c)));
         return;
       }
-      token = needed.online() ? c.validator.validateOnline(raw.get()) : c.validator.validate(raw.get());
+      java.net.URI uri = requestUri(request); // lets an OpaqueTokenResolver choose the issuer by host or path
+      token = needed.online() ? c.validator.validateOnline(raw.get(), uri) : c.validator.validate(raw.get(), uri);
       needed.check(token);
     } catch (TokenValidationException e) {
       refuse(request, response, BearerErrorResponse.of(e, c.realm, metadataUrl(request, c)));
@@ -356,6 +357,15 @@ public final class BearerTokenFilter implements Filter {
       }
       return new Config(validator, realm, BearerTokenExtractor.of(allowQueryToken, allowFormToken), protections,
           endpoint, serveMetadata);
+    }
+  }
+
+  /** The request's URL without its query, or null if the container hands over one that is not a URI. */
+  private static java.net.URI requestUri(HttpServletRequest request) {
+    try {
+      return java.net.URI.create(request.getRequestURL().toString());
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 }
