@@ -56,7 +56,7 @@ public final class ResultTable {
         sb.append("|---|---|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             Double f = floor.get(r.method + "/" + r.alg);
-            sb.append("| ").append(scenario(r)).append(" | ").append(r.subject)
+            sb.append("| ").append(scenario(r)).append(" | ").append(r.subject.equals("?") ? "-" : r.subject)
                     .append(" | ").append(num(r.score))
                     .append(" | ").append(!Double.isNaN(r.error) ? num(r.error)
                             : Double.isNaN(r.halfRange) ? "n/a" : num(r.halfRange) + " r")
@@ -78,7 +78,7 @@ public final class ResultTable {
             case "repeated_t1": case "repeated_t2": return "repeated " + r.alg + ", " + r.threads + "T";
             case "invalid_signature": return "invalid sig " + r.alg + ", " + r.threads + "T";
             case "first_validation": return "cold start " + r.alg;
-            default: return r.method + " " + r.alg + ", " + r.threads + "T";
+            default: return r.method + (r.alg.equals("?") ? "" : " " + r.alg) + ", " + r.threads + "T";
         }
     }
 

@@ -43,6 +43,7 @@ public final class AccessTokenValidator implements AutoCloseable {
   private final TokenCache tokenCache; // null when disabled
   private final Duration discoveryWait;
   private volatile boolean closed;
+  private final RefusalLog refusals;
   private final SenderConstraints senderConstraints;
   private final VerifiedHeaders verifiedHeaders = new VerifiedHeaders();
 
@@ -63,6 +64,8 @@ public final class AccessTokenValidator implements AutoCloseable {
     this.issuers = List.copyOf(states);
     this.opaquePath = new OpaquePath(issuers, b.opaqueTokenResolver, settings.claimChecks);
     this.senderConstraints = new SenderConstraints(this, b.dpop, trusted, settings.clockSkewSeconds, clock);
+    this.refusals = new RefusalLog(clock);
+    ValidatorStartup.started(issuers);
   }
 
   /** Starts a configuration. */
@@ -108,9 +111,14 @@ public final class AccessTokenValidator implements AutoCloseable {
    * @throws TokenValidationException with the reason it was refused
    */
   public VerifiedToken validate(String token, URI requestUri) throws TokenValidationException {
-    VerifiedToken verified = verify(token, requestUri);
-    TokenBinding.refuseUnproven(verified); // a sender-constrained token needs a proof this path does not have
-    return verified;
+    try {
+      VerifiedToken verified = verify(token, requestUri);
+      TokenBinding.refuseUnproven(verified); // a sender-constrained token needs a proof this path does not have
+      return verified;
+    } catch (TokenValidationException e) {
+      refusals.refused(e); // a repeated wrong audience/issuer/opaque token is logged, rate-limited
+      throw e;
+    }
   }
 
   /** Every check but the sender constraint, which the caller decides: refused here, proven on the request-level path. */
@@ -356,6 +364,27 @@ public final class AccessTokenValidator implements AutoCloseable {
   }
 
   /**
+   * Fetches every issuer's keys now rather than for the first token, waiting at most
+   * {@code timeout} in all: start-up pays the latency instead of the first request. An issuer that
+   * cannot be reached is logged at WARN and the validator still works (it answers 503 until the
+   * keys arrive); see {@link Builder#warmUpFailFast} to refuse to start instead.
+   *
+   * @return true if every issuer's keys are loaded (or need no fetch)
+   */
+  public boolean warmUp(Duration timeout) {
+    return ValidatorStartup.warmUp(issuers, Builder.positive("warmUp", timeout)).isEmpty();
+  }
+
+  /** One line on what this validator accepts: per issuer its audiences, algorithms, opaque policy and key source. */
+  public String describe() {
+    return ValidatorStartup.describe(issuers);
+  }
+
+  RefusalLog refusals() {
+    return refusals;
+  }
+
+  /**
    * Stops the key fetches of every issuer. Only for validators that do not live as long as the
    * application (tests, a reconfiguration): nothing refreshes the keys afterwards, so every
    * {@code validate} after {@code close()} throws {@link IllegalStateException}. Idempotent. The
@@ -428,6 +457,8 @@ public final class AccessTokenValidator implements AutoCloseable {
     private OkHttpClient httpClient;
     private OpaqueTokenResolver opaqueTokenResolver;
     private Clock clock = Clock.systemUTC();
+    private Duration warmUp; // null: keys are fetched for the first token
+    private boolean warmUpFailFast;
     private final SenderConstraints.Options dpop = new SenderConstraints.Options();
 
     private Builder() {}
@@ -623,6 +654,21 @@ public final class AccessTokenValidator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Fetch every issuer's keys in {@link #build()}, waiting at most {@code timeout}; default: on
+     * the first token. A failure is logged at WARN, unless {@link #warmUpFailFast} makes it an error.
+     */
+    public Builder warmUp(Duration timeout) {
+      this.warmUp = positive("warmUp", timeout);
+      return this;
+    }
+
+    /** With {@link #warmUp}: keys that cannot be fetched in time fail {@link #build()}; default false (a WARN). */
+    public Builder warmUpFailFast(boolean failFast) {
+      this.warmUpFailFast = failFast;
+      return this;
+    }
+
     /** DPoP policy of the issuer: off, allowed (default) or required. See {@link TrustedIssuer.Builder#dpop}. */
     public Builder dpop(DpopPolicy policy) {
       primary("dpop").dpop(policy);
@@ -726,8 +772,21 @@ public final class AccessTokenValidator implements AutoCloseable {
       return this;
     }
 
-    /** Checks the configuration; an unreachable issuer is not an error here. */
+    /** Checks the configuration; an unreachable issuer is not an error here unless a fail-fast warm-up was asked for. */
     public AccessTokenValidator build() {
+      AccessTokenValidator validator = new AccessTokenValidator(this, trustedIssuers());
+      if (warmUp != null) {
+        List<String> missing = ValidatorStartup.warmUp(validator.issuers, warmUp);
+        if (!missing.isEmpty() && warmUpFailFast) {
+          validator.close();
+          throw new IllegalStateException("warmUpFailFast: the keys of " + String.join(", ", missing)
+              + " could not be fetched within " + warmUp.toMillis() + " ms");
+        }
+      }
+      return validator;
+    }
+
+    private List<TrustedIssuer> trustedIssuers() {
       List<TrustedIssuer> all = new ArrayList<>();
       if (primary != null) {
         all.add(primary.build());
@@ -751,7 +810,7 @@ public final class AccessTokenValidator implements AutoCloseable {
         dpop.nonceSecret = new byte[32];
         new SecureRandom().nextBytes(dpop.nonceSecret);
       }
-      return new AccessTokenValidator(this, all);
+      return all;
     }
 
     private TrustedIssuer.Builder primary(String setting) {
@@ -761,7 +820,7 @@ public final class AccessTokenValidator implements AutoCloseable {
       return primary;
     }
 
-    private static Duration positive(String name, Duration d) {
+    static Duration positive(String name, Duration d) {
       Objects.requireNonNull(d, name);
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException(name + ": must be positive, got " + d);

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.BearerErrorResponse;
-import dev.tokenward.core.FakeIssuer;
+import dev.tokenward.test.IssuerEndpoint;
+import dev.tokenward.test.TestIssuer;
 import dev.tokenward.jaxrs.resources.ApiResource;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import okhttp3.mockwebserver.MockResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,21 +120,21 @@ class ErrorAnswersTest {
   @Test
   void requestWhenTokenExpiredThen401InvalidTokenNamingExp() throws Exception {
     long past = Instant.now().getEpochSecond() - 7200;
-    String expired = app.issuer.jwt().claim("iat", past - 3600).claim("exp", past).sign();
+    String expired = app.jwt().claim("iat", past - 3600).claim("exp", past).sign();
     assertThat(assertError(app.server.getWithToken("api/private", expired), 401, "invalid_token"))
         .startsWith("token expired ").contains("'exp' " + past);
   }
 
   @Test
   void requestWhenWrongAudienceThen401InvalidToken() throws Exception {
-    String other = app.issuer.jwt().claim("aud", "https://other.api").sign();
+    String other = app.jwt().claim("aud", "https://other.api").sign();
     assertThat(assertError(app.server.getWithToken("api/private", other), 401, "invalid_token"))
-        .contains("https://other.api").contains(FakeIssuer.AUDIENCE);
+        .contains("https://other.api").contains(Fixture.AUDIENCE);
   }
 
   @Test
   void requestWhenSignatureForgedThen401InvalidToken() throws Exception {
-    String forged = app.issuer.jwt().signWith(FakeIssuer.rsaKey(2)).header("kid", "rsa-1").sign();
+    String forged = app.jwt().wronglySigned().sign();
     assertError(app.server.getWithToken("api/private", forged), 401, "invalid_token");
   }
 
@@ -145,7 +145,7 @@ class ErrorAnswersTest {
 
   @Test
   void requestWhenIdTokenThen401InvalidTokenWithAdvice() throws Exception {
-    String idToken = app.issuer.jwt().claim("aud", "client-1").claim("nonce", "n").claim("scope", null)
+    String idToken = app.jwt().claim("aud", "client-1").claim("nonce", "n").claim("scope", null)
         .header("typ", "JWT").sign();
     assertThat(assertError(app.server.getWithToken("api/private", idToken), 401, "invalid_token"))
         .contains("ID token");
@@ -168,13 +168,12 @@ class ErrorAnswersTest {
 
   @Test
   void requestWhenIssuerKeysUnreachableThen503TemporarilyUnavailableWithRetryAfter() throws Exception {
-    try (FakeIssuer down = new FakeIssuer()) {
-      down.answer("/.well-known/jwks.json", new MockResponse().setResponseCode(500));
-      AccessTokenValidator validator = AccessTokenValidator.builder()
-          .issuer(down.issuer()).audience(FakeIssuer.AUDIENCE).build();
+    try (TestIssuer down = Fixture.issuer()) {
+      down.takeDown(IssuerEndpoint.JWKS);
+      AccessTokenValidator validator = down.validator();
       try (TestServer server = TestServer.start(TokenwardFeature.builder(validator).build(),
           ApiResource.class)) {
-        HttpResponse<String> response = server.getWithToken("api/private", down.jwt().sign());
+        HttpResponse<String> response = server.getWithToken("api/private", Fixture.jwt(down).sign());
         assertThat(assertError(response, 503, "temporarily_unavailable")).contains("JWKS");
         assertThat(response.headers().allValues("Retry-After")).hasSize(1);
         assertThat(Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 5L);
@@ -194,7 +193,7 @@ class ErrorAnswersTest {
   @Test
   void requestWhenRefusedThenReasonIsLoggedButNeverTheToken() throws Exception {
     long past = Instant.now().getEpochSecond() - 7200;
-    String expired = app.issuer.jwt().claim("sub", "auth0|logged").claim("iat", past - 60).claim("exp", past).sign();
+    String expired = app.jwt().claim("sub", "auth0|logged").claim("iat", past - 60).claim("exp", past).sign();
     String signature = expired.substring(expired.lastIndexOf('.') + 1);
     String log = capturingStandardError(() -> {
       app.server.getWithToken("api/private", expired);

@@ -2,8 +2,6 @@ package dev.tokenward.jaxrs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.tokenward.jaxrs.resources.ApiResource;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,14 +20,12 @@ import org.junit.jupiter.api.Test;
 class FilterAttackTest {
   private static Fixture app;
   private static MockWebServer attacker;
-  private static RSAKey attackerKey;
 
   @BeforeAll
   static void start() throws Exception {
     app = new Fixture(ApiResource.class);
     attacker = new MockWebServer();
     attacker.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
-    attackerKey = new RSAKeyGenerator(2048).keyID("attacker-1").generate();
   }
 
   @AfterAll
@@ -88,22 +84,22 @@ class FilterAttackTest {
 
   @Test
   void algNoneIs401InvalidToken() throws Exception {
-    assertError(app.server.getWithToken("api/private", app.issuer.jwt().header("alg", "none").unsigned("AA")), 401,
+    assertError(app.server.getWithToken("api/private", app.jwt().header("alg", "none").unsigned("AA")), 401,
         "invalid_token");
-    assertError(app.server.getWithToken("api/private", app.issuer.jwt().header("alg", "nOnE").unsigned("")), 401,
+    assertError(app.server.getWithToken("api/private", app.jwt().header("alg", "nOnE").unsigned("")), 401,
         "invalid_token");
   }
 
   @Test
   void jkuInjectionIs401AndTheAttackerIsNeverAsked() throws Exception {
-    String token = app.issuer.jwt().signWith(attackerKey).header("jku", attacker.url("/jwks.json").toString()).sign();
+    String token = app.jwt().wronglySigned().keyId("attacker-1").header("jku", attacker.url("/jwks.json").toString()).sign();
     assertError(app.server.getWithToken("api/private", token), 401, "invalid_token");
     assertThat(attacker.getRequestCount()).isZero();
   }
 
   @Test
   void kidCarryingHeadersCannotInjectIntoTheAnswer() throws Exception {
-    String token = app.issuer.jwt().signWith(attackerKey).header("kid", "x\r\nSet-Cookie: session=attacker\r\n\r\n<html>")
+    String token = app.jwt().wronglySigned().keyId("x\r\nSet-Cookie: session=attacker\r\n\r\n<html>")
         .sign();
     HttpResponse<String> response = app.server.getWithToken("api/private", token);
     assertError(response, 401, "invalid_token");

@@ -66,7 +66,7 @@ class SecurityContextTest {
 
   @Test
   void principalWhenTokenHasNoSubjectThenNamedAfterClient() throws Exception {
-    String machine = app.issuer.jwt().claim("sub", null).claim("azp", "client-7").sign();
+    String machine = app.jwt().claim("sub", null).claim("azp", "client-7").sign();
     TokenPrincipal principal = new TokenPrincipal(app.validator.validate(machine));
     assertThat(principal.getName()).isEqualTo("client-7");
   }

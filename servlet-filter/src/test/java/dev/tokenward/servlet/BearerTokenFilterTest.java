@@ -1,18 +1,18 @@
 package dev.tokenward.servlet;
 
+import static dev.tokenward.servlet.Issuers.jwt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenward.core.AccessTokenValidator;
-import dev.tokenward.core.FakeIssuer;
 import dev.tokenward.core.Requirement;
 import dev.tokenward.servlet.JettyApp.Answer;
+import dev.tokenward.test.TestIssuer;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ class BearerTokenFilterTest {
   static final String REALM = "Bearer realm=\"tokenward\"";
   static final String NO_TOKEN = "this resource requires a bearer access token in the Authorization header";
 
-  static FakeIssuer issuer;
+  static TestIssuer issuer;
   static JettyApp app;
 
   /** Registers the filter the way the README shows: from a ServletContextListener. */
@@ -30,7 +30,7 @@ class BearerTokenFilterTest {
     @Override
     public void contextInitialized(ServletContextEvent e) {
       AccessTokenValidator validator = AccessTokenValidator.builder()
-          .issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build();
+          .issuer(issuer.issuer()).audience(Issuers.AUDIENCE).build();
       BearerTokenFilter filter = BearerTokenFilter.builder(validator)
           .authenticated("/api/private")
           .require("/api/private-scoped", Requirement.allOf("read:messages"))
@@ -45,7 +45,7 @@ class BearerTokenFilterTest {
 
   @BeforeAll
   static void start() throws Exception {
-    issuer = new FakeIssuer();
+    issuer = Issuers.start();
     app = JettyApp.start(context -> context.addEventListener(new Security()));
   }
 
@@ -81,14 +81,14 @@ class BearerTokenFilterTest {
 
   @Test
   void requestWhenTwoAuthorizationHeadersThen400InvalidRequest() throws Exception {
-    String token = issuer.jwt().sign();
+    String token = jwt(issuer).sign();
     assertRefused(app.get("/api/private", "Authorization", "Bearer " + token, "Authorization", "Bearer " + token),
         400, "invalid_request", "the request has 2 Authorization headers; send exactly one");
   }
 
   @Test
   void requestWhenQueryTokenAndQueryNotEnabledThenIgnoredAs401WithoutErrorCode() throws Exception {
-    assertNoToken(app.get("/api/private?access_token=" + issuer.jwt().sign()));
+    assertNoToken(app.get("/api/private?access_token=" + jwt(issuer).sign()));
   }
 
   // ---- invalid tokens ----
@@ -96,7 +96,7 @@ class BearerTokenFilterTest {
   @Test
   void requestWhenTokenExpiredThen401InvalidTokenSayingHowLongAgo() throws Exception {
     long exp = Instant.now().getEpochSecond() - 3600;
-    Answer a = app.getWithToken("/api/private", issuer.jwt().claim("exp", exp).sign());
+    Answer a = app.getWithToken("/api/private", jwt(issuer).claim("exp", exp).sign());
     String description = "token expired (\\d+) s ago \\('exp' " + exp + ", clock skew 60 s\\)";
     assertThat(a.status()).isEqualTo(401);
     assertThat(a.header("WWW-Authenticate"))
@@ -107,25 +107,25 @@ class BearerTokenFilterTest {
 
   @Test
   void requestWhenSignatureBadThen401InvalidToken() throws Exception {
-    String forged = issuer.jwt().signWith(FakeIssuer.rsaKey(1)).header("kid", "rsa-1").sign();
+    String forged = jwt(issuer).wronglySigned().sign();
     assertRefused(app.getWithToken("/api/private", forged), 401, "invalid_token",
-        "the token's RS256 signature does not verify with the issuer's key 'rsa-1'");
+        "the token's RS256 signature does not verify with the issuer's key '" + issuer.currentKeyId() + "'");
   }
 
   @Test
   void requestWhenAudienceIsAnotherApiThen401InvalidToken() throws Exception {
-    assertRefused(app.getWithToken("/api/private", issuer.jwt().claim("aud", "https://other.api").sign()), 401,
+    assertRefused(app.getWithToken("/api/private", jwt(issuer).claim("aud", "https://other.api").sign()), 401,
         "invalid_token", "token 'aud' 'https://other.api' does not contain this API's identifier, one of ["
-            + FakeIssuer.AUDIENCE + "]");
+            + Issuers.AUDIENCE + "]");
   }
 
   @Test
   void requestWhenIdTokenThen401InvalidTokenWithAdvice() throws Exception {
-    String idToken = issuer.jwt().claim("aud", "client-1").claim("nonce", "n-0S6").claim("scope", null)
+    String idToken = jwt(issuer).claim("aud", "client-1").claim("nonce", "n-0S6").claim("scope", null)
         .header("typ", "JWT").sign();
     assertRefused(app.getWithToken("/api/private", idToken), 401, "invalid_token",
         "this is an OpenID Connect ID token (it carries 'nonce' and its aud is 'client-1'), not an access token for ["
-            + FakeIssuer.AUDIENCE + "]; send the access token, requested with audience=" + FakeIssuer.AUDIENCE);
+            + Issuers.AUDIENCE + "]; send the access token, requested with audience=" + Issuers.AUDIENCE);
   }
 
   @Test
@@ -133,14 +133,14 @@ class BearerTokenFilterTest {
     assertRefused(app.getWithToken("/api/private", "opaque-token-123"), 401, "invalid_token",
         "the token is not a JWT (1 segment) and opaque tokens are rejected. Auth0 issues opaque access tokens, good "
             + "only for /userinfo, when the client omits the audience parameter: request the token with audience="
-            + FakeIssuer.AUDIENCE);
+            + Issuers.AUDIENCE);
   }
 
   // ---- scopes ----
 
   @Test
   void requestWhenTokenLacksScopeThen403WithScopeInChallenge() throws Exception {
-    String token = issuer.jwt().claim("scope", "openid").claim("permissions", List.of()).sign();
+    String token = jwt(issuer).claim("scope", "openid").claim("permissions", List.of()).sign();
     Answer a = app.getWithToken("/api/private-scoped", token);
     assertThat(a.status()).isEqualTo(403);
     assertThat(a.header("WWW-Authenticate")).isEqualTo(REALM + ", error=\"insufficient_scope\", "
@@ -152,13 +152,13 @@ class BearerTokenFilterTest {
 
   @Test
   void requestWhenScopeGrantedAsPermissionOnlyThen200() throws Exception {
-    String token = issuer.jwt().claim("scope", "openid").claim("permissions", List.of("read:messages")).sign();
+    String token = jwt(issuer).claim("scope", "openid").claim("permissions", List.of("read:messages")).sign();
     assertThat(app.getWithToken("/api/private-scoped", token).status()).isEqualTo(200);
   }
 
   @Test
   void requestWhenAnyOfRuleAndNoneGrantedThen403NamingTheAlternatives() throws Exception {
-    Answer a = app.getWithToken("/api/admin", issuer.jwt().sign());
+    Answer a = app.getWithToken("/api/admin", jwt(issuer).sign());
     assertThat(a.status()).isEqualTo(403);
     assertThat(a.header("WWW-Authenticate")).isEqualTo(REALM + ", error=\"insufficient_scope\", "
         + "error_description=\"the token grants none of the required scope or permission values: admin:all\", "
@@ -167,12 +167,12 @@ class BearerTokenFilterTest {
 
   @Test
   void requestWhenTextRuleHasTwoClausesThenBothMustHold() throws Exception {
-    String scopeOnly = issuer.jwt().claim("scope", "read:reports").sign();
+    String scopeOnly = jwt(issuer).claim("scope", "read:reports").sign();
     Answer a = app.getWithToken("/api/reports/2024", scopeOnly);
     assertThat(a.status()).isEqualTo(403);
     assertThat(a.header("WWW-Authenticate")).endsWith(", scope=\"export:csv export:pdf\"");
 
-    String both = issuer.jwt().claim("scope", "read:reports").claim("permissions", List.of("export:pdf")).sign();
+    String both = jwt(issuer).claim("scope", "read:reports").claim("permissions", List.of("export:pdf")).sign();
     assertThat(app.getWithToken("/api/reports/2024", both).status()).isEqualTo(200);
     assertThat(app.getWithToken("/api/reports", both).status()).isEqualTo(200);
   }
@@ -181,7 +181,7 @@ class BearerTokenFilterTest {
 
   @Test
   void requestWhenValidTokenThen200AndServletSeesPrincipalRolesAuthTypeAndAttribute() throws Exception {
-    Answer a = app.getWithToken("/api/private-scoped", issuer.jwt().sign());
+    Answer a = app.getWithToken("/api/private-scoped", jwt(issuer).sign());
     assertThat(a.status()).isEqualTo(200);
     assertThat(a.body()).isEqualTo("path=/api/private-scoped principal=TokenPrincipal:auth0|user-1 "
         + "authType=Bearer remoteUser=auth0|user-1 roles=[read:messages, **] attribute=principal's token");
@@ -190,7 +190,7 @@ class BearerTokenFilterTest {
 
   @Test
   void requestWhenSchemeInOtherCaseThenAccepted() throws Exception {
-    assertThat(app.get("/api/private", "Authorization", "bEARER " + issuer.jwt().sign()).status()).isEqualTo(200);
+    assertThat(app.get("/api/private", "Authorization", "bEARER " + jwt(issuer).sign()).status()).isEqualTo(200);
   }
 
   @Test
@@ -218,7 +218,8 @@ class BearerTokenFilterTest {
 
   @Test
   void requestWhenOnlineRuleAndIssuerNoLongerKnowsTokenThen401InvalidToken() throws Exception {
-    String revoked = issuer.jwt().claim("sub", "auth0|revoked").sign();
+    String revoked = jwt(issuer).claim("sub", "auth0|revoked").sign();
+    issuer.revoke(revoked);
     assertThat(app.getWithToken("/api/private", revoked).status()).isEqualTo(200);
     assertRefused(app.getWithToken("/api/online", revoked), 401, "invalid_token",
         "the issuer's userinfo endpoint refused the token (HTTP 401): it is expired, revoked, or not one of this "
@@ -227,8 +228,7 @@ class BearerTokenFilterTest {
 
   @Test
   void requestWhenOnlineRuleAndIssuerVouchesThen200() throws Exception {
-    String token = issuer.jwt().claim("sub", "auth0|online").sign();
-    issuer.opaque(token, Map.of("sub", "auth0|online"));
+    String token = jwt(issuer).claim("sub", "auth0|online").sign();
     assertThat(app.getWithToken("/api/online", token).body()).startsWith("path=/api/online principal=TokenPrincipal:auth0|online");
   }
 

@@ -1,11 +1,12 @@
 package dev.tokenward.servlet;
 
+import static dev.tokenward.servlet.Issuers.jwt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenward.core.AccessTokenValidator;
-import dev.tokenward.core.FakeIssuer;
 import dev.tokenward.core.Requirement;
 import dev.tokenward.servlet.JettyApp.Answer;
+import dev.tokenward.test.TestIssuer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,9 +20,8 @@ import org.junit.jupiter.api.Test;
 class ConcurrencyTest {
   @Test
   void requestsWhenFiftyInParallelThenEachGetsItsOwnExactAnswer() throws Exception {
-    try (FakeIssuer issuer = new FakeIssuer()) {
-      AccessTokenValidator validator = AccessTokenValidator.builder()
-          .issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build();
+    try (TestIssuer issuer = Issuers.start()) {
+      AccessTokenValidator validator = issuer.validator();
       BearerTokenFilter filter = BearerTokenFilter.builder(validator)
           .require("/api/private-scoped", Requirement.allOf("read:messages")).build();
       ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -34,13 +34,13 @@ class ConcurrencyTest {
           Callable<String> call;
           switch (i % 4) {
             case 0 -> { // valid: each caller must see its own principal, never another's
-              String token = issuer.jwt().claim("sub", user).sign();
+              String token = jwt(issuer).claim("sub", user).sign();
               call = () -> summary(app.getWithToken("/api/private-scoped", token));
               expected.add("200 path=/api/private-scoped principal=TokenPrincipal:" + user
                   + " authType=Bearer remoteUser=" + user + " roles=[read:messages, **] attribute=principal's token");
             }
             case 1 -> {
-              String token = issuer.jwt().claim("sub", user).claim("scope", "openid").claim("permissions", null).sign();
+              String token = jwt(issuer).claim("sub", user).claim("scope", "openid").claim("permissions", null).sign();
               call = () -> summary(app.getWithToken("/api/private-scoped", token));
               expected.add("403 scope=\"read:messages\"");
             }
@@ -49,7 +49,7 @@ class ConcurrencyTest {
               expected.add("401 " + BearerTokenFilterTest.REALM);
             }
             default -> {
-              String token = issuer.jwt().claim("sub", user).claim("exp", 1_000L).sign();
+              String token = jwt(issuer).claim("sub", user).claim("exp", 1_000L).sign();
               call = () -> summary(app.getWithToken("/api/private-scoped", token));
               expected.add("401 invalid_token");
             }

@@ -1,10 +1,11 @@
 package dev.tokenward.servlet;
 
+import static dev.tokenward.servlet.Issuers.jwt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenward.core.AccessTokenValidator;
-import dev.tokenward.core.FakeIssuer;
 import dev.tokenward.core.Requirement;
+import dev.tokenward.test.TestIssuer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,14 +17,13 @@ class NoTokenInLogsTest {
 
   @Test
   void refusalsWhenLoggedThenTokenNeverAppears() throws Exception {
-    try (FakeIssuer issuer = new FakeIssuer()) {
-      AccessTokenValidator validator = AccessTokenValidator.builder()
-          .issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build();
+    try (TestIssuer issuer = Issuers.start()) {
+      AccessTokenValidator validator = issuer.validator();
       BearerTokenFilter filter = BearerTokenFilter.builder(validator).allowQueryToken(true)
           .require("/api/*", Requirement.allOf("write:messages")).build();
       try (JettyApp app = JettyApp.withFilter(filter, context -> { })) {
-        String lacksScope = issuer.jwt().sign();
-        String expired = issuer.jwt().claim("exp", 1_000L).sign();
+        String lacksScope = jwt(issuer).sign();
+        String expired = jwt(issuer).claim("exp", 1_000L).sign();
         String bad = "secret-looking-value";
         long before = Files.exists(LOG) ? Files.size(LOG) : 0;
 

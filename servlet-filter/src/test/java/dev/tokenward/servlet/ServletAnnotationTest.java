@@ -1,13 +1,14 @@
 package dev.tokenward.servlet;
 
 import static dev.tokenward.servlet.BearerTokenFilterTest.assertNoToken;
+import static dev.tokenward.servlet.Issuers.jwt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenward.core.AccessTokenValidator;
-import dev.tokenward.core.FakeIssuer;
 import dev.tokenward.core.Requirement;
 import dev.tokenward.servlet.JettyApp.Answer;
+import dev.tokenward.test.TestIssuer;
 import java.util.List;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.junit.jupiter.api.AfterAll;
@@ -16,14 +17,13 @@ import org.junit.jupiter.api.Test;
 
 /** Servlets that declare their own needs with annotations, found through the request's servlet mapping. */
 class ServletAnnotationTest {
-  static FakeIssuer issuer;
+  static TestIssuer issuer;
   static JettyApp app;
 
   @BeforeAll
   static void start() throws Exception {
-    issuer = new FakeIssuer();
-    AccessTokenValidator validator = AccessTokenValidator.builder()
-        .issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build();
+    issuer = Issuers.start();
+    AccessTokenValidator validator = issuer.validator();
     BearerTokenFilter filter = BearerTokenFilter.builder(validator)
         .require("/annotated/write-too", Requirement.allOf("read:messages"))
         .build();
@@ -65,7 +65,7 @@ class ServletAnnotationTest {
     Answer none = app.get("/annotated/unloadable");
     assertThat(none.status()).isEqualTo(500);
     assertThat(none.body()).doesNotContain("principal=");
-    Answer withToken = app.getWithToken("/annotated/unloadable", issuer.jwt().claim("scope", "write:messages").sign());
+    Answer withToken = app.getWithToken("/annotated/unloadable", jwt(issuer).claim("scope", "write:messages").sign());
     assertThat(withToken.status()).isEqualTo(500);
     assertThat(withToken.body()).doesNotContain("principal=");
   }
@@ -83,7 +83,7 @@ class ServletAnnotationTest {
 
   @Test
   void requestWhenServletRequiresScopeAndTokenLacksItThen403WithScope() throws Exception {
-    Answer a = app.getWithToken("/annotated/write", issuer.jwt().sign());
+    Answer a = app.getWithToken("/annotated/write", jwt(issuer).sign());
     assertThat(a.status()).isEqualTo(403);
     assertThat(a.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"tokenward\", error=\"insufficient_scope\", "
         + "error_description=\"the token lacks the required scope write:messages\", scope=\"write:messages\"");
@@ -91,13 +91,13 @@ class ServletAnnotationTest {
 
   @Test
   void requestWhenServletRequiresScopeAndOnlyPermissionGrantsItThen403() throws Exception {
-    String token = issuer.jwt().claim("permissions", List.of("write:messages")).sign();
+    String token = jwt(issuer).claim("permissions", List.of("write:messages")).sign();
     assertThat(app.getWithToken("/annotated/write", token).status()).isEqualTo(403);
   }
 
   @Test
   void requestWhenServletRequiresScopeAndTokenHasItThen200WithPrincipal() throws Exception {
-    Answer a = app.getWithToken("/annotated/write", issuer.jwt().claim("scope", "write:messages").sign());
+    Answer a = app.getWithToken("/annotated/write", jwt(issuer).claim("scope", "write:messages").sign());
     assertThat(a.status()).isEqualTo(200);
     assertThat(a.body()).isEqualTo("path=/annotated/write principal=TokenPrincipal:auth0|user-1 "
         + "authType=Bearer remoteUser=auth0|user-1 roles=[read:messages, write:messages, **] attribute=principal's token");
@@ -105,9 +105,9 @@ class ServletAnnotationTest {
 
   @Test
   void requestWhenServletRequiresAnyPermissionThenOneSuffices() throws Exception {
-    String support = issuer.jwt().claim("permissions", List.of("support:all")).sign();
+    String support = jwt(issuer).claim("permissions", List.of("support:all")).sign();
     assertThat(app.getWithToken("/annotated/admin/users", support).status()).isEqualTo(200);
-    Answer a = app.getWithToken("/annotated/admin/users", issuer.jwt().claim("scope", "admin:all").sign());
+    Answer a = app.getWithToken("/annotated/admin/users", jwt(issuer).claim("scope", "admin:all").sign());
     assertThat(a.status()).isEqualTo(403);
     assertThat(a.header("WWW-Authenticate")).endsWith("error_description=\"the token grants none of the required "
         + "permission values: admin:all support:all\", scope=\"admin:all support:all\"");
@@ -116,48 +116,48 @@ class ServletAnnotationTest {
   @Test
   void requestWhenServletIsAuthenticatedOnlyThenAnyValidToken() throws Exception {
     assertNoToken(app.get("/annotated/auth"));
-    String bare = issuer.jwt().claim("scope", null).claim("permissions", null).sign();
+    String bare = jwt(issuer).claim("scope", null).claim("permissions", null).sign();
     assertThat(app.getWithToken("/annotated/auth", bare).status()).isEqualTo(200);
-    assertThat(app.getWithToken("/annotated/auth", issuer.jwt().claim("aud", "https://other.api").sign()).status())
+    assertThat(app.getWithToken("/annotated/auth", jwt(issuer).claim("aud", "https://other.api").sign()).status())
         .isEqualTo(401);
   }
 
   @Test
   void requestWhenServletHasTwoAnnotationsThenBothMustHold() throws Exception {
-    String permissionOnly = issuer.jwt().claim("scope", "email").sign(); // permissions: read:messages
+    String permissionOnly = jwt(issuer).claim("scope", "email").sign(); // permissions: read:messages
     Answer a = app.getWithToken("/annotated/two", permissionOnly);
     assertThat(a.status()).isEqualTo(403);
     assertThat(a.header("WWW-Authenticate")).endsWith(", scope=\"openid profile\"");
-    assertThat(app.getWithToken("/annotated/two", issuer.jwt().sign()).status()).isEqualTo(200);
+    assertThat(app.getWithToken("/annotated/two", jwt(issuer).sign()).status()).isEqualTo(200);
   }
 
   @Test
   void requestWhenPathRuleAndAnnotationBothCoverThenBothMustHold() throws Exception {
-    String writeOnly = issuer.jwt().claim("scope", "write:messages").claim("permissions", List.of()).sign();
+    String writeOnly = jwt(issuer).claim("scope", "write:messages").claim("permissions", List.of()).sign();
     assertThat(app.getWithToken("/annotated/write-too", writeOnly).header("WWW-Authenticate"))
         .endsWith(", scope=\"read:messages\"");
-    String readOnly = issuer.jwt().sign();
+    String readOnly = jwt(issuer).sign();
     assertThat(app.getWithToken("/annotated/write-too", readOnly).header("WWW-Authenticate"))
         .endsWith(", scope=\"write:messages\"");
-    String both = issuer.jwt().claim("scope", "read:messages write:messages").sign();
+    String both = jwt(issuer).claim("scope", "read:messages write:messages").sign();
     assertThat(app.getWithToken("/annotated/write-too", both).status()).isEqualTo(200);
   }
 
   @Test
   void requestWhenServletInheritsAnnotationThenEnforced() throws Exception {
-    assertThat(app.getWithToken("/annotated/inherits", issuer.jwt().sign()).status()).isEqualTo(403);
+    assertThat(app.getWithToken("/annotated/inherits", jwt(issuer).sign()).status()).isEqualTo(403);
   }
 
   @Test
   void requestWhenAnnotationIsInvalidThenFailsClosedWith500() throws Exception {
-    Answer a = app.getWithToken("/annotated/empty", issuer.jwt().sign());
+    Answer a = app.getWithToken("/annotated/empty", jwt(issuer).sign());
     assertThat(a.status()).isEqualTo(500);
     assertThat(a.body()).doesNotContain("principal=");
   }
 
   @Test
   void requestWhenAnnotationIsOnAServletMethodThenFailsClosedWith500() throws Exception {
-    Answer a = app.getWithToken("/annotated/method", issuer.jwt().claim("scope", "write:messages").sign());
+    Answer a = app.getWithToken("/annotated/method", jwt(issuer).claim("scope", "write:messages").sign());
     assertThat(a.status()).isEqualTo(500);
     assertThat(a.body()).doesNotContain("principal=");
     assertThat(app.get("/annotated/method").status()).isEqualTo(500);

@@ -258,6 +258,32 @@ public final class JwtBuilder {
 
     /** The compact serialization, signed over exactly the header and claims described. */
     public String sign() {
+        Signer signer = signer();
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("alg", algorithm);
+        putIfNotNull(header, "typ", type);
+        putIfNotNull(header, "kid", kid != null ? kid : signer.kid);
+        applyOverrides(header, headerOverrides);
+        String signingInput = b64(JSONObjectUtils.toJSONString(header)) + "." + b64(JSONObjectUtils.toJSONString(claims()));
+        return signingInput + "." + signer.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * The header and claims with {@code signature} as the third part instead of a signature, and
+     * {@code alg: none} unless {@link #header} sets another: RFC 7519's unsecured JWT with {@code ""},
+     * or any malformed token a negative test needs. No {@code kid} unless {@link #keyId} sets one.
+     */
+    public String unsigned(String signature) {
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("alg", "none");
+        putIfNotNull(header, "typ", type);
+        putIfNotNull(header, "kid", kid);
+        applyOverrides(header, headerOverrides);
+        return b64(JSONObjectUtils.toJSONString(header)) + "." + b64(JSONObjectUtils.toJSONString(claims())) + "."
+                + Objects.requireNonNull(signature, "signature");
+    }
+
+    private Map<String, Object> claims() {
         Instant now = issuer.now();
         Instant iat = issuedAt != null ? issuedAt : now;
         Instant exp = expiresAt != null ? expiresAt : iat.plus(lifetime);
@@ -289,16 +315,7 @@ public final class JwtBuilder {
             }
         }
         applyOverrides(claims, claimOverrides);
-
-        Map<String, Object> header = new LinkedHashMap<>();
-        header.put("alg", algorithm);
-        putIfNotNull(header, "typ", type);
-        Signer signer = signer();
-        putIfNotNull(header, "kid", kid != null ? kid : signer.kid);
-        applyOverrides(header, headerOverrides);
-
-        String signingInput = b64(JSONObjectUtils.toJSONString(header)) + "." + b64(JSONObjectUtils.toJSONString(claims));
-        return signingInput + "." + signer.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
+        return claims;
     }
 
     // ---------------------------------------------------------------- signing

@@ -71,7 +71,11 @@ public final class OpaqueTokenBuilder {
         return this;
     }
 
-    /** Any further claim both endpoints answer, for example {@code email}; a JSON value. */
+    /**
+     * Any further claim both endpoints answer, for example {@code email}; a JSON value. It replaces a
+     * member the issuer would write, for example {@code iss} for an introspection endpoint that answers
+     * for another issuer.
+     */
     public OpaqueTokenBuilder claim(String name, Object value) {
         claims.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
         return this;

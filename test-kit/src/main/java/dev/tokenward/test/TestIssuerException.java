@@ -14,6 +14,7 @@ public final class TestIssuerException extends RuntimeException {
     private final String error;
     private final String description;
 
+    /** An error answer with this HTTP status, OAuth 2.0 {@code error} code and {@code error_description}. */
     public TestIssuerException(int status, String error, String description) {
         super(error + ": " + description);
         this.status = status;

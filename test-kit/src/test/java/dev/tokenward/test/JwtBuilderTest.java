@@ -205,6 +205,22 @@ class JwtBuilderTest {
     }
 
     @Test
+    void unsignedWhenAlgNoneOrAnyVariantThenRefusedAndTheClaimsAreIntact() throws Exception {
+        String none = issuer.jwt().scopes("read:messages").unsigned("");
+        String variant = issuer.jwt().header("alg", "nOnE").unsigned("AA");
+
+        assertThat(none).endsWith(".");
+        assertThat(com.nimbusds.jwt.JWTParser.parse(none).getJWTClaimsSet().getStringClaim("scope"))
+                .isEqualTo("read:messages");
+        assertThat(SignedJWT.parse(variant).getHeader().toJSONObject()).containsEntry("alg", "nOnE")
+                .doesNotContainKey("kid");
+        // core refuses an empty signature part before it reads alg; with one, alg none in any case
+        assertThat(refusal(validator, none)).isEqualTo(Reason.MALFORMED);
+        assertThat(refusal(validator, issuer.jwt().unsigned("AA"))).isEqualTo(Reason.DISALLOWED_ALGORITHM);
+        assertThat(refusal(validator, variant)).isEqualTo(Reason.DISALLOWED_ALGORITHM);
+    }
+
+    @Test
     void signWhenRfc9068TypeThenHeaderSays() throws Exception {
         assertThat(validator.validate(issuer.jwt().type("at+jwt").sign()).header()).containsEntry("typ", "at+jwt");
     }

@@ -3,10 +3,10 @@ package dev.tokenward.jaxrs.resteasy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenward.core.AccessTokenValidator;
-import dev.tokenward.core.FakeIssuer;
 import dev.tokenward.core.ProtectedResourceMetadata;
 import dev.tokenward.jaxrs.TokenwardFeature;
 import dev.tokenward.jaxrs.resources.ApiResource;
+import dev.tokenward.test.TestIssuer;
 import io.undertow.Undertow;
 import jakarta.ws.rs.core.Application;
 import java.net.InetSocketAddress;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** RFC 9728 metadata from the feature's pre-matching filter on RESTEasy 6.2 (Undertow), without Jersey. */
 class RestEasyMetadataTest {
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private static FakeIssuer issuer;
+  private static TestIssuer issuer;
   private static Server server;
   private static URI base;
 
@@ -36,9 +36,8 @@ class RestEasyMetadataTest {
 
   @BeforeAll
   static void start() {
-    issuer = new FakeIssuer();
-    AccessTokenValidator validator = AccessTokenValidator.builder()
-        .issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build();
+    issuer = TestIssuer.builder().api("https://api.tokenward.test").build().start();
+    AccessTokenValidator validator = issuer.validator();
     TokenwardFeature feature = TokenwardFeature.builder(validator)
         .resourceMetadata(ProtectedResourceMetadata.builder(validator).resource("https://api.example.com/v1").build())
         .build();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.BearerErrorResponse;
-import dev.tokenward.core.FakeIssuer;
 import dev.tokenward.jaxrs.TokenwardFeature;
 import dev.tokenward.jaxrs.resources.AdminResource;
 import dev.tokenward.jaxrs.resources.ApiResource;
@@ -13,6 +12,7 @@ import dev.tokenward.jaxrs.resources.ForwardedProto;
 import dev.tokenward.jaxrs.resources.LocatorResource;
 import dev.tokenward.jaxrs.resources.PlainResource;
 import dev.tokenward.jaxrs.resources.TokenPropertyHeader;
+import dev.tokenward.test.TestIssuer;
 import io.undertow.Undertow;
 import jakarta.ws.rs.core.Application;
 import java.net.InetSocketAddress;
@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 class RestEasyTest {
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private static FakeIssuer issuer;
+  private static final String AUDIENCE = "https://api.tokenward.test";
+  private static TestIssuer issuer;
   private static Server server;
   private static URI base;
 
@@ -49,9 +50,8 @@ class RestEasyTest {
 
   @BeforeAll
   static void start() {
-    issuer = new FakeIssuer();
-    AccessTokenValidator validator = AccessTokenValidator.builder()
-        .issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build();
+    issuer = TestIssuer.builder().api(AUDIENCE).build().start();
+    AccessTokenValidator validator = issuer.validator();
     TokenwardFeature feature = TokenwardFeature.builder(validator).build();
     server = new Server();
     server.start(Undertow.builder().addHttpListener(0, "127.0.0.1"));
@@ -85,7 +85,7 @@ class RestEasyTest {
   }
 
   private static String token(String sub, String scope, List<String> permissions) {
-    return issuer.jwt().claim("sub", sub).claim("scope", scope).claim("permissions", permissions).sign();
+    return issuer.jwt().subject(sub).claim("scope", scope).claim("permissions", permissions).sign();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.tokenward.samples.support;
 
 import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.core.ConfigurationException;
 import dev.tokenward.test.TestIssuer;
 import java.io.PrintStream;
 import java.net.BindException;
