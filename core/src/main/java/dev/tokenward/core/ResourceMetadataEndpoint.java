@@ -1,7 +1,6 @@
 package dev.tokenward.core;
 
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +13,11 @@ import java.util.function.Supplier;
  * request paths serve the document, its JSON for a request, its headers, and the
  * {@code resource_metadata} URL every challenge carries.
  *
- * <p>With a configured resource identifier the document is served at
- * {@value ProtectedResourceMetadata#WELL_KNOWN_PATH} and, when the identifier has a path, at the
- * path-suffixed URL of RFC 9728 section 3.1, which the challenges then name. Without one, the
+ * <p>With a configured resource identifier the document is served at that identifier's metadata
+ * URL only: {@value ProtectedResourceMetadata#WELL_KNOWN_PATH}, or, when the identifier has a path,
+ * the path-suffixed URL of RFC 9728 section 3.1 ({@code /.well-known/oauth-protected-resource/mcp}
+ * for {@code https://host/mcp}), which the challenges name. The root URL then answers nothing, as
+ * its document would have to name {@code https://host}, not the resource (section 3.3). Without one, the
  * identifier is the origin the request arrived on ({@code scheme://host[:port]}), so the document
  * always matches the URL used to reach it (section 3.3) but trusts the request's {@code Host}:
  * configure the identifier in production. The scopes the filter's rules and annotations name are
@@ -34,10 +35,9 @@ public final class ResourceMetadataEndpoint {
   /** Serves {@code template}; its {@code resource}, if set, is the identifier. */
   public ResourceMetadataEndpoint(ProtectedResourceMetadata template) {
     this.template = Objects.requireNonNull(template, "template");
-    Set<String> served = new HashSet<>();
-    served.add(ProtectedResourceMetadata.WELL_KNOWN_PATH);
-    template.resource().ifPresent(r -> served.add(ProtectedResourceMetadata.wellKnownPath(r)));
-    this.paths = Set.copyOf(served);
+    // RFC 9728 section 3.3: the resource in the document must be the one its URL was built from
+    this.paths = Set.of(template.resource().map(ProtectedResourceMetadata::wellKnownPath)
+        .orElse(ProtectedResourceMetadata.WELL_KNOWN_PATH));
     this.configuredUrl = template.resource().map(ProtectedResourceMetadata::metadataUrl).orElse(null);
   }
 

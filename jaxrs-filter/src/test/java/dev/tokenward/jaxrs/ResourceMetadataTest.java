@@ -83,7 +83,7 @@ class ResourceMetadataTest {
   }
 
   @Test
-  void metadataWhenResourceHasPathThenSuffixedUrlServedAndNamedByEveryChallenge() throws Exception {
+  void metadataWhenResourceHasPathThenOnlyTheSuffixedUrlServedAndNamedByEveryChallenge() throws Exception {
     try (Fixture app = fixture();
          TestServer server = TestServer.start(TokenwardFeature.builder(app.validator)
              .stepUp(StepUp.builder().acr("urn:strong").build())
@@ -93,7 +93,7 @@ class ResourceMetadataTest {
           + "\"],\"scopes_supported\":[\"admin:all\",\"read:messages\"],\"bearer_methods_supported\":[\"header\"],"
           + "\"resource_documentation\":\"https://docs.example.com\"}";
       assertThat(server.get(".well-known/oauth-protected-resource/v1").body()).isEqualTo(expected);
-      assertThat(server.get(".well-known/oauth-protected-resource").body()).isEqualTo(expected);
+      assertThat(server.get(".well-known/oauth-protected-resource").statusCode()).isEqualTo(404); // RFC 9728 section 3.3
       String meta = "resource_metadata=\"https://api.example.com/.well-known/oauth-protected-resource/v1\"";
       HttpResponse<String> forbidden = server.getWithToken("admin", app.token("u", "read:messages", List.of()));
       assertThat(forbidden.statusCode()).isEqualTo(403);
@@ -102,7 +102,7 @@ class ResourceMetadataTest {
       HttpResponse<String> invalid = server.getWithToken("private", "not.a.jwt");
       assertThat(invalid.statusCode()).isEqualTo(401);
       assertThat(invalid.headers().firstValue("WWW-Authenticate").orElseThrow()).endsWith(", " + meta);
-      HttpResponse<String> post = TestServer.send(server.request(".well-known/oauth-protected-resource")
+      HttpResponse<String> post = TestServer.send(server.request(".well-known/oauth-protected-resource/v1")
           .POST(HttpRequest.BodyPublishers.noBody()).build());
       assertThat(post.statusCode()).isEqualTo(405);
       assertThat(server.get("public").body()).isEqualTo("public");

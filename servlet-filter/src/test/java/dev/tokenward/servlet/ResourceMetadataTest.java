@@ -144,7 +144,7 @@ class ResourceMetadataTest {
   }
 
   @Test
-  void metadataWhenResourceHasAPathThenServedAtBothUrlsAndChallengesNameTheSuffixedOne() throws Exception {
+  void metadataWhenResourceHasAPathThenServedOnlyAtTheSuffixedUrlWhichChallengesName() throws Exception {
     ProtectedResourceMetadata m = ProtectedResourceMetadata.builder(validator).resource("https://api.example.com/mcp")
         .resourceName("Messages").hideScopes("admin:all").scopesSupported("extra:scope").build();
     try (App app = new App(filter().resourceMetadata(m).allowQueryToken(true).build())) {
@@ -152,7 +152,8 @@ class ResourceMetadataTest {
           + "\"],\"scopes_supported\":[\"extra:scope\",\"read:messages\",\"write:messages\"],"
           + "\"bearer_methods_supported\":[\"header\",\"query\"],\"resource_name\":\"Messages\"}";
       assertThat(app.get("/.well-known/oauth-protected-resource/mcp").body()).isEqualTo(expected);
-      assertThat(app.get("/.well-known/oauth-protected-resource").body()).isEqualTo(expected);
+      // RFC 9728 section 3.3: the root URL's document would have to name https://api.example.com
+      assertThat(app.get("/.well-known/oauth-protected-resource").body()).startsWith("path="); // the application's
       assertThat(app.get("/.well-known/oauth-protected-resource/other").body()).startsWith("path="); // the application's
       assertThat(app.get("/api/private").header("WWW-Authenticate")).isEqualTo("Bearer realm=\"tokenward\", "
           + "resource_metadata=\"https://api.example.com/.well-known/oauth-protected-resource/mcp\"");

@@ -1034,6 +1034,8 @@ public abstract class SampleContractTest {
         Answer a = ContractHttp.get(s.base(), "/.well-known/oauth-protected-resource/messages");
         assertThat(a.status()).as("%s", a).isEqualTo(200);
         assertThat(a.json().get("resource")).isEqualTo("https://api.example.test/messages");
+        // RFC 9728 section 3.3: a document at the root URL would have to name https://api.example.test
+        assertThat(ContractHttp.get(s.base(), "/.well-known/oauth-protected-resource").status()).isEqualTo(404);
         assertThat(call(s, Endpoint.ADMIN, demoToken()).challengeParameter("resource_metadata"))
             .hasValue("https://api.example.test/.well-known/oauth-protected-resource/messages");
       }
