@@ -29,7 +29,8 @@ public interface DpopReplayStore {
   /**
    * An in-process store holding at most {@code maxEntries} unexpired records; when they are all in
    * use it refuses new proofs (503) rather than forgetting a record that could then be replayed.
-   * About 200 bytes per record: the default of 100000 is some 20 MB at most.
+   * About 230 bytes per record (measured on JDK 17: 146 in the cache, 83 the key): the default of
+   * 100000 is some 23 MB at most.
    */
   static DpopReplayStore inMemory(long maxEntries) {
     return new InMemoryReplayStore(maxEntries, Clock.systemUTC());
