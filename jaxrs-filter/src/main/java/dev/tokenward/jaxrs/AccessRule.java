@@ -30,16 +30,52 @@ final class AccessRule {
     DENY
   }
 
+  /** How a rule was decided: by annotations, by the feature's default for unannotated code, or for a runtime method. */
+  enum Source {
+    /** Security annotations on the method or its class. */
+    ANNOTATED,
+    /** No annotation anywhere: {@code protectUnannotated} decided. */
+    DEFAULTED,
+    /** A method the runtime adds (automatic {@code OPTIONS}): always public. */
+    RUNTIME
+  }
+
   final Kind kind;
   final Requirement requirement; // null: any valid token
   final boolean online;
   final String origin; // where the rule comes from, for logs and messages
+  final Source source;
 
   private AccessRule(Kind kind, Requirement requirement, boolean online, String origin) {
+    this(kind, requirement, online, origin, Source.ANNOTATED);
+  }
+
+  private AccessRule(Kind kind, Requirement requirement, boolean online, String origin, Source source) {
     this.kind = kind;
     this.requirement = requirement;
     this.online = online;
     this.origin = origin;
+    this.source = source;
+  }
+
+  /**
+   * What both rules demand: {@code DENY} if either denies, else a token if either needs one, with
+   * both requirements and either's online check. Public only if both are.
+   */
+  AccessRule and(AccessRule other) {
+    String both = origin + " and " + other.origin;
+    if (kind == Kind.DENY || other.kind == Kind.DENY) {
+      return new AccessRule(Kind.DENY, null, false, both);
+    }
+    if (kind == Kind.PUBLIC) {
+      return new AccessRule(other.kind, other.requirement, other.online, both);
+    }
+    if (other.kind == Kind.PUBLIC) {
+      return new AccessRule(kind, requirement, online, both);
+    }
+    Requirement r = requirement == null ? other.requirement
+        : other.requirement == null ? requirement : requirement.and(other.requirement);
+    return new AccessRule(Kind.TOKEN, r, online || other.online, both);
   }
 
   /**
@@ -71,11 +107,16 @@ final class AccessRule {
     }
     if (isRuntimeProvided(resourceClass, impl, method)) {
       // such as Jersey's automatic OPTIONS answer: a CORS preflight never carries a token
-      return new AccessRule(Kind.PUBLIC, null, false, "runtime-provided " + methodName);
+      return new AccessRule(Kind.PUBLIC, null, false, "runtime-provided " + methodName, Source.RUNTIME);
     }
+    return unannotated(methodName, protectUnannotated);
+  }
+
+  /** The feature's default for code without any security annotation. */
+  static AccessRule unannotated(String what, boolean protectUnannotated) {
     return protectUnannotated
-        ? new AccessRule(Kind.TOKEN, null, false, "unannotated " + methodName + ", protected by default")
-        : new AccessRule(Kind.PUBLIC, null, false, "unannotated " + methodName + ", public by default");
+        ? new AccessRule(Kind.TOKEN, null, false, "unannotated " + what + ", protected by default", Source.DEFAULTED)
+        : new AccessRule(Kind.PUBLIC, null, false, "unannotated " + what + ", public by default", Source.DEFAULTED);
   }
 
   /** The first security annotations on a method {@code method} overrides, superclasses first, then interfaces. */

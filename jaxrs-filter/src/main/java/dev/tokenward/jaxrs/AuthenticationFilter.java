@@ -13,6 +13,7 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,35 +23,65 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates a request to a method that needs a token: hands core the request (the token as
- * RFC 6750 allows, a DPoP proof as RFC 9449 asks), and replaces the {@code SecurityContext}. Bound at
- * {@code Priorities.AUTHENTICATION} to exactly those methods, by {@link TokenwardFeature}.
+ * Decides what a request needs and authenticates it if a token is needed: the resource method's
+ * rule, and (after a sub-resource locator) the rules on the way to it, from {@link LocatorChain}.
+ * For a request that needs a token it hands core the request (the token as RFC 6750 allows, a DPoP
+ * proof as RFC 9449 asks), and replaces the {@code SecurityContext}. Bound at {@code Priorities.AUTHENTICATION} to every resource
+ * method by {@link TokenwardFeature}; the decided rule is left in the request property
+ * {@link #RULE_PROPERTY} for the {@link AuthorizationFilter}.
  */
 final class AuthenticationFilter implements ContainerRequestFilter, ContainerResponseFilter {
+  /** The request property holding the {@link AccessRule} decided for the request. */
+  static final String RULE_PROPERTY = AccessRule.class.getName();
   /** Request property: how a later refusal (a missing scope) gets this request's challenge (Bearer or DPoP). */
   static final String CHALLENGE_PROPERTY = "dev.tokenward.jaxrs.challenge";
   /** Request property: a fresh DPoP server nonce for the answer, when nonces are on. */
   static final String NONCE_PROPERTY = "dev.tokenward.jaxrs.dpopNonce";
+
+  private static final Logger log = LoggerFactory.getLogger(TokenwardFeature.class);
+
   private final AccessTokenValidator validator;
   private final BearerTokenExtractor extractor;
   private final String realm;
-  private final boolean online;
+  private final AccessRule rule;
+  private final LocatorChain locators;
+  private final int maxFormBodyBytes;
 
-  AuthenticationFilter(AccessTokenValidator validator, BearerTokenExtractor extractor, String realm, boolean online) {
+  AuthenticationFilter(AccessTokenValidator validator, BearerTokenExtractor extractor, int maxFormBodyBytes, String realm,
+      AccessRule rule, LocatorChain locators) {
     this.validator = validator;
+    this.maxFormBodyBytes = maxFormBodyBytes;
     this.extractor = extractor;
     this.realm = realm;
-    this.online = online;
+    this.rule = rule;
+    this.locators = locators;
   }
 
   @Override
   public void filter(ContainerRequestContext request) throws IOException {
+    AccessRule needed = rule;
+    List<Object> matched = request.getUriInfo().getMatchedResources();
+    if (matched != null && matched.size() > 1) { // reached through a sub-resource locator
+      try {
+        needed = locators.effective(request.getUriInfo(), matched, rule);
+      } catch (RuntimeException e) { // cannot tell what the chain needs: refuse, never pass
+        log.error("{} {}: {}", request.getMethod(), ErrorAnswers.path(request), e.getMessage());
+        request.abortWith(Response.serverError().build());
+        return;
+      }
+    }
+    request.setProperty(RULE_PROPERTY, needed);
+    if (needed.kind == AccessRule.Kind.PUBLIC) {
+      return;
+    }
     VerifiedToken token;
     TokenRequest tokenRequest = null;
     try {
-      tokenRequest = tokenRequest(request);
+      tokenRequest = tokenRequest(request, needed.online);
       token = validator.validate(tokenRequest); // Bearer or DPoP (RFC 9449), certificate binding (RFC 8705)
     } catch (TokenValidationException e) {
       ErrorAnswers.abort(request, tokenRequest == null ? e : validator.withChallenge(tokenRequest, e), realm);
@@ -59,7 +90,7 @@ final class AuthenticationFilter implements ContainerRequestFilter, ContainerRes
     TokenRequest validated = tokenRequest;
     request.setProperty(CHALLENGE_PROPERTY, (UnaryOperator<TokenValidationException>) e -> validator.withChallenge(validated, e));
     validator.dpopNonce(tokenRequest).ifPresent(nonce -> request.setProperty(NONCE_PROPERTY, nonce));
-    request.setProperty(Tokens.PROPERTY, token);
+    request.setProperty(Tokens.ATTRIBUTE, token);
     request.setSecurityContext(new TokenSecurityContext(token, request.getSecurityContext()));
   }
 
@@ -76,7 +107,8 @@ final class AuthenticationFilter implements ContainerRequestFilter, ContainerRes
    * headers, and the proxy's certificate header when one is configured. A token allowed in the
    * query or form body is passed on as a {@code Bearer} credential.
    */
-  private TokenRequest tokenRequest(ContainerRequestContext request) throws TokenValidationException, IOException {
+  private TokenRequest tokenRequest(ContainerRequestContext request, boolean online)
+      throws TokenValidationException, IOException {
     List<String> authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
     authorization = authorization == null ? List.of() : authorization;
     Optional<String> extracted = extractor.extract(authorization,
@@ -106,16 +138,23 @@ final class AuthenticationFilter implements ContainerRequestFilter, ContainerRes
 
   /**
    * The {@code access_token} values of a form-encoded body (RFC 6750 section 2.2). The body is
-   * read and put back, so the resource still gets it.
+   * read and put back, so the resource still gets it; at most {@code maxFormBodyBytes} are read, a
+   * larger body is refused before it is held in memory (a declared {@code Content-Length} above the
+   * limit before any is read).
    */
-  private static List<String> formTokens(ContainerRequestContext request) throws IOException {
+  private List<String> formTokens(ContainerRequestContext request) throws IOException, TokenValidationException {
     if (!request.hasEntity() || HttpMethod.GET.equals(request.getMethod())
         || !MediaType.APPLICATION_FORM_URLENCODED_TYPE.isCompatible(request.getMediaType())) {
       return null;
     }
+    if (request.getLength() > maxFormBodyBytes) {
+      throw formBodyTooLarge();
+    }
     byte[] body;
-    try (InputStream in = request.getEntityStream()) {
-      body = in.readAllBytes();
+    InputStream in = request.getEntityStream();
+    body = in.readNBytes(maxFormBodyBytes + 1);
+    if (body.length > maxFormBodyBytes) {
+      throw formBodyTooLarge();
     }
     request.setEntityStream(new ByteArrayInputStream(body));
     List<String> tokens = new ArrayList<>(1);
@@ -127,6 +166,11 @@ final class AuthenticationFilter implements ContainerRequestFilter, ContainerRes
       }
     }
     return tokens;
+  }
+
+  private TokenValidationException formBodyTooLarge() {
+    return new TokenValidationException(Reason.INVALID_REQUEST, "the form body is larger than " + maxFormBodyBytes
+        + " bytes, the most read to look for an access_token parameter; send the token in the Authorization header");
   }
 
   private static String decode(String s) {

@@ -1,7 +1,6 @@
 package dev.tokenward.jaxrs;
 
 import dev.tokenward.core.Reason;
-import dev.tokenward.core.Requirement;
 import dev.tokenward.core.TokenValidationException;
 import dev.tokenward.core.VerifiedToken;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -9,40 +8,40 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import java.util.Optional;
 
 /**
- * Checks the verified token against one method's {@link Requirement}, bound at
- * {@code Priorities.AUTHORIZATION} only to methods that have one. Refusal: 403
- * {@code insufficient_scope} with {@code scope="..."}.
+ * Checks the verified token against the {@link AccessRule} the {@link AuthenticationFilter} decided
+ * for the request, bound at {@code Priorities.AUTHORIZATION} to every resource method. Refusal: 403
+ * {@code insufficient_scope} with {@code scope="..."}; a request that reached it without a decided
+ * rule, or without a token where one is needed, is refused (fail closed).
  */
 final class AuthorizationFilter implements ContainerRequestFilter {
-  private final Requirement requirement; // null: deny every token
   private final String realm;
 
-  private AuthorizationFilter(Requirement requirement, String realm) {
-    this.requirement = requirement;
+  AuthorizationFilter(String realm) {
     this.realm = realm;
-  }
-
-  static AuthorizationFilter requiring(Requirement requirement, String realm) {
-    return new AuthorizationFilter(requirement, realm);
-  }
-
-  static AuthorizationFilter denyingAll(String realm) {
-    return new AuthorizationFilter(null, realm);
   }
 
   @Override
   public void filter(ContainerRequestContext request) {
+    if (!(request.getProperty(AuthenticationFilter.RULE_PROPERTY) instanceof AccessRule rule)) {
+      ErrorAnswers.abortMissingToken(request, realm); // the authentication filter did not run: fail closed
+      return;
+    }
+    if (rule.kind == AccessRule.Kind.PUBLIC) {
+      return;
+    }
     Optional<VerifiedToken> token = Tokens.find(request);
-    if (token.isEmpty()) { // the authentication filter did not run: fail closed
+    if (token.isEmpty()) {
       ErrorAnswers.abortMissingToken(request, realm);
       return;
     }
     try {
-      if (requirement == null) {
+      if (rule.kind == AccessRule.Kind.DENY) {
         throw new TokenValidationException(Reason.INSUFFICIENT_SCOPE,
             "this resource is closed to every token (@DenyAll)");
       }
-      requirement.check(token.get());
+      if (rule.requirement != null) {
+        rule.requirement.check(token.get());
+      }
     } catch (TokenValidationException e) {
       // a DPoP request is answered with a DPoP challenge (RFC 9449 section 7.1)
       ErrorAnswers.abort(request, request.getProperty(AuthenticationFilter.CHALLENGE_PROPERTY)

@@ -16,7 +16,7 @@ final class ErrorAnswers {
   /** Aborts the request with the answer for {@code failure}, and logs the reason (never the token). */
   static void abort(ContainerRequestContext request, TokenValidationException failure, String realm) {
     if (log.isDebugEnabled()) {
-      log.debug("refused {} /{}: {} ({})", request.getMethod(), request.getUriInfo().getPath(false),
+      log.debug("refused {} {}: {} ({})", request.getMethod(), path(request),
           failure.reason(), failure.description());
     }
     request.abortWith(toResponse(BearerErrorResponse.of(failure, realm)));
@@ -25,9 +25,15 @@ final class ErrorAnswers {
   /** Aborts the request with 401 and a challenge without error code: it carried no bearer token. */
   static void abortMissingToken(ContainerRequestContext request, String realm) {
     if (log.isDebugEnabled()) {
-      log.debug("refused {} /{}: no bearer token", request.getMethod(), request.getUriInfo().getPath(false));
+      log.debug("refused {} {}: no bearer token", request.getMethod(), path(request));
     }
     request.abortWith(toResponse(BearerErrorResponse.missingToken(realm)));
+  }
+
+  /** The request path with one leading slash: Jersey gives none, RESTEasy one. */
+  static String path(ContainerRequestContext request) {
+    String path = request.getUriInfo().getPath(false);
+    return path.startsWith("/") ? path : "/" + path;
   }
 
   static Response toResponse(BearerErrorResponse answer) {

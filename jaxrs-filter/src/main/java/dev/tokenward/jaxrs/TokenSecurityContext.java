@@ -1,5 +1,6 @@
 package dev.tokenward.jaxrs;
 
+import dev.tokenward.core.TokenPrincipal;
 import dev.tokenward.core.VerifiedToken;
 import jakarta.ws.rs.core.SecurityContext;
 

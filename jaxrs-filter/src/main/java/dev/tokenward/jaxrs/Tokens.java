@@ -1,5 +1,6 @@
 package dev.tokenward.jaxrs;
 
+import dev.tokenward.core.TokenPrincipal;
 import dev.tokenward.core.VerifiedToken;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.SecurityContext;
@@ -16,15 +17,16 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * The token is also the request property {@link #PROPERTY}, for filters and interceptors that
- * see a {@link ContainerRequestContext}. Only methods that require a token have one: a
+ * The servlet filter has the same class ({@code dev.tokenward.servlet.Tokens}) with the same names.
+ * The principal is a {@link TokenPrincipal}; the token is also the request property
+ * {@value #ATTRIBUTE}, for filters and interceptors that see a {@link ContainerRequestContext}. Only methods that require a token have one: a
  * {@code @PermitAll} or public method is not authenticated, even if the request carries a token.
  */
 public final class Tokens {
-  /** The request property holding the {@link VerifiedToken} of an authenticated request. */
-  public static final String PROPERTY = "dev.tokenward.core.VerifiedToken";
+  /** The request property (the servlet filter's request attribute) holding the {@link VerifiedToken} of an authenticated request. */
+  public static final String ATTRIBUTE = "dev.tokenward.core.VerifiedToken";
 
-  /** What {@link SecurityContext#getAuthenticationScheme()} answers for a token-authenticated request. */
+  /** What {@link SecurityContext#getAuthenticationScheme()} answers for a token-authenticated request: the RFC 6750 scheme name. */
   public static final String AUTHENTICATION_SCHEME = "Bearer";
 
   private Tokens() {}
@@ -49,6 +51,6 @@ public final class Tokens {
 
   /** The verified token held in the request property, or empty. */
   public static Optional<VerifiedToken> find(ContainerRequestContext request) {
-    return request.getProperty(PROPERTY) instanceof VerifiedToken t ? Optional.of(t) : Optional.empty();
+    return request.getProperty(ATTRIBUTE) instanceof VerifiedToken t ? Optional.of(t) : Optional.empty();
   }
 }

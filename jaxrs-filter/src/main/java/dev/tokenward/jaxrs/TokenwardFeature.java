@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * AccessTokenValidator validator = AccessTokenValidator.builder()
  *     .issuer("https://tenant.auth0.com/").audience("https://api.example.com").build();
- * resourceConfig.register(TokenwardFeature.builder().validator(validator).build());
+ * resourceConfig.register(TokenwardFeature.builder(validator).build());
  * }</pre>
  *
  * <p>Each resource method gets its rule at deployment, from its own annotations or else its
@@ -36,10 +36,18 @@ import org.slf4j.LoggerFactory;
  * off; the runtime's own automatic {@code OPTIONS} answers (CORS preflights) stay public. A
  * contradictory or empty annotation makes deployment fail with a message naming the method.
  *
- * <p>Only methods that need a token get a filter: an authentication filter at
- * {@link Priorities#AUTHENTICATION} and, where a scope or permission is required, an
- * authorization filter at {@link Priorities#AUTHORIZATION}. A public method never reads the
- * {@code Authorization} header, so a malformed or invalid token sent to it is ignored.
+ * <p>Sub-resource locators: Jersey and RESTEasy never show a locator to a {@code DynamicFeature},
+ * so the rules of a locator method (or of the class declaring it) are applied when the request
+ * arrives, from the matched resource chain ({@code UriInfo.getMatchedResources()}): every rule on
+ * the way (locators, the sub-resource class or method) must hold; a chain without any annotation
+ * follows {@link Builder#protectUnannotated(boolean)}; a chain that cannot be explained is refused
+ * with 500. A misconfigured annotation on a locator of a class with resource methods fails
+ * deployment; on a class with only locators, its requests fail with 500, naming the method.
+ *
+ * <p>Every resource method gets an authentication filter at {@link Priorities#AUTHENTICATION},
+ * which decides the rule and, if a token is needed, validates it, and an authorization filter at
+ * {@link Priorities#AUTHORIZATION}. A public method never reads the {@code Authorization} header,
+ * so a malformed or invalid token sent to it is ignored.
  *
  * <p>Refusals are core's RFC 6750 answers ({@link BearerErrorResponse}): 401, 400
  * {@code invalid_request}, 401 {@code invalid_token}, 403 {@code insufficient_scope} with
@@ -51,19 +59,21 @@ public final class TokenwardFeature implements Feature {
 
   private final AccessTokenValidator validator;
   private final BearerTokenExtractor extractor;
+  private final int maxFormBodyBytes;
   private final String realm;
   private final boolean protectUnannotated;
 
   private TokenwardFeature(Builder b) {
     this.validator = b.validator;
     this.extractor = b.extractor;
+    this.maxFormBodyBytes = b.maxFormBodyBytes;
     this.realm = b.realm;
     this.protectUnannotated = b.protectUnannotated;
   }
 
-  /** Starts a configuration; {@link Builder#validator} is required. */
-  public static Builder builder() {
-    return new Builder();
+  /** Starts a configuration around a validator built once for the service, as {@code BearerTokenFilter.builder(validator)} does. */
+  public static Builder builder(AccessTokenValidator validator) {
+    return new Builder(validator);
   }
 
   /** True if methods without any security annotation (nor one on their class) require a valid token. */
@@ -77,10 +87,10 @@ public final class TokenwardFeature implements Feature {
     return true;
   }
 
-  /** Binds the filters to each resource method that needs them. */
+  /** Binds the filters to each resource method, with the rule its annotations give it. */
   private final class Binder implements DynamicFeature {
-    private final AuthenticationFilter authentication = new AuthenticationFilter(validator, extractor, realm, false);
-    private final AuthenticationFilter onlineAuthentication = new AuthenticationFilter(validator, extractor, realm, true);
+    private final LocatorChain locators = new LocatorChain(protectUnannotated);
+    private final AuthorizationFilter authorization = new AuthorizationFilter(realm);
 
     @Override
     public void configure(ResourceInfo resource, FeatureContext context) {
@@ -90,41 +100,49 @@ public final class TokenwardFeature implements Feature {
         return;
       }
       AccessRule rule = AccessRule.of(resourceClass, method, protectUnannotated);
+      locators.check(resourceClass); // a misconfigured annotation on one of its locators fails deployment too
       log.debug("{}.{}: {}", resourceClass.getName(), method.getName(), rule);
-      if (rule.kind == AccessRule.Kind.PUBLIC) {
-        return;
-      }
-      context.register(rule.online ? onlineAuthentication : authentication, Priorities.AUTHENTICATION);
-      if (rule.kind == AccessRule.Kind.DENY) {
-        context.register(AuthorizationFilter.denyingAll(realm), Priorities.AUTHORIZATION);
-      } else if (rule.requirement != null) {
-        context.register(AuthorizationFilter.requiring(rule.requirement, realm), Priorities.AUTHORIZATION);
-      }
+      context.register(new AuthenticationFilter(validator, extractor, maxFormBodyBytes, realm, rule, locators), Priorities.AUTHENTICATION);
+      context.register(authorization, Priorities.AUTHORIZATION);
     }
   }
 
   /** Configures a {@link TokenwardFeature}. */
   public static final class Builder {
-    private AccessTokenValidator validator;
+    /** The default of {@link #maxFormBodyBytes(int)}: 64 KiB. */
+    public static final int DEFAULT_MAX_FORM_BODY_BYTES = 64 * 1024;
+
+    private final AccessTokenValidator validator;
     private BearerTokenExtractor extractor = BearerTokenExtractor.headerOnly();
+    private int maxFormBodyBytes = DEFAULT_MAX_FORM_BODY_BYTES;
     private String realm = BearerErrorResponse.DEFAULT_REALM;
     private boolean protectUnannotated = true;
 
-    private Builder() {}
-
-    /** The validator deciding every token (required); share one per application. */
-    public Builder validator(AccessTokenValidator validator) {
+    private Builder(AccessTokenValidator validator) {
       this.validator = Objects.requireNonNull(validator, "validator");
-      return this;
     }
 
     /**
      * Where tokens are looked for; default {@link BearerTokenExtractor#headerOnly()}. With
      * {@code BearerTokenExtractor.of(true, true)} the {@code access_token} query and form
-     * parameters are accepted too (RFC 6750 sections 2.2 and 2.3).
+     * parameters are accepted too (RFC 6750 sections 2.2 and 2.3); a form body is read up to
+     * {@link #maxFormBodyBytes(int)}.
      */
     public Builder tokenExtractor(BearerTokenExtractor extractor) {
       this.extractor = Objects.requireNonNull(extractor, "extractor");
+      return this;
+    }
+
+    /**
+     * The most bytes of a form-encoded body read to look for an {@code access_token} field, when
+     * form tokens are enabled; default {@value #DEFAULT_MAX_FORM_BODY_BYTES} (64 KiB). A larger body
+     * is refused with 400 {@code invalid_request} before it is held in memory.
+     */
+    public Builder maxFormBodyBytes(int bytes) {
+      if (bytes < 1 || bytes > 16 * 1024 * 1024) {
+        throw new IllegalArgumentException("maxFormBodyBytes: " + bytes + " is not between 1 and 16 MiB");
+      }
+      this.maxFormBodyBytes = bytes;
       return this;
     }
 
@@ -148,10 +166,8 @@ public final class TokenwardFeature implements Feature {
       return this;
     }
 
+    /** The feature, ready to register. */
     public TokenwardFeature build() {
-      if (validator == null) {
-        throw new IllegalStateException("TokenwardFeature: validator(...) is required");
-      }
       return new TokenwardFeature(this);
     }
   }

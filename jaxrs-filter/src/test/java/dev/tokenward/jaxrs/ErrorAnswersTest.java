@@ -180,7 +180,7 @@ class ErrorAnswersTest {
       down.answer("/.well-known/jwks.json", new MockResponse().setResponseCode(500));
       AccessTokenValidator validator = AccessTokenValidator.builder()
           .issuer(down.issuer()).audience(FakeIssuer.AUDIENCE).build();
-      try (TestServer server = TestServer.start(TokenwardFeature.builder().validator(validator).build(),
+      try (TestServer server = TestServer.start(TokenwardFeature.builder(validator).build(),
           ApiResource.class)) {
         HttpResponse<String> response = server.getWithToken("api/private", down.jwt().sign());
         assertThat(assertError(response, 503, "temporarily_unavailable")).contains("JWKS");
@@ -192,7 +192,7 @@ class ErrorAnswersTest {
 
   @Test
   void requestWhenRealmConfiguredThenChallengeNamesIt() throws Exception {
-    try (TestServer server = TestServer.start(TokenwardFeature.builder().validator(app.validator).realm("orders").build(),
+    try (TestServer server = TestServer.start(TokenwardFeature.builder(app.validator).realm("orders").build(),
         ApiResource.class)) {
       assertThat(server.get("api/private").headers().allValues("WWW-Authenticate"))
           .containsExactly("Bearer realm=\"orders\"", "DPoP realm=\"orders\", algs=\"ES256 EdDSA Ed25519 RS256 PS256\"");

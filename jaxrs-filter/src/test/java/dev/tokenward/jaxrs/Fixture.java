@@ -16,7 +16,7 @@ final class Fixture implements AutoCloseable {
         .issuer(issuer.issuer())
         .audience(FakeIssuer.AUDIENCE)
         .build();
-    this.server = TestServer.start(feature.apply(TokenwardFeature.builder().validator(validator)).build(), resources);
+    this.server = TestServer.start(feature.apply(TokenwardFeature.builder(validator)).build(), resources);
   }
 
   /** Default feature settings. */

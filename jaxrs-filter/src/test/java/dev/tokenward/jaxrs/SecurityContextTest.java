@@ -3,6 +3,7 @@ package dev.tokenward.jaxrs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokenward.core.TokenPrincipal;
 import dev.tokenward.jaxrs.resources.ApiResource;
 import jakarta.ws.rs.core.SecurityContext;
 import java.net.http.HttpResponse;

@@ -7,33 +7,58 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.glassfish.grizzly.http.server.HttpServer;
-import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
-import org.glassfish.jersey.server.ResourceConfig;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
-/** A Jersey 3.1 application on an embedded Grizzly server at 127.0.0.1, on a free port. */
+/**
+ * A Jakarta REST application at 127.0.0.1 on a free port, on whichever runtime the test class path
+ * holds: Jersey 3.1 on Grizzly (surefire's default execution) or RESTEasy 6.2 on Undertow (the
+ * {@code resteasy} execution), so that every test runs on both.
+ */
 final class TestServer implements AutoCloseable {
+  /** True when the tests run on Jersey, false on RESTEasy. */
+  static final boolean JERSEY = present("org.glassfish.jersey.server.ResourceConfig");
+  /** The runtime's name, for messages. */
+  static final String RUNTIME = JERSEY ? "Jersey" : "RESTEasy";
+
   private static final HttpClient CLIENT = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5))
       .build();
 
-  private final HttpServer server;
+  /** One started runtime. */
+  interface Runtime extends AutoCloseable {
+    /** The base URI, ending in {@code /}. */
+    URI base();
+
+    @Override
+    void close();
+  }
+
+  private final Runtime runtime;
   private final URI base;
 
-  private TestServer(ResourceConfig config) {
-    this.server = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), config, true);
-    int port = server.getListeners().iterator().next().getPort();
-    this.base = URI.create("http://127.0.0.1:" + port + "/");
+  private TestServer(Runtime runtime) {
+    this.runtime = runtime;
+    this.base = runtime.base();
   }
 
   /** Starts the feature with these resource classes, plus the test's helper filters. */
   static TestServer start(TokenwardFeature feature, Class<?>... resources) {
-    ResourceConfig config = new ResourceConfig(resources)
-        .register(feature)
-        .register(ForwardedProto.class)
-        .register(TokenPropertyHeader.class);
-    return new TestServer(config);
+    Set<Class<?>> classes = new LinkedHashSet<>(List.of(resources));
+    classes.add(ForwardedProto.class);
+    classes.add(TokenPropertyHeader.class);
+    return new TestServer(JERSEY ? JerseyRuntime.start(classes, feature) : RestEasyRuntime.start(classes, feature));
+  }
+
+  private static boolean present(String className) {
+    try {
+      Class.forName(className, false, TestServer.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   HttpRequest.Builder request(String path) {
@@ -63,6 +88,6 @@ final class TestServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.shutdownNow();
+    runtime.close();
   }
 }

@@ -5,6 +5,7 @@ import dev.tokenward.core.BearerErrorResponse;
 import dev.tokenward.core.BearerTokenExtractor;
 import dev.tokenward.core.Reason;
 import dev.tokenward.core.Requirement;
+import dev.tokenward.core.TokenPrincipal;
 import dev.tokenward.core.TokenRequest;
 import dev.tokenward.core.TokenValidationException;
 import dev.tokenward.core.TokenwardConfig;
@@ -47,9 +48,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A refused request gets the RFC 6750 answer built by {@link BearerErrorResponse} (401, 400,
  * 403 or 503) and never reaches the application. An accepted one is passed on wrapped:
- * {@code getUserPrincipal()} is a {@link BearerTokenPrincipal}, {@code getAuthType()} is
- * {@value #AUTH_TYPE}, {@code isUserInRole(x)} is true when {@code x} is a granted scope or
- * permission, and the {@link VerifiedToken} is the request attribute {@link #VERIFIED_TOKEN_ATTRIBUTE}.
+ * {@code getUserPrincipal()} is a {@link dev.tokenward.core.TokenPrincipal}, {@code getAuthType()} is
+ * {@value Tokens#AUTHENTICATION_SCHEME}, {@code isUserInRole(x)} is true when {@code x} is a granted scope or
+ * permission, and the {@link VerifiedToken} is {@link Tokens#from Tokens.from(request)} (the request
+ * attribute {@value Tokens#ATTRIBUTE}).
  *
  * <p>Configure it with {@link #builder(AccessTokenValidator)} or {@link #builder(TokenwardConfig)}, or
  * create it with the no-argument constructor (as {@code web.xml} does): {@link #init} then reads
@@ -58,11 +60,6 @@ import org.slf4j.LoggerFactory;
  * it. The token is never logged.
  */
 public final class BearerTokenFilter implements Filter {
-  /** The request attribute holding the {@link VerifiedToken} of an accepted request: {@code dev.tokenward.core.VerifiedToken}. */
-  public static final String VERIFIED_TOKEN_ATTRIBUTE = VerifiedToken.class.getName();
-  /** What {@code getAuthType()} answers for an accepted request. */
-  public static final String AUTH_TYPE = "BEARER";
-
   private static final Logger log = LoggerFactory.getLogger(BearerTokenFilter.class);
   private static final String PARAMETER = "access_token";
 
@@ -92,11 +89,6 @@ public final class BearerTokenFilter implements Filter {
    */
   public static Builder builder(TokenwardConfig config) {
     return InitParams.builder(config);
-  }
-
-  /** The verified token of a request this filter accepted. */
-  public static Optional<VerifiedToken> verifiedToken(ServletRequest request) {
-    return request.getAttribute(VERIFIED_TOKEN_ATTRIBUTE) instanceof VerifiedToken t ? Optional.of(t) : Optional.empty();
   }
 
   @Override
@@ -150,8 +142,8 @@ public final class BearerTokenFilter implements Filter {
       return;
     }
     c.validator.dpopNonce(tokenRequest).ifPresent(nonce -> response.setHeader("DPoP-Nonce", nonce));
-    request.setAttribute(VERIFIED_TOKEN_ATTRIBUTE, token);
-    chain.doFilter(new BearerTokenRequest(request, new BearerTokenPrincipal(token)), response);
+    request.setAttribute(Tokens.ATTRIBUTE, token);
+    chain.doFilter(new BearerTokenRequest(request, new TokenPrincipal(token)), response);
   }
 
   /**

@@ -1,14 +1,15 @@
 package dev.tokenward.servlet;
 
+import dev.tokenward.core.TokenPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.security.Principal;
 
 /** The request as the application sees it once its token is verified. */
 final class BearerTokenRequest extends HttpServletRequestWrapper {
-  private final BearerTokenPrincipal principal;
+  private final TokenPrincipal principal;
 
-  BearerTokenRequest(HttpServletRequest request, BearerTokenPrincipal principal) {
+  BearerTokenRequest(HttpServletRequest request, TokenPrincipal principal) {
     super(request);
     this.principal = principal;
   }
@@ -25,7 +26,7 @@ final class BearerTokenRequest extends HttpServletRequestWrapper {
 
   @Override
   public String getAuthType() {
-    return BearerTokenFilter.AUTH_TYPE;
+    return Tokens.AUTHENTICATION_SCHEME;
   }
 
   /** A role is a granted scope or permission; {@code **} (any authenticated user) is true, {@code *} false, per the Servlet spec. */

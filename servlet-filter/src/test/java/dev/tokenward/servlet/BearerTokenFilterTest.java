@@ -185,8 +185,8 @@ class BearerTokenFilterTest {
   void requestWhenValidTokenThen200AndServletSeesPrincipalRolesAuthTypeAndAttribute() throws Exception {
     Answer a = app.getWithToken("/api/private-scoped", issuer.jwt().sign());
     assertThat(a.status()).isEqualTo(200);
-    assertThat(a.body()).isEqualTo("path=/api/private-scoped principal=BearerTokenPrincipal:auth0|user-1 "
-        + "authType=BEARER remoteUser=auth0|user-1 roles=[read:messages, **] attribute=principal's token");
+    assertThat(a.body()).isEqualTo("path=/api/private-scoped principal=TokenPrincipal:auth0|user-1 "
+        + "authType=Bearer remoteUser=auth0|user-1 roles=[read:messages, **] attribute=principal's token");
     assertThat(a.header("WWW-Authenticate")).isNull();
   }
 
@@ -231,7 +231,7 @@ class BearerTokenFilterTest {
   void requestWhenOnlineRuleAndIssuerVouchesThen200() throws Exception {
     String token = issuer.jwt().claim("sub", "auth0|online").sign();
     issuer.opaque(token, Map.of("sub", "auth0|online"));
-    assertThat(app.getWithToken("/api/online", token).body()).startsWith("path=/api/online principal=BearerTokenPrincipal:auth0|online");
+    assertThat(app.getWithToken("/api/online", token).body()).startsWith("path=/api/online principal=TokenPrincipal:auth0|online");
   }
 
   static void assertNoToken(Answer a) {

@@ -36,8 +36,8 @@ class ConcurrencyTest {
             case 0 -> { // valid: each caller must see its own principal, never another's
               String token = issuer.jwt().claim("sub", user).sign();
               call = () -> summary(app.getWithToken("/api/private-scoped", token));
-              expected.add("200 path=/api/private-scoped principal=BearerTokenPrincipal:" + user
-                  + " authType=BEARER remoteUser=" + user + " roles=[read:messages, **] attribute=principal's token");
+              expected.add("200 path=/api/private-scoped principal=TokenPrincipal:" + user
+                  + " authType=Bearer remoteUser=" + user + " roles=[read:messages, **] attribute=principal's token");
             }
             case 1 -> {
               String token = issuer.jwt().claim("sub", user).claim("scope", "openid").claim("permissions", null).sign();

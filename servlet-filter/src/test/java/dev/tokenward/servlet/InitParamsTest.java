@@ -63,7 +63,7 @@ class InitParamsTest {
 
     assertThat(app.getWithToken("/api/private-scoped", issuer.jwt().sign()).status()).isEqualTo(200);
     assertThat(app.getWithToken("/api/private-scoped", issuer.jwt().claim("aud", "https://other.api").sign()).body())
-        .startsWith("path=/api/private-scoped principal=BearerTokenPrincipal");
+        .startsWith("path=/api/private-scoped principal=TokenPrincipal");
     assertThat(app.getWithToken("/api/private", issuer.jwt().signWith(FakeIssuer.ecKey()).sign()).status()).isEqualTo(200);
     Answer admin = app.getWithToken("/api/admin/users", issuer.jwt().sign());
     assertThat(admin.status()).isEqualTo(403);
@@ -134,7 +134,7 @@ class InitParamsTest {
         "rule./api/*", "read:messages")));
     try (JettyApp other = JettyApp.withFilter(filter, context -> { })) {
       assertThat(other.getWithToken("/api/x", "opaque-abc").body())
-          .isEqualTo("path=/api/x principal=BearerTokenPrincipal:auth0|opaque authType=BEARER remoteUser=auth0|opaque "
+          .isEqualTo("path=/api/x principal=TokenPrincipal:auth0|opaque authType=Bearer remoteUser=auth0|opaque "
               + "roles=[read:messages, **] attribute=principal's token");
       BearerTokenFilterTest.assertRefused(other.getWithToken("/api/x", "opaque-unknown"), 401, "invalid_token",
           "the issuer's introspection endpoint says the token is not active (expired, revoked or unknown)");

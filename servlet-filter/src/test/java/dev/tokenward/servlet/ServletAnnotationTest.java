@@ -99,8 +99,8 @@ class ServletAnnotationTest {
   void requestWhenServletRequiresScopeAndTokenHasItThen200WithPrincipal() throws Exception {
     Answer a = app.getWithToken("/annotated/write", issuer.jwt().claim("scope", "write:messages").sign());
     assertThat(a.status()).isEqualTo(200);
-    assertThat(a.body()).isEqualTo("path=/annotated/write principal=BearerTokenPrincipal:auth0|user-1 "
-        + "authType=BEARER remoteUser=auth0|user-1 roles=[read:messages, write:messages, **] attribute=principal's token");
+    assertThat(a.body()).isEqualTo("path=/annotated/write principal=TokenPrincipal:auth0|user-1 "
+        + "authType=Bearer remoteUser=auth0|user-1 roles=[read:messages, write:messages, **] attribute=principal's token");
   }
 
   @Test

@@ -25,7 +25,7 @@ final class TestServlets {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
       Principal p = req.getUserPrincipal();
-      Object attribute = req.getAttribute(BearerTokenFilter.VERIFIED_TOKEN_ATTRIBUTE);
+      Object attribute = req.getAttribute(Tokens.ATTRIBUTE);
       List<String> roles = new ArrayList<>();
       for (String role : ROLES) {
         if (req.isUserInRole(role)) {
@@ -38,7 +38,7 @@ final class TestServlets {
           + " remoteUser=" + req.getRemoteUser()
           + " roles=" + roles
           + " attribute=" + (attribute == null ? "none"
-              : p instanceof BearerTokenPrincipal b && b.token() == attribute ? "principal's token" : attribute);
+              : p instanceof dev.tokenward.core.TokenPrincipal b && b.token() == attribute ? "principal's token" : attribute);
       resp.setContentType("text/plain;charset=utf-8");
       resp.getOutputStream().write(seen.getBytes(StandardCharsets.UTF_8));
     }

@@ -42,7 +42,7 @@ class TokenLocationTest {
   void requestWhenQueryEnabledAndTokenInQueryThen200() throws Exception {
     JettyApp.Answer a = enabled.get("/api/private?x=1&access_token=" + issuer.jwt().sign());
     assertThat(a.status()).isEqualTo(200);
-    assertThat(a.body()).startsWith("path=/api/private principal=BearerTokenPrincipal:auth0|user-1");
+    assertThat(a.body()).startsWith("path=/api/private principal=TokenPrincipal:auth0|user-1");
   }
 
   @Test

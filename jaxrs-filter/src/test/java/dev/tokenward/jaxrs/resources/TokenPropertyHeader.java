@@ -5,7 +5,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 
-/** Shows the request property {@link Tokens#PROPERTY} as the response header {@code X-Token-Subject}. */
+/** Shows the request property {@link Tokens#ATTRIBUTE} as the response header {@code X-Token-Subject}. */
 public final class TokenPropertyHeader implements ContainerResponseFilter {
   @Override
   public void filter(ContainerRequestContext request, ContainerResponseContext response) {

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The same feature and resources on RESTEasy 6.2 (Undertow), without Jersey on the class path:
- * the filter relies on Jakarta REST 3.1 alone. A subset of the Jersey tests.
+ * the filter relies on Jakarta REST 3.1 alone. The whole suite of the module runs on RESTEasy too
+ * (surefire's {@code resteasy} execution, through {@code TestServer}); this class adds the class-path
+ * check and a summary of the answers.
  */
 class RestEasyTest {
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -50,7 +52,7 @@ class RestEasyTest {
     issuer = new FakeIssuer();
     AccessTokenValidator validator = AccessTokenValidator.builder()
         .issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build();
-    TokenwardFeature feature = TokenwardFeature.builder().validator(validator).build();
+    TokenwardFeature feature = TokenwardFeature.builder(validator).build();
     server = new Server();
     server.start(Undertow.builder().addHttpListener(0, "127.0.0.1"));
     server.deploy(new Application() {

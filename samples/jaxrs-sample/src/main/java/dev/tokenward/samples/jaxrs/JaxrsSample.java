@@ -38,7 +38,7 @@ public final class JaxrsSample {
     GLASSFISH_LOG.setLevel(Level.WARNING);
     JERSEY_PROVIDERS_LOG.setLevel(Level.SEVERE);
     ResourceConfig application = new ResourceConfig(SampleResource.class)
-        .register(TokenwardFeature.builder().validator(validator).build())
+        .register(TokenwardFeature.builder(validator).build())
         .property(ServerProperties.WADL_FEATURE_DISABLE, true);
     URI uri = URI.create("http://" + address.getHostString() + ":" + address.getPort() + "/");
     HttpServer server = GrizzlyHttpServerFactory.createHttpServer(uri, application, false);

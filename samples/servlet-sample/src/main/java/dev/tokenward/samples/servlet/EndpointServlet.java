@@ -3,7 +3,7 @@ package dev.tokenward.samples.servlet;
 import dev.tokenward.core.VerifiedToken;
 import dev.tokenward.samples.support.Endpoint;
 import dev.tokenward.samples.support.SampleResponses;
-import dev.tokenward.servlet.BearerTokenFilter;
+import dev.tokenward.servlet.Tokens;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,8 +24,7 @@ final class EndpointServlet extends HttpServlet {
   protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
     String body;
     if (endpoint.needsToken()) {
-      VerifiedToken token = BearerTokenFilter.verifiedToken(request)
-          .orElseThrow(() -> new IllegalStateException(endpoint.path() + " reached without the tokenward filter"));
+      VerifiedToken token = Tokens.from(request); // throws if the filter did not authenticate the request
       body = SampleResponses.verified(token);
     } else {
       body = SampleResponses.publicBody(endpoint);
