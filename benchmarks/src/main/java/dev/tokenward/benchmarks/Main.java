@@ -38,6 +38,13 @@ public final class Main {
     private Main() {
     }
 
+    /** True if the run's benchmark regexps (none: all) select a benchmark of {@code type}. */
+    private static boolean includes(CommandLineOptions cli, Class<?> type) {
+        List<String> includes = cli.getIncludes();
+        return includes.isEmpty() || includes.stream().anyMatch(
+                r -> java.util.regex.Pattern.compile(r).matcher(type.getName() + ".first_seen_t1").find());
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length == 2 && args[0].equals("--table")) {
             System.out.print(ResultTable.markdown(Files.readString(Path.of(args[1]), StandardCharsets.UTF_8)));
@@ -72,7 +79,7 @@ public final class Main {
 
         long t0 = System.nanoTime();
         try (JwksServer server = JwksServer.start()) {
-            Material material = Material.generate(server.port());
+            Material material = Material.generate(server.port(), includes(cli, FirstSeenBenchmark.class));
             server.serve(material);
             Path file = Files.createTempFile("tokenward-bench-material", ".txt");
             file.toFile().deleteOnExit();

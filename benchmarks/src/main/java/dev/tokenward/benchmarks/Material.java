@@ -62,6 +62,14 @@ public final class Material {
     public static final int VALID_TOKENS = 4096;
     /** Invalid-signature tokens per algorithm (power of two). */
     public static final int INVALID_TOKENS = 256;
+    /**
+     * RS256 tokens for the first-seen scenario: the {@value #VALID_TOKENS} valid ones and more of the same shape.
+     * Each fresh validator first sees {@value #FIRST_SEEN_FILL} of them (untimed), so its default 10,000-entry
+     * token cache is full, then the rest (timed), each new to it.
+     */
+    public static final int FIRST_SEEN_TOKENS = 24_576;
+    /** Tokens validated before timing starts: more than the default token cache holds. */
+    public static final int FIRST_SEEN_FILL = 10_240;
 
     public static final String AUDIENCE = "https://api.tokenward.dev";
     public static final String SCOPE = "read:messages write:messages";
@@ -90,9 +98,13 @@ public final class Material {
         public final String wrongIssuer;
         public final String wrongAudience;
         public final String expired;
+        /** {@value #FIRST_SEEN_TOKENS} distinct valid tokens, {@link #valid} first (RS256 only; empty for ES256). */
+        public final String[] firstSeen;
 
-        Tokens(String[] valid, String[] invalidSignature, String wrongIssuer, String wrongAudience, String expired) {
+        Tokens(String[] valid, String[] invalidSignature, String wrongIssuer, String wrongAudience, String expired,
+                String[] moreValid) {
             this.valid = valid;
+            this.firstSeen = moreValid.length == 0 ? new String[0] : concat(valid, moreValid);
             this.invalidSignature = invalidSignature;
             this.wrongIssuer = wrongIssuer;
             this.wrongAudience = wrongAudience;
@@ -171,6 +183,14 @@ public final class Material {
 
     /** Generates keys (seeded) and mints tokens for an issuer at {@code http://127.0.0.1:port/}. */
     public static Material generate(int port) {
+        return generate(port, true);
+    }
+
+    /**
+     * As {@link #generate(int)}; without {@code firstSeen} the extra first-seen tokens are not minted (minting
+     * 20,480 RS256 signatures is most of the set-up time, wasted on a run that does not include first-seen).
+     */
+    public static Material generate(int port, boolean firstSeen) {
         try {
             KeyPair rsa = rsa(seeded("tokenward-bench-rsa"));
             KeyPair rsaRotated = rsa(seeded("tokenward-bench-rsa-next"));
@@ -190,9 +210,9 @@ public final class Material {
             String issuer = issuerFor(port);
             Map<Alg, Tokens> tokens = new EnumMap<>(Alg.class);
             tokens.put(Alg.RS256, mint(Alg.RS256, new RSASSASigner((RSAPrivateKey) rsa.getPrivate()),
-                    new RSASSASigner((RSAPrivateKey) rsaAttacker.getPrivate()), issuer));
+                    new RSASSASigner((RSAPrivateKey) rsaAttacker.getPrivate()), issuer, firstSeen));
             tokens.put(Alg.ES256, mint(Alg.ES256, new ECDSASigner((ECPrivateKey) ec.getPrivate()),
-                    new ECDSASigner((ECPrivateKey) ecAttacker.getPrivate()), issuer));
+                    new ECDSASigner((ECPrivateKey) ecAttacker.getPrivate()), issuer, false));
             return new Material(port, set.toString(true), tokens);
         } catch (GeneralSecurityException | JOSEException e) {
             throw new IllegalStateException(e);
@@ -217,7 +237,13 @@ public final class Material {
         return g.generateKeyPair();
     }
 
-    private static Tokens mint(Alg alg, JWSSigner signer, JWSSigner attacker, String issuer) {
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static Tokens mint(Alg alg, JWSSigner signer, JWSSigner attacker, String issuer, boolean firstSeen) {
         Instant now = Instant.now();
         String userinfo = issuer + "userinfo";
         String[] valid = IntStream.range(0, VALID_TOKENS).parallel()
@@ -231,7 +257,12 @@ public final class Material {
         String wrongAud = sign(alg, signer, claims(alg, -2, issuer, List.of("https://other.example"), now, 86_400));
         String expired = sign(alg, signer,
                 claims(alg, -3, issuer, List.of(AUDIENCE, userinfo), now.minusSeconds(7200), 3600));
-        return new Tokens(valid, invalid, wrongIss, wrongAud, expired);
+        int more = firstSeen ? FIRST_SEEN_TOKENS - VALID_TOKENS : 0;
+        String[] moreValid = IntStream.range(0, more).parallel()
+                .mapToObj(i -> sign(alg, signer, claims(alg, VALID_TOKENS + INVALID_TOKENS + i, issuer,
+                        List.of(AUDIENCE, userinfo), now, 86_400)))
+                .toArray(String[]::new);
+        return new Tokens(valid, invalid, wrongIss, wrongAud, expired, moreValid);
     }
 
     private static JWTClaimsSet claims(Alg alg, int i, String issuer, List<String> aud, Instant iat, long ttl) {
@@ -268,6 +299,7 @@ public final class Material {
                 Tokens t = tokens(alg);
                 for (String s : t.valid) line(w, alg + ".valid", s);
                 for (String s : t.invalidSignature) line(w, alg + ".invalid", s);
+                for (int i = t.valid.length; i < t.firstSeen.length; i++) line(w, alg + ".more", t.firstSeen[i]);
                 line(w, alg + ".wrongIss", t.wrongIssuer);
                 line(w, alg + ".wrongAud", t.wrongAudience);
                 line(w, alg + ".expired", t.expired);
@@ -307,7 +339,8 @@ public final class Material {
                     lists.get(alg + ".invalid").toArray(String[]::new),
                     lists.get(alg + ".wrongIss").get(0),
                     lists.get(alg + ".wrongAud").get(0),
-                    lists.get(alg + ".expired").get(0)));
+                    lists.get(alg + ".expired").get(0),
+                    lists.getOrDefault(alg + ".more", List.of()).toArray(String[]::new)));
         }
         return new Material(port, jwks, tokens);
     }

@@ -11,11 +11,9 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -44,19 +42,11 @@ public final class AccessTokenValidator implements AutoCloseable {
   private final List<IssuerState> issuers;
   private final Settings settings;
   private final Clock clock;
-  private final Cache<TokenHash, CachedJwt> tokenCache; // null when disabled
+  private final TokenCache tokenCache; // null when disabled
   private final Duration discoveryWait;
   private final ThreadPoolExecutor fetchPool;
   private final SenderConstraints senderConstraints;
-  /**
-   * Headers of tokens that verified, by their encoded form: an issuer signs many tokens with one
-   * header, so it is decoded once. Only verified headers enter, so an attacker cannot fill it.
-   */
-  private final Map<String, Map<String, Object>> verifiedHeaders = new ConcurrentHashMap<>();
-  private static final int MAX_VERIFIED_HEADERS = 64;
-
-  /** A verified JWT in the cache, with what a hit must re-check. */
-  private record CachedJwt(VerifiedToken token, IssuerState issuer, ClaimChecks.Times times) {}
+  private final VerifiedHeaders verifiedHeaders = new VerifiedHeaders();
 
   private AccessTokenValidator(Builder b, List<TrustedIssuer> trusted) {
     this.settings = new Settings(b);
@@ -65,11 +55,8 @@ public final class AccessTokenValidator implements AutoCloseable {
     IssuerHttp http = new IssuerHttp(client);
     this.discoveryWait = http.callTimeout().multipliedBy(2);
     Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
-    this.tokenCache = settings.tokenCacheSize == 0 ? null : Caffeine.newBuilder()
-        .maximumSize(settings.tokenCacheSize)
-        .expireAfterWrite(settings.tokenCacheTtl)
-        .ticker(ticker)
-        .build();
+    this.tokenCache = settings.tokenCacheSize == 0 ? null
+        : new TokenCache(settings.tokenCacheSize, settings.tokenCacheTtl, ticker);
     long onlineTtlNanos = settings.onlineCacheTtl.toNanos();
     Cache<TokenHash, VerifiedToken> onlineCache = Caffeine.newBuilder()
         .maximumSize(Math.max(1, settings.onlineCacheSize))
@@ -122,10 +109,13 @@ public final class AccessTokenValidator implements AutoCloseable {
     if (segments != 3) {
       return opaque(token, segments);
     }
+    // one byte per character, made once for the hash, the parse and the signature; a character
+    // above U+00FF becomes '?', so such a token's bytes never equal a cached (base64url) token's
+    byte[] bytes = ParsedJws.bytesOf(token);
     TokenHash hash = null;
     if (tokenCache != null) {
-      hash = TokenHash.of(token);
-      CachedJwt hit = tokenCache.getIfPresent(hash);
+      hash = TokenHash.of(bytes);
+      TokenCache.Entry hit = tokenCache.get(hash);
       if (hit != null) {
         if (hit.issuer().stillTrusts(hit.token().keyRef)) {
           try {
@@ -140,7 +130,7 @@ public final class AccessTokenValidator implements AutoCloseable {
         tokenCache.invalidate(hash); // its key left the JWKS: verify again from scratch
       }
     }
-    return verifyJwt(token, hash);
+    return verifyJwt(token, bytes, hash);
   }
 
   /**
@@ -216,8 +206,8 @@ public final class AccessTokenValidator implements AutoCloseable {
     return issuerOf(token).config;
   }
 
-  private VerifiedToken verifyJwt(String token, TokenHash hash) throws TokenValidationException {
-    ParsedJws jws = ParsedJws.parse(token, settings.maxTokenLength, verifiedHeaders);
+  private VerifiedToken verifyJwt(String token, byte[] bytes, TokenHash hash) throws TokenValidationException {
+    ParsedJws jws = ParsedJws.parse(token, bytes, settings.maxTokenLength, verifiedHeaders);
     String alg = jws.algorithm;
     if (alg.equalsIgnoreCase("none")) {
       throw new TokenValidationException(Reason.DISALLOWED_ALGORITHM, "token 'alg' is none: unsigned tokens are never accepted");
@@ -245,25 +235,23 @@ public final class AccessTokenValidator implements AutoCloseable {
     ClaimChecks.Times times = ClaimChecks.times(jws.claims, clock.millis() / 1000, settings.clockSkewSeconds,
         settings.maxTokenAgeSeconds);
     VerifiedToken verified = new VerifiedToken(TokenKind.JWT, issuerName, jws.claims,
-        jws.headerKnown ? jws.header : Json.freeze(jws.header), true, times.exp(), times.nbf(), times.iat(), key);
+        jws.header, true, times.exp(), times.nbf(), times.iat(), key);
     for (ClaimCheck check : settings.claimChecks) {
       check.check(verified);
     }
     if (hash != null) {
-      tokenCache.put(hash, new CachedJwt(verified, issuer, times));
+      tokenCache.put(hash, new TokenCache.Entry(verified, issuer, times));
     }
-    if (!jws.headerKnown && verifiedHeaders.size() < MAX_VERIFIED_HEADERS) {
-      verifiedHeaders.putIfAbsent(jws.headerSegment(), verified.header());
+    if (!jws.headerKnown) {
+      verifiedHeaders.add(jws.headerSegment(), verified.header());
     }
     return verified;
   }
 
   private KeyCandidate verifySignature(IssuerState issuer, ParsedJws jws) throws TokenValidationException {
     String alg = jws.algorithm;
-    byte[] input = jws.signingInput();
-    String signature = jws.signatureSegment();
     if (alg.startsWith("HS")) {
-      if (issuer.hmacKey.verify(alg, input, signature)) {
+      if (issuer.hmacKey.verify(alg, jws)) {
         return issuer.hmacKey;
       }
       throw badSignature(alg, jws.keyId);
@@ -274,7 +262,7 @@ public final class AccessTokenValidator implements AutoCloseable {
       for (KeyCandidate k : keys.candidates(jws.keyId)) {
         if (k.fits(alg)) {
           fitted = true;
-          if (k.verify(alg, input, signature)) {
+          if (k.verify(alg, jws)) {
             return k;
           }
         }

@@ -73,7 +73,7 @@ final class IssuerHttp {
     if (bearerToken != null) {
       request.header("Authorization", "Bearer " + bearerToken);
     }
-    return execute(client.newCall(request.build()), maxBytes);
+    return execute(newCall(request.build()), maxBytes);
   }
 
   Answer postForm(HttpUrl url, Map<String, String> form, String authorization, int maxBytes) throws IOException {
@@ -83,7 +83,20 @@ final class IssuerHttp {
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
-    return execute(client.newCall(request.build()), maxBytes);
+    return execute(newCall(request.build()), maxBytes);
+  }
+
+  /**
+   * Every call is bounded as a whole, even with an application's client that sets no call timeout:
+   * a fetch may run in a request thread (a first token), and a slow-dripping endpoint must not hold
+   * it for longer than {@link #callTimeout()}.
+   */
+  private Call newCall(Request request) {
+    Call call = client.newCall(request);
+    if (client.callTimeoutMillis() == 0) {
+      call.timeout().timeout(callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return call;
   }
 
   private static Answer execute(Call call, int maxBytes) throws IOException {

@@ -66,7 +66,8 @@ final class JwksCache {
    * fetched and so the question cannot be decided.
    */
   KeySet refreshForUnknownKey() throws TokenValidationException {
-    CompletableFuture<KeySet> f = refresher.refresh(refresher.value().isLoaded());
+    // the caller waits for this fetch anyway, so it runs it: no thread hand-off for a first token
+    CompletableFuture<KeySet> f = refresher.refresh(refresher.value().isLoaded(), true);
     if (f != null) {
       Refresher.await(f, waitTimeout);
     }

@@ -23,7 +23,6 @@ import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -145,23 +144,40 @@ final class KeyCandidate {
     };
   }
 
-  /** Verifies a signature; ECDSA signatures are checked for length and range before the JCA sees them. */
+  /** Verifies a token's signature; ECDSA signatures are checked for length and range before the JCA sees them. */
+  boolean verify(String alg, ParsedJws jws) {
+    return verify(alg, jws.bytes(), jws.signingInputLength(), jws.signature(), jws, null);
+  }
+
+  /** Verifies a compact JWS that was not read by {@link ParsedJws} (a DPoP proof). */
   boolean verify(String alg, byte[] signingInput, String signatureSegment) {
+    byte[] signature;
+    try {
+      signature = java.util.Base64.getUrlDecoder().decode(signatureSegment);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    return verify(alg, signingInput, signingInput.length, signature, null, signatureSegment);
+  }
+
+  /** The signature covers {@code input[0, length)}; the segment (or the token to cut it from) is only for nimbus's verifiers. */
+  private boolean verify(String alg, byte[] input, int length, byte[] signature, ParsedJws jws, String segment) {
     try {
       if (edKey != null) {
         Signature s = Signature.getInstance("Ed25519");
         s.initVerify(edKey);
-        s.update(signingInput);
-        return s.verify(Base64.getUrlDecoder().decode(signatureSegment));
+        s.update(input, 0, length);
+        return s.verify(signature);
       }
       if (rsaKey != null && alg.startsWith("RS")) {
-        return verifyPkcs1(alg, signingInput, Base64.getUrlDecoder().decode(signatureSegment));
+        return verifyPkcs1(alg, input, length, signature);
       }
-      Base64URL signature = new FastBase64URL(signatureSegment);
-      if (curveOrder != null && !ecdsaSignatureInRange(signature.decode())) {
+      Base64URL encoded = new FastBase64URL(segment != null ? segment : jws.signatureSegment(), signature);
+      if (curveOrder != null && !ecdsaSignatureInRange(signature)) {
         return false;
       }
-      return verifier.verify(HEADERS.computeIfAbsent(alg, a -> new JWSHeader(JWSAlgorithm.parse(a))), signingInput, signature);
+      return verifier.verify(HEADERS.computeIfAbsent(alg, a -> new JWSHeader(JWSAlgorithm.parse(a))),
+          length == input.length ? input : java.util.Arrays.copyOf(input, length), encoded);
     } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
       return false;
     }
@@ -172,7 +188,7 @@ final class KeyCandidate {
    * initialized once per thread for this key: a JCA verifier returns to its initialized state after
    * each {@code verify}, so the per-token path skips the provider lookup and key translation.
    */
-  private boolean verifyPkcs1(String alg, byte[] signingInput, byte[] signature) throws GeneralSecurityException {
+  private boolean verifyPkcs1(String alg, byte[] input, int length, byte[] signature) throws GeneralSecurityException {
     int slot = alg.equals("RS256") ? 0 : alg.equals("RS384") ? 1 : 2;
     Signature[] perThread = pkcs1.get();
     Signature s = perThread[slot];
@@ -182,7 +198,7 @@ final class KeyCandidate {
       perThread[slot] = s;
     }
     try {
-      s.update(signingInput);
+      s.update(input, 0, length);
       return s.verify(signature);
     } catch (GeneralSecurityException | RuntimeException e) {
       perThread[slot] = null; // do not trust its state after a failure
@@ -193,21 +209,19 @@ final class KeyCandidate {
   /**
    * Nimbus's verifiers take the signature as {@link Base64URL} and decode it with a portable codec
    * that costs a noticeable share of a verification; the JDK's decoder gives the same bytes
-   * faster. Decoded once, however often asked.
+   * faster. Here they come already decoded (once per token).
    */
   private static final class FastBase64URL extends Base64URL {
     private static final long serialVersionUID = 1L;
-    private transient byte[] decoded;
+    private final transient byte[] decoded;
 
-    FastBase64URL(String segment) {
+    FastBase64URL(String segment, byte[] decoded) {
       super(segment);
+      this.decoded = decoded;
     }
 
     @Override
     public byte[] decode() {
-      if (decoded == null) {
-        decoded = Base64.getUrlDecoder().decode(toString());
-      }
       return decoded.clone();
     }
   }

@@ -1,7 +1,9 @@
 package dev.tokenward.core;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -24,11 +26,14 @@ final class ParsedJws {
   final boolean headerKnown; // header taken, already frozen, from the verified-header cache
   final Map<String, Object> claims;
   private final String token;
+  private final byte[] ascii; // the token's characters as bytes, shared with the token hash
   private final int signingInputEnd;
+  private byte[] signature; // decoded on first use
 
-  private ParsedJws(String token, int signingInputEnd, Map<String, Object> header, boolean headerKnown,
+  private ParsedJws(String token, byte[] ascii, int signingInputEnd, Map<String, Object> header, boolean headerKnown,
       Map<String, Object> claims, String algorithm, String keyId, String type) {
     this.token = token;
+    this.ascii = ascii;
     this.headerKnown = headerKnown;
     this.signingInputEnd = signingInputEnd;
     this.header = header;
@@ -38,13 +43,30 @@ final class ParsedJws {
     this.type = type;
   }
 
-  /** ASCII bytes of {@code header.payload}, the input the signature covers (the alphabet was checked). */
+  /**
+   * The token's bytes; the signature covers the first {@link #signingInputLength()} of them
+   * ({@code header.payload}). Shared, not copied: callers must not modify it.
+   */
+  byte[] bytes() {
+    return ascii;
+  }
+
+  int signingInputLength() {
+    return signingInputEnd;
+  }
+
+  /** A copy of {@code header.payload}, for verifiers that only take a whole array. */
   byte[] signingInput() {
-    byte[] input = new byte[signingInputEnd];
-    for (int i = 0; i < signingInputEnd; i++) {
-      input[i] = (byte) token.charAt(i);
+    return Arrays.copyOf(ascii, signingInputEnd);
+  }
+
+  /** The decoded signature, decoded once (the alphabet was checked; an impossible length decodes to nothing). */
+  byte[] signature() {
+    if (signature == null) {
+      byte[] decoded = decode(ascii, signingInputEnd + 1, ascii.length);
+      signature = decoded == null ? new byte[0] : decoded;
     }
-    return input;
+    return signature;
   }
 
   /** The encoded header, the key of the verified-header cache. */
@@ -66,11 +88,34 @@ final class ParsedJws {
     return segments;
   }
 
-  private static boolean isBase64Url(String token) {
-    for (int i = 0, n = token.length(); i < n; i++) {
-      char c = token.charAt(i);
-      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-          || c == '.')) {
+  /** The base64url alphabet plus '.', by byte value. */
+  private static final boolean[] JWS_ALPHABET = new boolean[256];
+
+  static {
+    for (char c = 'A'; c <= 'Z'; c++) {
+      JWS_ALPHABET[c] = true;
+      JWS_ALPHABET[c + ('a' - 'A')] = true;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      JWS_ALPHABET[c] = true;
+    }
+    JWS_ALPHABET['-'] = true;
+    JWS_ALPHABET['_'] = true;
+    JWS_ALPHABET['.'] = true;
+  }
+
+  /**
+   * The token as one byte per character, made once and shared by the hash, the alphabet check,
+   * the base64url decoding and the signature: a character above U+00FF becomes '?', which the
+   * alphabet check refuses like any other byte outside base64url.
+   */
+  static byte[] bytesOf(String token) {
+    return token.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  private static boolean isBase64Url(byte[] ascii) {
+    for (byte b : ascii) {
+      if (!JWS_ALPHABET[b & 0xff]) {
         return false;
       }
     }
@@ -82,9 +127,9 @@ final class ParsedJws {
    * in {@code knownHeaders} (headers of tokens that verified before: an issuer signs many tokens
    * with one header) is not decoded again.
    */
-  static ParsedJws parse(String token, int maxJsonLength, Map<String, Map<String, Object>> knownHeaders)
+  static ParsedJws parse(String token, byte[] ascii, int maxJsonLength, VerifiedHeaders knownHeaders)
       throws TokenValidationException {
-    if (!isBase64Url(token)) {
+    if (!isBase64Url(ascii)) {
       throw RawTokenAdvice.malformed(token,
           "the token is not a well-formed JWT: it has a character outside the base64url alphabet (padding '=' is not allowed)");
     }
@@ -93,9 +138,8 @@ final class ParsedJws {
     if (firstDot == 0 || secondDot == firstDot + 1 || secondDot == token.length() - 1) {
       throw malformed("one of its three segments is empty");
     }
-    String headerSegment = token.substring(0, firstDot);
-    Map<String, Object> known = knownHeaders.get(headerSegment);
-    Map<String, Object> header = known != null ? known : decodeJson(headerSegment, "header", maxJsonLength);
+    Map<String, Object> known = knownHeaders.find(token, firstDot);
+    Map<String, Object> header = known != null ? known : decodeJson(ascii, 0, firstDot, "header", maxJsonLength);
     Object alg = header.get("alg");
     if (!(alg instanceof String algorithm)) {
       throw malformed("its header has no 'alg' string");
@@ -114,8 +158,8 @@ final class ParsedJws {
     if (header.containsKey("enc")) {
       throw malformed("its header has 'enc': a JWE cannot have three segments");
     }
-    Map<String, Object> claims = decodeJson(token.substring(firstDot + 1, secondDot), "payload", maxJsonLength);
-    return new ParsedJws(token, secondDot, header, known != null, claims, algorithm, (String) kid, (String) typ);
+    Map<String, Object> claims = decodeJson(ascii, firstDot + 1, secondDot, "payload", maxJsonLength);
+    return new ParsedJws(token, ascii, secondDot, header, known != null, claims, algorithm, (String) kid, (String) typ);
   }
 
   /** Rejects header features this validator does not implement (RFC 7515 section 4.1.11, RFC 7797). */
@@ -140,21 +184,36 @@ final class ParsedJws {
     return t.equals("at+jwt") || t.equals("application/at+jwt");
   }
 
-  private static Map<String, Object> decodeJson(String segment, String what, int maxJsonLength)
-      throws TokenValidationException {
-    if (segment.length() % 4 == 1) {
-      throw malformed("its " + what + " is not valid base64url");
+  /** Base64url-decodes {@code ascii[from, to)}; null if that is not valid base64url. */
+  private static byte[] decode(byte[] ascii, int from, int to) {
+    if ((to - from) % 4 == 1) {
+      return null;
     }
-    String json;
     try {
-      json = new String(Base64.getUrlDecoder().decode(segment), StandardCharsets.UTF_8);
+      ByteBuffer decoded = Base64.getUrlDecoder().decode(ByteBuffer.wrap(ascii, from, to - from));
+      byte[] array = decoded.array();
+      return decoded.remaining() == array.length ? array : Arrays.copyOf(array, decoded.remaining());
     } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static Map<String, Object> decodeJson(byte[] ascii, int from, int to, String what, int maxJsonLength)
+      throws TokenValidationException {
+    byte[] bytes = decode(ascii, from, to);
+    if (bytes == null) {
       throw malformed("its " + what + " is not valid base64url");
     }
+    if (bytes.length > maxJsonLength) {
+      throw malformed("its " + what + " is longer than " + maxJsonLength + " bytes");
+    }
     try {
-      return Json.parseObject(json, maxJsonLength);
+      return TokenJson.parseObject(bytes);
     } catch (ParseException e) {
       throw malformed("its " + what + " is not a JSON object (" + Json.shown(e.getMessage()) + ")");
+    } catch (RuntimeException | StackOverflowError e) {
+      // defensive: the parser only throws ParseException, but this input is hostile
+      throw malformed("its " + what + " is not a JSON object (" + e.getClass().getSimpleName() + ")");
     }
   }
 

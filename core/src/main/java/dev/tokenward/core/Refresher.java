@@ -66,6 +66,16 @@ final class Refresher<T> {
    * for a newly rotated key.
    */
   CompletableFuture<T> refresh(boolean rateLimited) {
+    return refresh(rateLimited, false);
+  }
+
+  /**
+   * As {@link #refresh(boolean)}; with {@code inCaller} a fetch this call starts runs in the calling
+   * thread, which is about to wait for it anyway (a first token, an unknown key): no hand-off to the
+   * executor, no pool thread to start. Concurrent callers still join it. Background refreshes must
+   * not pass {@code inCaller}: they never make a request wait.
+   */
+  CompletableFuture<T> refresh(boolean rateLimited, boolean inCaller) {
     while (true) {
       Attempt<T> last = attempt.get();
       if (last != null && !last.future().isDone()) {
@@ -83,7 +93,12 @@ final class Refresher<T> {
         if (rateLimited) {
           lastRateLimitedStart = now;
         }
-        start(mine, last != null && last.failed());
+        Runnable task = task(mine, last != null && last.failed());
+        if (inCaller) {
+          task.run();
+        } else {
+          start(mine, task);
+        }
         return mine.future();
       }
     }
@@ -128,8 +143,8 @@ final class Refresher<T> {
     }
   }
 
-  private void start(Attempt<T> mine, boolean wasFailing) {
-    Runnable task = () -> {
+  private Runnable task(Attempt<T> mine, boolean wasFailing) {
+    return () -> {
       try {
         T loaded = loader.load(value);
         value = loaded;
@@ -148,6 +163,9 @@ final class Refresher<T> {
         mine.future().completeExceptionally(e);
       }
     };
+  }
+
+  private void start(Attempt<T> mine, Runnable task) {
     try {
       executor.execute(task);
     } catch (RejectedExecutionException e) {

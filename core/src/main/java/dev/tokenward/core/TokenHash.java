@@ -4,7 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** A cache key derived from a token by SHA-256, so caches never hold the token itself. */
+/**
+ * A cache key derived from a token by SHA-256, so caches never hold the token itself. A
+ * collision-resistant hash, not {@code hashCode}: a token crafted to collide with a cached one
+ * would otherwise be answered as verified.
+ */
 record TokenHash(long a, long b, long c, long d) {
   private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
@@ -15,7 +19,12 @@ record TokenHash(long a, long b, long c, long d) {
   });
 
   static TokenHash of(String token) {
-    byte[] h = SHA256.get().digest(token.getBytes(StandardCharsets.US_ASCII));
+    return of(token.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The hash of a token already turned into bytes (one byte per character for a JWT). */
+  static TokenHash of(byte[] token) {
+    byte[] h = SHA256.get().digest(token);
     return new TokenHash(word(h, 0), word(h, 8), word(h, 16), word(h, 24));
   }
 

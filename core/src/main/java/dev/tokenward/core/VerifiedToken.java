@@ -30,16 +30,20 @@ public final class VerifiedToken {
 
   VerifiedToken(TokenKind kind, String issuer, Map<String, Object> claims, Map<String, Object> header,
       long expiresAtSeconds, long notBeforeSeconds, long issuedAtSeconds, KeyCandidate keyRef) {
-    this(kind, issuer, claims, Json.freeze(header), true, expiresAtSeconds, notBeforeSeconds, issuedAtSeconds, keyRef);
+    this(kind, issuer, claims, header, false, expiresAtSeconds, notBeforeSeconds, issuedAtSeconds, keyRef);
   }
 
-  /** With a header that is already frozen (shared by every token verified with it). */
-  VerifiedToken(TokenKind kind, String issuer, Map<String, Object> claims, Map<String, Object> frozenHeader,
-      boolean headerFrozen, long expiresAtSeconds, long notBeforeSeconds, long issuedAtSeconds, KeyCandidate keyRef) {
+  /**
+   * With claims and header that may already be deeply unmodifiable ({@code frozen}: as
+   * {@link TokenJson} reads them; a header is shared by every token verified with it), so they are
+   * not copied again.
+   */
+  VerifiedToken(TokenKind kind, String issuer, Map<String, Object> claims, Map<String, Object> header,
+      boolean frozen, long expiresAtSeconds, long notBeforeSeconds, long issuedAtSeconds, KeyCandidate keyRef) {
     this.kind = Objects.requireNonNull(kind);
     this.issuer = issuer;
-    this.claims = Json.freeze(claims);
-    this.header = headerFrozen ? frozenHeader : Json.freeze(frozenHeader);
+    this.claims = frozen ? claims : Json.freeze(claims);
+    this.header = frozen ? header : Json.freeze(header);
     this.subject = this.claims.get("sub") instanceof String s ? s : null;
     this.audiences = Claims.audiences(this.claims);
     this.scopes = Claims.scopes(this.claims);

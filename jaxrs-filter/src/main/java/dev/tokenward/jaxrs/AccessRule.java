@@ -27,7 +27,9 @@ final class AccessRule {
     /** A valid token, and the requirement if there is one. */
     TOKEN,
     /** {@code @DenyAll}: a valid token, then 403 whatever it grants. */
-    DENY
+    DENY,
+    /** {@link OptionalAuthentication}: no credentials pass as anonymous; a token present must be valid. */
+    OPTIONAL
   }
 
   /** How a rule was decided: by annotations, by the feature's default for unannotated code, or for a runtime method. */
@@ -67,10 +69,10 @@ final class AccessRule {
     if (kind == Kind.DENY || other.kind == Kind.DENY) {
       return new AccessRule(Kind.DENY, null, false, both);
     }
-    if (kind == Kind.PUBLIC) {
+    if (kind == Kind.PUBLIC || kind == Kind.OPTIONAL && other.kind != Kind.PUBLIC) {
       return new AccessRule(other.kind, other.requirement, other.online, both);
     }
-    if (other.kind == Kind.PUBLIC) {
+    if (other.kind == Kind.PUBLIC || other.kind == Kind.OPTIONAL) {
       return new AccessRule(kind, requirement, online, both);
     }
     Requirement r = requirement == null ? other.requirement
@@ -191,6 +193,7 @@ final class AccessRule {
     return switch (kind) {
       case PUBLIC -> "public";
       case DENY -> "deny all";
+      case OPTIONAL -> "a valid token if one is present";
       case TOKEN -> (requirement == null ? "any valid token" : "a valid token with " + requirement)
           + (online ? ", checked online" : "");
     } + " [" + origin + "]";
@@ -202,6 +205,7 @@ final class AccessRule {
     private final boolean permitAll;
     private final boolean denyAll;
     private final String[] rolesAllowed; // null when absent
+    private final boolean optional;
 
     /** @throws IllegalArgumentException for a misconfigured tokenward annotation */
     private Annotations(AnnotatedElement e) {
@@ -209,6 +213,7 @@ final class AccessRule {
       this.permitAll = Jsr250.PRESENT && Jsr250.permitAll(e);
       this.denyAll = Jsr250.PRESENT && Jsr250.denyAll(e);
       this.rolesAllowed = Jsr250.PRESENT ? Jsr250.rolesAllowed(e) : null;
+      this.optional = e.isAnnotationPresent(OptionalAuthentication.class);
     }
 
     static final Annotations NONE = new Annotations(Object.class);
@@ -218,7 +223,7 @@ final class AccessRule {
     }
 
     boolean isEmpty() {
-      return !tokenward.needsToken() && !permitAll && !denyAll && rolesAllowed == null;
+      return !tokenward.needsToken() && !permitAll && !denyAll && rolesAllowed == null && !optional;
     }
 
     AccessRule rule(String where) {
@@ -232,6 +237,15 @@ final class AccessRule {
       if ((permitAll || denyAll) && !requiring.isEmpty()) {
         throw misconfigured(where, (permitAll ? "@PermitAll" : "@DenyAll") + " contradicts "
             + String.join(", ", requiring) + ": keep one");
+      }
+      if (optional) {
+        if (permitAll || denyAll || !requiring.isEmpty()) {
+          requiring.add(0, permitAll ? "@PermitAll" : denyAll ? "@DenyAll" : "");
+          requiring.removeIf(String::isEmpty);
+          throw misconfigured(where, "@OptionalAuthentication contradicts " + String.join(", ", requiring)
+              + ": keep one");
+        }
+        return new AccessRule(Kind.OPTIONAL, null, false, "@OptionalAuthentication on " + where);
       }
       if (permitAll) {
         return new AccessRule(Kind.PUBLIC, null, false, "@PermitAll on " + where);

@@ -84,6 +84,9 @@ final class AuthenticationFilter implements ContainerRequestFilter, ContainerRes
       tokenRequest = tokenRequest(request, needed.online);
       token = validator.validate(tokenRequest); // Bearer or DPoP (RFC 9449), certificate binding (RFC 8705)
     } catch (TokenValidationException e) {
+      if (e.reason() == Reason.MISSING_TOKEN && needed.kind == AccessRule.Kind.OPTIONAL) {
+        return; // optional authentication: anonymous without credentials (a present token must be valid)
+      }
       ErrorAnswers.abort(request, tokenRequest == null ? e : validator.withChallenge(tokenRequest, e), realm);
       return;
     }
@@ -91,6 +94,7 @@ final class AuthenticationFilter implements ContainerRequestFilter, ContainerRes
     request.setProperty(CHALLENGE_PROPERTY, (UnaryOperator<TokenValidationException>) e -> validator.withChallenge(validated, e));
     validator.dpopNonce(tokenRequest).ifPresent(nonce -> request.setProperty(NONCE_PROPERTY, nonce));
     request.setProperty(Tokens.ATTRIBUTE, token);
+    RestEasyBinding.offer(token);
     request.setSecurityContext(new TokenSecurityContext(token, request.getSecurityContext()));
   }
 

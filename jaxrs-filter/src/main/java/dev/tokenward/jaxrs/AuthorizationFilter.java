@@ -26,8 +26,8 @@ final class AuthorizationFilter implements ContainerRequestFilter {
       ErrorAnswers.abortMissingToken(request, realm); // the authentication filter did not run: fail closed
       return;
     }
-    if (rule.kind == AccessRule.Kind.PUBLIC) {
-      return;
+    if (rule.kind == AccessRule.Kind.PUBLIC || rule.kind == AccessRule.Kind.OPTIONAL) {
+      return; // with optional authentication a token, if any, was validated; there is nothing more to require
     }
     Optional<VerifiedToken> token = Tokens.find(request);
     if (token.isEmpty()) {

@@ -57,6 +57,9 @@ import org.slf4j.LoggerFactory;
 public final class TokenwardFeature implements Feature {
   private static final Logger log = LoggerFactory.getLogger(TokenwardFeature.class);
 
+  /** True if the application runs on Jersey, whose injection API then binds {@code @Context VerifiedToken}. */
+  private static final boolean JERSEY = present("org.glassfish.jersey.internal.inject.AbstractBinder");
+
   private final AccessTokenValidator validator;
   private final BearerTokenExtractor extractor;
   private final int maxFormBodyBytes;
@@ -84,7 +87,19 @@ public final class TokenwardFeature implements Feature {
   @Override
   public boolean configure(FeatureContext context) {
     context.register(new Binder());
+    if (JERSEY) {
+      context.register(new JerseyBinding()); // @Context VerifiedToken on Jersey
+    }
     return true;
+  }
+
+  private static boolean present(String className) {
+    try {
+      Class.forName(className, false, TokenwardFeature.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   /** Binds the filters to each resource method, with the rule its annotations give it. */

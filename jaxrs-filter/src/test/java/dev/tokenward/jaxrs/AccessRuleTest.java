@@ -225,4 +225,19 @@ class AccessRuleTest {
     assertThatThrownBy(() -> rule(Mistakes.class, "denyAllAndAuthenticated"))
         .hasMessageContaining("@DenyAll contradicts @Authenticated");
   }
+
+  public static class Optional {
+    @GET @OptionalAuthentication public void personalised() {}
+  }
+
+  @Test
+  void andWhenOptionalMeetsOtherRulesThenTheStricterWins() {
+    AccessRule optional = rule(Optional.class, "personalised");
+    assertThat(optional.kind).isEqualTo(AccessRule.Kind.OPTIONAL);
+    assertThat(optional.and(rule(Rules.class, "open")).kind).isEqualTo(AccessRule.Kind.OPTIONAL);
+    assertThat(rule(Rules.class, "open").and(optional).kind).isEqualTo(AccessRule.Kind.OPTIONAL);
+    assertThat(optional.and(rule(Rules.class, "ownRule")).kind).isEqualTo(AccessRule.Kind.TOKEN);
+    assertThat(rule(Rules.class, "ownRule").and(optional).requirement).hasToString("any of permission p1 p2");
+    assertThat(optional.and(rule(Rules.class, "closed")).kind).isEqualTo(AccessRule.Kind.DENY);
+  }
 }
