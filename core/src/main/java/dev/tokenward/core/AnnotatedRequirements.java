@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * What the tokenward annotations on one class or method demand: {@link Authenticated},
- * {@link RequiresScopes}, {@link RequiresPermissions} and {@link RequiresGrants}, read with
+ * {@link RequiresScopes}, {@link RequiresPermissions}, {@link RequiresGrants} and
+ * {@link RequiresStepUp}, read with
  * {@link AnnotatedElement#getAnnotation} (so a class also gets its superclasses' annotations).
  * The filters call {@link #from} once per class or method and decide where it applies.
  *
@@ -45,6 +46,17 @@ public final class AnnotatedRequirements {
    *     that is not a single scope (such as {@code "read write"}), naming the element and the annotation
    */
   public static AnnotatedRequirements from(AnnotatedElement element) {
+    return from(element, null);
+  }
+
+  /**
+   * Like {@link #from(AnnotatedElement)}, with the step-up policy that a {@link RequiresStepUp}
+   * without attributes stands for (the filter's configured one; null if none is configured).
+   *
+   * @throws IllegalArgumentException also for a {@code @RequiresStepUp} without attributes when
+   *     {@code configuredStepUp} is null, and for a negative {@code maxAgeSeconds}
+   */
+  public static AnnotatedRequirements from(AnnotatedElement element, StepUp configuredStepUp) {
     Objects.requireNonNull(element, "element");
     Reader r = new Reader(element);
     Authenticated authenticated = element.getAnnotation(Authenticated.class);
@@ -66,10 +78,14 @@ public final class AnnotatedRequirements {
       r.add("@RequiresGrants", grants.match(), Requirement.Source.SCOPE_OR_PERMISSION, grants.value(),
           grants.online());
     }
+    RequiresStepUp stepUp = element.getAnnotation(RequiresStepUp.class);
+    if (stepUp != null) {
+      r.addStepUp(stepUp, configuredStepUp);
+    }
     return new AnnotatedRequirements(r.found, r.requirement, r.online);
   }
 
-  /** True if any of the four annotations is present: a request then needs a valid token (else 401). */
+  /** True if any of the annotations is present: a request then needs a valid token (else 401). */
   public boolean needsToken() {
     return !annotations.isEmpty();
   }
@@ -122,6 +138,34 @@ public final class AnnotatedRequirements {
       } catch (IllegalArgumentException e) { // an empty value, or several in one
         throw misconfigured(annotation + ": " + e.getMessage());
       }
+      requirement = requirement == null ? r : requirement.and(r);
+    }
+
+    void addStepUp(RequiresStepUp a, StepUp configured) {
+      found.add("@RequiresStepUp");
+      this.online |= a.online();
+      StepUp s;
+      if (a.acr().length == 0 && a.amr().length == 0 && a.maxAgeSeconds() == 0) {
+        if (configured == null) {
+          throw misconfigured("@RequiresStepUp names no acr, amr or maxAgeSeconds, and no step-up policy is "
+              + "configured on the filter (stepUp(...)) for it to stand for");
+        }
+        s = configured;
+      } else {
+        if (a.maxAgeSeconds() < 0) {
+          throw misconfigured("@RequiresStepUp maxAgeSeconds must be positive (0 for no limit), got " + a.maxAgeSeconds());
+        }
+        try {
+          StepUp.Builder b = StepUp.builder().acr(a.acr()).amr(a.amr());
+          if (a.maxAgeSeconds() > 0) {
+            b.maxAge(java.time.Duration.ofSeconds(a.maxAgeSeconds()));
+          }
+          s = b.build();
+        } catch (IllegalArgumentException e) {
+          throw misconfigured("@RequiresStepUp " + e.getMessage());
+        }
+      }
+      Requirement r = Requirement.stepUp(s);
       requirement = requirement == null ? r : requirement.and(r);
     }
 

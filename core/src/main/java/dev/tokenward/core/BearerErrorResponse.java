@@ -42,6 +42,15 @@ public final class BearerErrorResponse {
    * section 7.1) instead of, or beside, the {@code Bearer} one, and for a {@code DPoP-Nonce} header.
    */
   public static BearerErrorResponse of(TokenValidationException failure, String realm) {
+    return of(failure, realm, null);
+  }
+
+  /**
+   * The answer for a failure, with the given realm and the {@code resource_metadata} parameter
+   * (RFC 9728 section 5.1): the absolute URL of the resource's metadata document, see
+   * {@link ProtectedResourceMetadata#metadataUrl()}; null leaves it out.
+   */
+  public static BearerErrorResponse of(TokenValidationException failure, String realm, String resourceMetadata) {
     Objects.requireNonNull(failure, "failure");
     String description = sanitize(failure.description());
     String error = failure.errorCode();
@@ -59,6 +68,11 @@ public final class BearerErrorResponse {
       params.append(", error_description=\"").append(description).append('"');
       json.append("\"error_description\":").append(Json.quote(description));
       failure.requiredScope().ifPresent(scope -> params.append(", scope=\"").append(sanitize(scope)).append('"'));
+      failure.acrValues().ifPresent(acr -> params.append(", acr_values=\"").append(sanitize(acr)).append('"'));
+      failure.maxAge().ifPresent(age -> params.append(", max_age=\"").append(age).append('"'));
+    }
+    if (resourceMetadata != null) {
+      params.append(", resource_metadata=\"").append(sanitize(resourceMetadata)).append('"');
     }
     json.append('}');
 
@@ -89,8 +103,13 @@ public final class BearerErrorResponse {
    * alone and the body {@code {"message": "..."}} (RFC 6750 section 3.1).
    */
   public static BearerErrorResponse missingToken(String realm) {
+    return missingToken(realm, null);
+  }
+
+  /** The answer for a request without any bearer token, pointing to the resource's metadata (RFC 9728 section 5.1; null leaves it out). */
+  public static BearerErrorResponse missingToken(String realm, String resourceMetadata) {
     return of(new TokenValidationException(Reason.MISSING_TOKEN,
-        "this resource requires a bearer access token in the Authorization header"), realm);
+        "this resource requires a bearer access token in the Authorization header"), realm, resourceMetadata);
   }
 
   /** 400, 401, 403 or 503. */

@@ -48,7 +48,8 @@ final class KeyCandidate {
   private final PublicKey edKey; // Ed25519 only
   private final BigInteger curveOrder; // EC only
   private final PublicKey rsaKey; // RSA only: the RS* fast path
-  private final ThreadLocal<Signature[]> pkcs1 = ThreadLocal.withInitial(() -> new Signature[3]);
+  private final PublicKey ecKey; // P-256/384/521 only: the ES256/384/512 fast path
+  private final ThreadLocal<Signature[]> perThread = ThreadLocal.withInitial(() -> new Signature[3]);
 
   private KeyCandidate(JWK jwk, String family, String keyAlgorithm, JWSVerifier verifier, PublicKey edKey,
       BigInteger curveOrder) {
@@ -58,6 +59,8 @@ final class KeyCandidate {
   private KeyCandidate(JWK jwk, String family, String keyAlgorithm, JWSVerifier verifier, PublicKey edKey,
       BigInteger curveOrder, PublicKey rsaKey) {
     this.rsaKey = rsaKey;
+    this.ecKey = rsaKey == null && family.startsWith("EC:P-") && verifier instanceof ECDSAVerifier ecdsa
+        ? ecdsa.getPublicKey() : null;
     this.jwk = jwk;
     this.keyId = jwk == null ? null : jwk.getKeyID();
     this.family = family;
@@ -172,6 +175,9 @@ final class KeyCandidate {
       if (rsaKey != null && alg.startsWith("RS")) {
         return verifyPkcs1(alg, input, length, signature);
       }
+      if (ecKey != null && (alg.equals("ES256") || alg.equals("ES384") || alg.equals("ES512"))) {
+        return ecdsaSignatureInRange(signature) && verifyEcdsa(alg, input, length, signature);
+      }
       Base64URL encoded = new FastBase64URL(segment != null ? segment : jws.signatureSegment(), signature);
       if (curveOrder != null && !ecdsaSignatureInRange(signature)) {
         return false;
@@ -188,20 +194,38 @@ final class KeyCandidate {
    * initialized once per thread for this key: a JCA verifier returns to its initialized state after
    * each {@code verify}, so the per-token path skips the provider lookup and key translation.
    */
-  private boolean verifyPkcs1(String alg, byte[] input, int length, byte[] signature) throws GeneralSecurityException {
+  private boolean verifyPkcs1(String alg, byte[] input, int length, byte[] signature) {
     int slot = alg.equals("RS256") ? 0 : alg.equals("RS384") ? 1 : 2;
-    Signature[] perThread = pkcs1.get();
-    Signature s = perThread[slot];
-    if (s == null) {
-      s = Signature.getInstance(slot == 0 ? "SHA256withRSA" : slot == 1 ? "SHA384withRSA" : "SHA512withRSA");
-      s.initVerify(rsaKey);
-      perThread[slot] = s;
-    }
+    return verifyWith(slot, slot == 0 ? "SHA256withRSA" : slot == 1 ? "SHA384withRSA" : "SHA512withRSA", rsaKey,
+        input, length, signature);
+  }
+
+  /**
+   * ES256/384/512 the same way, once the JOSE {@code R||S} signature passed the length and range
+   * checks (so nimbus's transcoding to DER sees only well-formed values). On JDKs where P-256 is
+   * fast (21+), the provider lookup and key translation nimbus's verifier does per token are a
+   * visible share; on 17 they vanish next to the EC arithmetic.
+   */
+  private boolean verifyEcdsa(String alg, byte[] input, int length, byte[] signature) throws JOSEException {
+    int slot = alg.equals("ES256") ? 0 : alg.equals("ES384") ? 1 : 2;
+    byte[] der = com.nimbusds.jose.crypto.impl.ECDSA.transcodeSignatureToDER(signature);
+    return verifyWith(slot, slot == 0 ? "SHA256withECDSA" : slot == 1 ? "SHA384withECDSA" : "SHA512withECDSA", ecKey,
+        input, length, der);
+  }
+
+  private boolean verifyWith(int slot, String algorithm, PublicKey key, byte[] input, int length, byte[] signature) {
+    Signature[] signatures = perThread.get();
+    Signature s = signatures[slot];
     try {
+      if (s == null) {
+        s = Signature.getInstance(algorithm);
+        s.initVerify(key);
+        signatures[slot] = s;
+      }
       s.update(input, 0, length);
       return s.verify(signature);
     } catch (GeneralSecurityException | RuntimeException e) {
-      perThread[slot] = null; // do not trust its state after a failure
+      signatures[slot] = null; // do not trust its state after a failure
       return false;
     }
   }

@@ -50,6 +50,11 @@ public enum Reason {
   CLAIM_CHECK_FAILED(401, "invalid_token"),
   /** The token is valid but lacks a scope or permission the resource requires. */
   INSUFFICIENT_SCOPE(403, "insufficient_scope"),
+  /**
+   * The token is valid but the user's authentication is not strong or recent enough for the resource
+   * (RFC 9470 step-up): its {@code acr}, {@code amr} or {@code auth_time} falls short of a {@link StepUp}.
+   */
+  INSUFFICIENT_USER_AUTHENTICATION(401, "insufficient_user_authentication"),
   /** The issuer's keys, discovery, userinfo or introspection endpoint could not be reached and nothing cached can decide. */
   ISSUER_UNAVAILABLE(503, "temporarily_unavailable"),
 

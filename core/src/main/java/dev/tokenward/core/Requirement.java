@@ -30,6 +30,7 @@ public final class Requirement {
   private final Source source;
   private final Set<String> values;
   private final List<Requirement> parts; // for and(): every part must hold
+  private final StepUp stepUp; // a step-up part (RFC 9470): no values, source null
 
   private Requirement(Match match, Source source, String first, String... more) {
     Set<String> set = new LinkedHashSet<>();
@@ -41,6 +42,15 @@ public final class Requirement {
     this.source = source;
     this.values = Collections.unmodifiableSet(set);
     this.parts = List.of(this);
+    this.stepUp = null;
+  }
+
+  private Requirement(StepUp stepUp) {
+    this.match = Match.ALL;
+    this.source = null;
+    this.values = Set.of();
+    this.parts = List.of(this);
+    this.stepUp = stepUp;
   }
 
   private Requirement(List<Requirement> parts) {
@@ -50,6 +60,7 @@ public final class Requirement {
     parts.forEach(p -> set.addAll(p.values));
     this.values = Collections.unmodifiableSet(set);
     this.parts = parts;
+    this.stepUp = null;
   }
 
   /** Every value must be granted, as a scope or as a permission. */
@@ -92,6 +103,15 @@ public final class Requirement {
         values.get(0), values.subList(1, values.size()).toArray(new String[0]));
   }
 
+  /**
+   * The user behind the token must have authenticated as strongly and as recently as {@code stepUp}
+   * asks (RFC 9470); a token that falls short fails with {@link Reason#INSUFFICIENT_USER_AUTHENTICATION}
+   * (401). Combine it with scopes by {@link #and}: {@code Requirement.allOf("transfer").and(Requirement.stepUp(mfa))}.
+   */
+  public static Requirement stepUp(StepUp stepUp) {
+    return new Requirement(Objects.requireNonNull(stepUp, "stepUp"));
+  }
+
   /** Both this and {@code other} must hold. */
   public Requirement and(Requirement other) {
     List<Requirement> all = new ArrayList<>(parts);
@@ -99,9 +119,20 @@ public final class Requirement {
     return new Requirement(List.copyOf(all));
   }
 
-  /** The values named, in order. */
+  /** The scopes and permissions named, in order (a step-up part names none). */
   public Set<String> values() {
     return values;
+  }
+
+  /** The step-up requirements among the parts (RFC 9470), in order; empty when only scopes or permissions are required. */
+  public List<StepUp> stepUps() {
+    List<StepUp> out = new ArrayList<>(1);
+    for (Requirement p : parts) {
+      if (p.stepUp != null) {
+        out.add(p.stepUp);
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** True if the token satisfies the requirement. */
@@ -114,16 +145,28 @@ public final class Requirement {
     return true;
   }
 
-  /** Passes, or fails with {@link Reason#INSUFFICIENT_SCOPE} naming what is missing. */
+  /**
+   * Passes, or fails naming what is missing: with {@link Reason#INSUFFICIENT_USER_AUTHENTICATION}
+   * (401) for a step-up part, checked first (a client that authenticates again can ask for the
+   * missing scopes at the same time), else {@link Reason#INSUFFICIENT_SCOPE} (403).
+   */
   public void check(VerifiedToken token) throws TokenValidationException {
     for (Requirement p : parts) {
-      if (!p.holdsAlone(token)) {
+      if (p.stepUp != null) {
+        p.stepUp.check(token);
+      }
+    }
+    for (Requirement p : parts) {
+      if (p.stepUp == null && !p.holdsAlone(token)) {
         throw TokenValidationException.insufficientScope(p.describeShortfall(token), String.join(" ", p.values));
       }
     }
   }
 
   private boolean holdsAlone(VerifiedToken token) {
+    if (stepUp != null) {
+      return stepUp.isSatisfiedBy(token);
+    }
     for (String v : values) {
       boolean granted = granted(token, v);
       if (match == Match.ANY && granted) {
@@ -178,6 +221,9 @@ public final class Requirement {
 
   @Override
   public String toString() {
+    if (stepUp != null) {
+      return stepUp.toString();
+    }
     if (source == null) {
       List<String> s = new ArrayList<>();
       parts.forEach(p -> s.add(p.toString()));

@@ -130,6 +130,21 @@ public final class StandardSettings {
   public static final Setting<List<String>> RULES = declare(Setting.list("rules",
       "servlet filter: path rules, comma-separated PATTERN=RULE, e.g. /api/*=authenticated, /admin/*=online admin:all"));
 
+  // ---- RFC 9728 protected resource metadata (ProtectedResourceMetadata.builder(validator, config))
+
+  /** The resource identifier (RFC 8707): RFC 9728 {@code resource}; unset, the filters take it from each request. */
+  public static final Setting<String> RESOURCE = declare(Setting.url("resource",
+      "the resource identifier (RFC 9728 resource, RFC 8707), an absolute https URL; unset: the URL the request arrived on, without path"));
+  /** RFC 9728 {@code resource_name}. */
+  public static final Setting<String> RESOURCE_NAME = declare(Setting.string("resource-name",
+      "human-readable name of the resource, for its RFC 9728 metadata"));
+  /** RFC 9728 {@code resource_documentation}. */
+  public static final Setting<String> RESOURCE_DOCUMENTATION = declare(Setting.url("resource-documentation",
+      "URL of the resource's documentation for developers, for its RFC 9728 metadata"));
+  /** RFC 9728 {@code resource_policy_uri}. */
+  public static final Setting<String> RESOURCE_POLICY_URI = declare(Setting.url("resource-policy-uri",
+      "URL of the resource's policy on how clients may use data, for its RFC 9728 metadata"));
+
   /** Former names that now fail with a pointer to the current one. */
   static final Map<String, Setting<?>> FORMER_KEYS = Map.of("hmac-secret", HS256_SECRET, "opaque-tokens", OPAQUE);
 

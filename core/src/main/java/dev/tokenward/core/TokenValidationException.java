@@ -19,6 +19,8 @@ public final class TokenValidationException extends Exception {
   private final Reason reason;
   private final String requiredScope;
   private final Duration retryAfter;
+  private final String acrValues; // RFC 9470, for INSUFFICIENT_USER_AUTHENTICATION
+  private final Long maxAgeSeconds; // RFC 9470, for INSUFFICIENT_USER_AUTHENTICATION
   private transient Challenge challenge; // set once by the validator for a request-level refusal
 
   /** A failure with the given reason and a description of which check failed. */
@@ -28,14 +30,27 @@ public final class TokenValidationException extends Exception {
 
   TokenValidationException(Reason reason, String description, String requiredScope,
       Duration retryAfter, Throwable cause) {
+    this(reason, description, requiredScope, retryAfter, cause, null, null);
+  }
+
+  private TokenValidationException(Reason reason, String description, String requiredScope,
+      Duration retryAfter, Throwable cause, String acrValues, Long maxAgeSeconds) {
     super(Objects.requireNonNull(description, "description"), cause, false, cause != null);
     this.reason = Objects.requireNonNull(reason, "reason");
     this.requiredScope = requiredScope;
     this.retryAfter = retryAfter;
+    this.acrValues = acrValues;
+    this.maxAgeSeconds = maxAgeSeconds;
   }
 
   static TokenValidationException insufficientScope(String description, String requiredScope) {
     return new TokenValidationException(Reason.INSUFFICIENT_SCOPE, description, requiredScope, null, null);
+  }
+
+  static TokenValidationException insufficientUserAuthentication(String description, String acrValues,
+      Long maxAgeSeconds) {
+    return new TokenValidationException(Reason.INSUFFICIENT_USER_AUTHENTICATION, description, null, null, null,
+        acrValues, maxAgeSeconds);
   }
 
   static TokenValidationException unavailable(String description, Duration retryAfter, Throwable cause) {
@@ -84,6 +99,16 @@ public final class TokenValidationException extends Exception {
   /** For {@link Reason#INSUFFICIENT_SCOPE}: the space-separated scope value for the {@code scope} attribute. */
   public Optional<String> requiredScope() {
     return Optional.ofNullable(requiredScope);
+  }
+
+  /** For {@link Reason#INSUFFICIENT_USER_AUTHENTICATION}: the space-separated {@code acr_values} of the challenge (RFC 9470). */
+  public Optional<String> acrValues() {
+    return Optional.ofNullable(acrValues);
+  }
+
+  /** For {@link Reason#INSUFFICIENT_USER_AUTHENTICATION}: the {@code max_age} of the challenge in seconds (RFC 9470). */
+  public Optional<Long> maxAge() {
+    return Optional.ofNullable(maxAgeSeconds);
   }
 
   /** For {@link Reason#ISSUER_UNAVAILABLE}: how long a client should wait before retrying. */

@@ -219,6 +219,26 @@ public final class VerifiedToken {
     return issuedAtSeconds == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochSecond(issuedAtSeconds));
   }
 
+  /** The {@code acr} claim (Authentication Context Class Reference), if the token carries one as a string. */
+  public Optional<String> authenticationContext() {
+    return Optional.ofNullable(claims.get("acr") instanceof String s ? s : null);
+  }
+
+  /** The {@code amr} claim (Authentication Methods References, such as {@code mfa}, {@code pwd}), empty if absent. */
+  public List<String> authenticationMethods() {
+    Object amr = claims.get("amr");
+    if (amr instanceof List<?> list) {
+      return list.stream().filter(String.class::isInstance).map(String.class::cast).toList();
+    }
+    return amr instanceof String s ? List.of(s) : List.of();
+  }
+
+  /** When the user last authenticated ({@code auth_time}, a NumericDate), if the token says. */
+  public Optional<Instant> authenticatedAt() {
+    return claims.get("auth_time") instanceof Number n && !(n instanceof Double d && (d.isNaN() || d.isInfinite()))
+        ? Optional.of(Instant.ofEpochSecond(n.longValue())) : Optional.empty();
+  }
+
   long expiresAtSeconds() {
     return expiresAtSeconds;
   }

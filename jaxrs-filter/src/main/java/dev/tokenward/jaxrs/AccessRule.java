@@ -2,6 +2,7 @@ package dev.tokenward.jaxrs;
 
 import dev.tokenward.core.AnnotatedRequirements;
 import dev.tokenward.core.Requirement;
+import dev.tokenward.core.StepUp;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
 import java.lang.annotation.Annotation;
@@ -86,24 +87,29 @@ final class AccessRule {
    * @throws IllegalStateException for a misconfigured annotation, naming it and the method
    */
   static AccessRule of(Class<?> resourceClass, Method method, boolean protectUnannotated) {
+    return of(resourceClass, method, protectUnannotated, null);
+  }
+
+  /** As {@link #of(Class, Method, boolean)}, with the policy a {@code @RequiresStepUp} without attributes stands for. */
+  static AccessRule of(Class<?> resourceClass, Method method, boolean protectUnannotated, StepUp stepUp) {
     try {
-      return decide(resourceClass, method, protectUnannotated);
+      return decide(resourceClass, method, protectUnannotated, stepUp);
     } catch (IllegalArgumentException e) { // core's check of a tokenward annotation, naming it and its element
       throw new IllegalStateException("tokenward: " + e.getMessage());
     }
   }
 
-  private static AccessRule decide(Class<?> resourceClass, Method method, boolean protectUnannotated) {
+  private static AccessRule decide(Class<?> resourceClass, Method method, boolean protectUnannotated, StepUp stepUp) {
     String methodName = resourceClass.getName() + "." + method.getName();
     Method impl = implementation(resourceClass, method);
-    Annotations onMethod = Annotations.of(impl);
+    Annotations onMethod = Annotations.of(impl, stepUp);
     if (onMethod.isEmpty()) { // as with JAX-RS annotations: those of the method it overrides or implements
-      onMethod = inherited(impl.getDeclaringClass(), impl);
+      onMethod = inherited(impl.getDeclaringClass(), impl, stepUp);
     }
     if (!onMethod.isEmpty()) {
       return onMethod.rule("method " + methodName);
     }
-    Annotations onClass = Annotations.of(resourceClass);
+    Annotations onClass = Annotations.of(resourceClass, stepUp);
     if (!onClass.isEmpty()) {
       return onClass.rule("class " + resourceClass.getName() + " (for " + methodName + ")");
     }
@@ -122,7 +128,7 @@ final class AccessRule {
   }
 
   /** The first security annotations on a method {@code method} overrides, superclasses first, then interfaces. */
-  private static Annotations inherited(Class<?> type, Method method) {
+  private static Annotations inherited(Class<?> type, Method method, StepUp stepUp) {
     List<Class<?>> supertypes = new ArrayList<>();
     if (type.getSuperclass() != null && type.getSuperclass() != Object.class) {
       supertypes.add(type.getSuperclass());
@@ -130,14 +136,14 @@ final class AccessRule {
     supertypes.addAll(Arrays.asList(type.getInterfaces()));
     for (Class<?> supertype : supertypes) {
       try {
-        Annotations found = Annotations.of(supertype.getDeclaredMethod(method.getName(), method.getParameterTypes()));
+        Annotations found = Annotations.of(supertype.getDeclaredMethod(method.getName(), method.getParameterTypes()), stepUp);
         if (!found.isEmpty()) {
           return found;
         }
       } catch (NoSuchMethodException e) {
         // not declared here: look further up
       }
-      Annotations found = inherited(supertype, method);
+      Annotations found = inherited(supertype, method, stepUp);
       if (!found.isEmpty()) {
         return found;
       }
@@ -208,18 +214,18 @@ final class AccessRule {
     private final boolean optional;
 
     /** @throws IllegalArgumentException for a misconfigured tokenward annotation */
-    private Annotations(AnnotatedElement e) {
-      this.tokenward = AnnotatedRequirements.from(e);
+    private Annotations(AnnotatedElement e, StepUp stepUp) {
+      this.tokenward = AnnotatedRequirements.from(e, stepUp);
       this.permitAll = Jsr250.PRESENT && Jsr250.permitAll(e);
       this.denyAll = Jsr250.PRESENT && Jsr250.denyAll(e);
       this.rolesAllowed = Jsr250.PRESENT ? Jsr250.rolesAllowed(e) : null;
       this.optional = e.isAnnotationPresent(OptionalAuthentication.class);
     }
 
-    static final Annotations NONE = new Annotations(Object.class);
+    static final Annotations NONE = new Annotations(Object.class, null);
 
-    static Annotations of(AnnotatedElement e) {
-      return new Annotations(e);
+    static Annotations of(AnnotatedElement e, StepUp stepUp) {
+      return new Annotations(e, stepUp);
     }
 
     boolean isEmpty() {

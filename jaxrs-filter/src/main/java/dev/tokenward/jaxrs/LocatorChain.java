@@ -1,5 +1,6 @@
 package dev.tokenward.jaxrs;
 
+import dev.tokenward.core.StepUp;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.UriInfo;
@@ -31,11 +32,18 @@ final class LocatorChain {
   private record Locator(Method method, Pattern template, AccessRule rule) {}
 
   private final boolean protectUnannotated;
+  private final StepUp stepUp;
   private final Map<Class<?>, List<Locator>> locatorsByClass = new ConcurrentHashMap<>();
   private final Map<Class<?>, Pattern> rootTemplates = new ConcurrentHashMap<>();
 
   LocatorChain(boolean protectUnannotated) {
+    this(protectUnannotated, null);
+  }
+
+  /** With the policy a {@code @RequiresStepUp} without attributes stands for (null: none configured). */
+  LocatorChain(boolean protectUnannotated, StepUp stepUp) {
     this.protectUnannotated = protectUnannotated;
+    this.stepUp = stepUp;
   }
 
   /**
@@ -129,7 +137,7 @@ final class LocatorChain {
         }
         Path path = locatorPath(m);
         if (path != null) {
-          found.add(new Locator(m, compile(path.value()), AccessRule.of(c, m, protectUnannotated)));
+          found.add(new Locator(m, compile(path.value()), AccessRule.of(c, m, protectUnannotated, stepUp)));
         }
       }
       return List.copyOf(found);

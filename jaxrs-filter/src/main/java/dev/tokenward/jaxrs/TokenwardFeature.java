@@ -4,6 +4,9 @@ import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.Authenticated;
 import dev.tokenward.core.BearerErrorResponse;
 import dev.tokenward.core.BearerTokenExtractor;
+import dev.tokenward.core.ProtectedResourceMetadata;
+import dev.tokenward.core.ResourceMetadataEndpoint;
+import dev.tokenward.core.StepUp;
 import dev.tokenward.core.RequiresGrants;
 import dev.tokenward.core.RequiresPermissions;
 import dev.tokenward.core.RequiresScopes;
@@ -14,6 +17,8 @@ import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 import java.lang.reflect.Method;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +58,13 @@ import org.slf4j.LoggerFactory;
  * {@code invalid_request}, 401 {@code invalid_token}, 403 {@code insufficient_scope} with
  * {@code scope}, 503 {@code temporarily_unavailable} with {@code Retry-After}. The token is never
  * logged; refusals are logged at debug level with their reason.
+ *
+ * <p>Given {@link Builder#resourceMetadata}, the feature also serves the resource's RFC 9728
+ * metadata at {@code GET /.well-known/oauth-protected-resource} (and the path-suffixed URL when the
+ * resource identifier has a path) without a token, from a pre-matching filter, with the scopes the
+ * resource annotations name, and every challenge carries that document's URL as
+ * {@code resource_metadata}. The document is served only where the application sees the path:
+ * deployed at the root of the host.
  */
 public final class TokenwardFeature implements Feature {
   private static final Logger log = LoggerFactory.getLogger(TokenwardFeature.class);
@@ -65,6 +77,11 @@ public final class TokenwardFeature implements Feature {
   private final int maxFormBodyBytes;
   private final String realm;
   private final boolean protectUnannotated;
+  private final StepUp stepUp;
+  private final ResourceMetadataEndpoint metadata; // null: no RFC 9728 metadata
+  private final boolean serveMetadata;
+  /** The scopes and permissions the resource methods' rules name, collected at deployment for {@code scopes_supported}. */
+  private final Set<String> scopesNamed = new ConcurrentSkipListSet<>();
 
   private TokenwardFeature(Builder b) {
     this.validator = b.validator;
@@ -72,6 +89,20 @@ public final class TokenwardFeature implements Feature {
     this.maxFormBodyBytes = b.maxFormBodyBytes;
     this.realm = b.realm;
     this.protectUnannotated = b.protectUnannotated;
+    this.stepUp = b.stepUp;
+    if (b.metadata != null) {
+      ProtectedResourceMetadata.Builder document = b.metadata.toBuilder();
+      if (b.extractor.allowsFormParameter()) {
+        document.bearerMethod("body");
+      }
+      if (b.extractor.allowsQueryParameter()) {
+        document.bearerMethod("query");
+      }
+      this.metadata = new ResourceMetadataEndpoint(document.build());
+    } else {
+      this.metadata = null;
+    }
+    this.serveMetadata = b.serveMetadata;
   }
 
   /** Starts a configuration around a validator built once for the service, as {@code BearerTokenFilter.builder(validator)} does. */
@@ -86,6 +117,9 @@ public final class TokenwardFeature implements Feature {
 
   @Override
   public boolean configure(FeatureContext context) {
+    if (metadata != null) {
+      context.register(new MetadataFilter(metadata, serveMetadata, () -> scopesNamed), Priorities.AUTHENTICATION - 100);
+    }
     context.register(new Binder());
     if (JERSEY) {
       context.register(new JerseyBinding()); // @Context VerifiedToken on Jersey
@@ -104,7 +138,7 @@ public final class TokenwardFeature implements Feature {
 
   /** Binds the filters to each resource method, with the rule its annotations give it. */
   private final class Binder implements DynamicFeature {
-    private final LocatorChain locators = new LocatorChain(protectUnannotated);
+    private final LocatorChain locators = new LocatorChain(protectUnannotated, stepUp);
     private final AuthorizationFilter authorization = new AuthorizationFilter(realm);
 
     @Override
@@ -114,9 +148,12 @@ public final class TokenwardFeature implements Feature {
       if (resourceClass == null || method == null) {
         return;
       }
-      AccessRule rule = AccessRule.of(resourceClass, method, protectUnannotated);
+      AccessRule rule = AccessRule.of(resourceClass, method, protectUnannotated, stepUp);
       locators.check(resourceClass); // a misconfigured annotation on one of its locators fails deployment too
       log.debug("{}.{}: {}", resourceClass.getName(), method.getName(), rule);
+      if (rule.requirement != null) {
+        scopesNamed.addAll(rule.requirement.values());
+      }
       context.register(new AuthenticationFilter(validator, extractor, maxFormBodyBytes, realm, rule, locators), Priorities.AUTHENTICATION);
       context.register(authorization, Priorities.AUTHORIZATION);
     }
@@ -132,6 +169,9 @@ public final class TokenwardFeature implements Feature {
     private int maxFormBodyBytes = DEFAULT_MAX_FORM_BODY_BYTES;
     private String realm = BearerErrorResponse.DEFAULT_REALM;
     private boolean protectUnannotated = true;
+    private ProtectedResourceMetadata metadata;
+    private boolean serveMetadata = true;
+    private StepUp stepUp;
 
     private Builder(AccessTokenValidator validator) {
       this.validator = Objects.requireNonNull(validator, "validator");
@@ -178,6 +218,39 @@ public final class TokenwardFeature implements Feature {
      */
     public Builder protectUnannotated(boolean protect) {
       this.protectUnannotated = protect;
+      return this;
+    }
+
+    /**
+     * Publishes the RFC 9728 metadata document (off by default): the feature serves it and every
+     * challenge carries its URL as {@code resource_metadata}, as the Model Context Protocol requires.
+     * Start from {@code ProtectedResourceMetadata.builder(validator)} (the validator's issuers as
+     * {@code authorization_servers}); without a {@code resource} the identifier is taken from each
+     * request's origin. The scopes of the resource annotations are added to it, and
+     * {@code body}/{@code query} to {@code bearer_methods_supported} where the extractor allows them.
+     */
+    public Builder resourceMetadata(ProtectedResourceMetadata metadata) {
+      this.metadata = Objects.requireNonNull(metadata, "resourceMetadata");
+      return this;
+    }
+
+    /**
+     * Whether the feature answers {@code GET /.well-known/oauth-protected-resource} itself once
+     * {@link #resourceMetadata} is given; default true. Turn it off when the application serves the
+     * document (with {@link ProtectedResourceMetadata#toJson()}); challenges still point to it.
+     */
+    public Builder serveResourceMetadata(boolean serve) {
+      this.serveMetadata = serve;
+      return this;
+    }
+
+    /**
+     * The step-up policy (RFC 9470) that a {@link dev.tokenward.core.RequiresStepUp @RequiresStepUp}
+     * without attributes stands for, so its values can come from configuration; without it such an
+     * annotation fails deployment, naming the method.
+     */
+    public Builder stepUp(StepUp stepUp) {
+      this.stepUp = Objects.requireNonNull(stepUp, "stepUp");
       return this;
     }
 

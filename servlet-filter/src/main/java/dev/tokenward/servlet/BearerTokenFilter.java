@@ -3,8 +3,11 @@ package dev.tokenward.servlet;
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.BearerErrorResponse;
 import dev.tokenward.core.BearerTokenExtractor;
+import dev.tokenward.core.ProtectedResourceMetadata;
 import dev.tokenward.core.Reason;
 import dev.tokenward.core.Requirement;
+import dev.tokenward.core.ResourceMetadataEndpoint;
+import dev.tokenward.core.StepUp;
 import dev.tokenward.core.TokenPrincipal;
 import dev.tokenward.core.TokenRequest;
 import dev.tokenward.core.TokenValidationException;
@@ -53,6 +56,12 @@ import org.slf4j.LoggerFactory;
  * permission, and the {@link VerifiedToken} is {@link Tokens#from Tokens.from(request)} (the request
  * attribute {@value Tokens#ATTRIBUTE}).
  *
+ * <p>Given {@link Builder#resourceMetadata}, it also serves the resource's RFC 9728 metadata at
+ * {@code GET /.well-known/oauth-protected-resource} (and the path-suffixed URL when the resource
+ * identifier has a path) without a token, with the scopes its rules and servlet annotations name,
+ * and every challenge carries that document's URL as {@code resource_metadata}. The document is
+ * served only where the filter sees the path: mapped on {@code /*} of the root context.
+ *
  * <p>Configure it with {@link #builder(AccessTokenValidator)} or {@link #builder(TokenwardConfig)}, or
  * create it with the no-argument constructor (as {@code web.xml} does): {@link #init} then reads
  * core's settings from its init-parameters, the system properties and the environment (in that
@@ -65,8 +74,9 @@ public final class BearerTokenFilter implements Filter {
 
   private volatile Config config; // null until init() for a filter configured by init-parameters
 
+  /** {@code metadata} is null when no RFC 9728 metadata is published. */
   private record Config(AccessTokenValidator validator, String realm, BearerTokenExtractor extractor,
-      Protections protections) {}
+      Protections protections, ResourceMetadataEndpoint metadata, boolean serveMetadata) {}
 
   /** For containers ({@code web.xml}): the configuration is read in {@link #init} from init-parameters and the environment. */
   public BearerTokenFilter() {}
@@ -125,6 +135,10 @@ public final class BearerTokenFilter implements Filter {
       chain.doFilter(req, res);
       return;
     }
+    if (c.serveMetadata && c.metadata != null && c.metadata.serves(request.getRequestURI())) {
+      serveMetadata(request, response, c);
+      return;
+    }
     Protections.Protection needed = c.protections.forRequest(request);
     if (needed == null) {
       chain.doFilter(request, response);
@@ -138,7 +152,7 @@ public final class BearerTokenFilter implements Filter {
       needed.check(token);
     } catch (TokenValidationException e) {
       refuse(request, response, BearerErrorResponse.of(tokenRequest == null ? e : c.validator.withChallenge(tokenRequest, e),
-          c.realm));
+          c.realm, metadataUrl(request, c)));
       return;
     }
     c.validator.dpopNonce(tokenRequest).ifPresent(nonce -> response.setHeader("DPoP-Nonce", nonce));
@@ -179,6 +193,43 @@ public final class BearerTokenFilter implements Filter {
       b.clientCertificateHeader(Collections.list(request.getHeaders(proxyHeader.get())));
     }
     return b.build();
+  }
+
+  /** RFC 9728: the document on GET, a CORS preflight's answer on OPTIONS, 405 otherwise; never a token check. */
+  private static void serveMetadata(HttpServletRequest request, HttpServletResponse response, Config c) throws IOException {
+    String method = request.getMethod();
+    if ("OPTIONS".equals(method)) {
+      response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+      response.setHeader("Access-Control-Allow-Origin", "*");
+      response.setHeader("Access-Control-Allow-Methods", "GET");
+      response.setHeader("Allow", "GET, OPTIONS");
+      return;
+    }
+    if (!"GET".equals(method)) {
+      response.setHeader("Allow", "GET, OPTIONS");
+      response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+      return;
+    }
+    String json;
+    try {
+      json = c.metadata.document(origin(request), () -> c.protections.scopesNamed(request.getServletContext()));
+    } catch (IllegalArgumentException e) { // a Host the resource identifier cannot be built from
+      response.sendError(HttpServletResponse.SC_BAD_REQUEST);
+      return;
+    }
+    response.setStatus(HttpServletResponse.SC_OK);
+    c.metadata.headers().forEach(response::setHeader);
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+  }
+
+  private static String metadataUrl(HttpServletRequest request, Config c) {
+    return c.metadata == null ? null : c.metadata.metadataUrl(origin(request));
+  }
+
+  private static String origin(HttpServletRequest request) {
+    return ResourceMetadataEndpoint.origin(request.getScheme(), request.getServerName(), request.getServerPort());
   }
 
   /** The token from the Authorization header, and from the query or form body only where enabled. */
@@ -245,6 +296,9 @@ public final class BearerTokenFilter implements Filter {
     private String realm = BearerErrorResponse.DEFAULT_REALM;
     private boolean allowQueryToken;
     private boolean allowFormToken;
+    private ProtectedResourceMetadata metadata;
+    private boolean serveMetadata = true;
+    private StepUp stepUp;
 
     private Builder(AccessTokenValidator validator) {
       this.validator = Objects.requireNonNull(validator, "validator");
@@ -268,6 +322,39 @@ public final class BearerTokenFilter implements Filter {
     /** Also accept the token as an {@code access_token} field of a form-encoded body (RFC 6750 2.2); default false. */
     public Builder allowFormToken(boolean allow) {
       this.allowFormToken = allow;
+      return this;
+    }
+
+    /**
+     * Publishes the RFC 9728 metadata document (off by default): the filter serves it and every
+     * challenge carries its URL as {@code resource_metadata}, as the Model Context Protocol requires.
+     * Start from {@code ProtectedResourceMetadata.builder(validator)} (the validator's issuers as
+     * {@code authorization_servers}); without a {@code resource} the identifier is taken from each
+     * request's origin. The scopes of the path rules and servlet annotations are added to it, and
+     * {@code body}/{@code query} to {@code bearer_methods_supported} where those are allowed.
+     */
+    public Builder resourceMetadata(ProtectedResourceMetadata metadata) {
+      this.metadata = Objects.requireNonNull(metadata, "resourceMetadata");
+      return this;
+    }
+
+    /**
+     * Whether this filter answers {@code GET /.well-known/oauth-protected-resource} itself once
+     * {@link #resourceMetadata} is given; default true. Turn it off when the application serves the
+     * document (with {@link ProtectedResourceMetadata#toJson()}); challenges still point to it.
+     */
+    public Builder serveResourceMetadata(boolean serve) {
+      this.serveMetadata = serve;
+      return this;
+    }
+
+    /**
+     * The step-up policy (RFC 9470) that a {@link dev.tokenward.core.RequiresStepUp @RequiresStepUp}
+     * without attributes stands for, so its values can come from configuration; without it such an
+     * annotation fails the request's servlet at first use, naming the class.
+     */
+    public Builder stepUp(StepUp stepUp) {
+      this.stepUp = Objects.requireNonNull(stepUp, "stepUp");
       return this;
     }
 
@@ -299,8 +386,20 @@ public final class BearerTokenFilter implements Filter {
     }
 
     Config config() {
-      return new Config(validator, realm, BearerTokenExtractor.of(allowQueryToken, allowFormToken),
-          new Protections(rules));
+      Protections protections = new Protections(rules, stepUp);
+      ResourceMetadataEndpoint endpoint = null;
+      if (metadata != null) {
+        ProtectedResourceMetadata.Builder document = metadata.toBuilder();
+        if (allowFormToken) {
+          document.bearerMethod("body");
+        }
+        if (allowQueryToken) {
+          document.bearerMethod("query");
+        }
+        endpoint = new ResourceMetadataEndpoint(document.build());
+      }
+      return new Config(validator, realm, BearerTokenExtractor.of(allowQueryToken, allowFormToken), protections,
+          endpoint, serveMetadata);
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.tokenward.servlet;
 
+import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.ConfigurationException;
+import dev.tokenward.core.ProtectedResourceMetadata;
 import dev.tokenward.core.Setting;
 import dev.tokenward.core.StandardSettings;
 import dev.tokenward.core.TokenwardConfig;
@@ -53,10 +55,16 @@ final class InitParams {
 
   /** The validator, challenge realm, token locations and path rules of a configuration. */
   static BearerTokenFilter.Builder builder(TokenwardConfig config) {
-    BearerTokenFilter.Builder b = BearerTokenFilter.builder(config.validator())
+    AccessTokenValidator validator = config.validator();
+    BearerTokenFilter.Builder b = BearerTokenFilter.builder(validator)
         .realm(config.get(StandardSettings.REALM))
         .allowQueryToken(config.get(StandardSettings.ALLOW_QUERY_TOKEN))
         .allowFormToken(config.get(StandardSettings.ALLOW_FORM_TOKEN));
+    if (config.isSet(StandardSettings.RESOURCE) || config.isSet(StandardSettings.RESOURCE_NAME)
+        || config.isSet(StandardSettings.RESOURCE_DOCUMENTATION) || config.isSet(StandardSettings.RESOURCE_POLICY_URI)) {
+      // RFC 9728: publishing the metadata is switched on by naming the resource (or describing it)
+      b.resourceMetadata(ProtectedResourceMetadata.builder(validator, config).build());
+    }
     if (config.isSet(RULES)) {
       for (String entry : config.get(RULES)) {
         int eq = entry.indexOf('=');

@@ -2,6 +2,7 @@ package dev.tokenward.servlet;
 
 import dev.tokenward.core.AnnotatedRequirements;
 import dev.tokenward.core.Requirement;
+import dev.tokenward.core.StepUp;
 import dev.tokenward.core.TokenValidationException;
 import dev.tokenward.core.VerifiedToken;
 import jakarta.servlet.ServletContext;
@@ -13,8 +14,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +49,8 @@ final class Protections {
   private final Map<String, Protection> exact = new HashMap<>();
   private final List<PathRule> prefixes = new ArrayList<>(); // longest first
   private final Map<String, ServletRule> byServletClass = new ConcurrentHashMap<>();
+  private final List<PathRule> rules;
+  private final StepUp stepUp; // what @RequiresStepUp without attributes stands for; may be null
 
   /**
    * What a servlet class's annotations ask for (null: nothing), or why they cannot be known: a
@@ -54,6 +59,12 @@ final class Protections {
   private record ServletRule(Protection protection, String failure) {}
 
   Protections(List<PathRule> rules) {
+    this(rules, null);
+  }
+
+  Protections(List<PathRule> rules, StepUp stepUp) {
+    this.rules = List.copyOf(rules);
+    this.stepUp = stepUp;
     for (PathRule rule : rules) {
       Protection p = new Protection(rule.requirement().orElse(null), rule.onlineCheck());
       if (rule.isPrefix()) {
@@ -148,7 +159,7 @@ final class Protections {
     return rule.protection;
   }
 
-  private static ServletRule decide(String className, String servletName, ServletContext context) {
+  private ServletRule decide(String className, String servletName, ServletContext context) {
     Class<?> c = load(className, context);
     if (c == null) {
       String failure = "tokenward: servlet class " + className + " (servlet '" + servletName + "') cannot be loaded by "
@@ -159,7 +170,7 @@ final class Protections {
       return new ServletRule(null, failure);
     }
     try {
-      return new ServletRule(read(c), null);
+      return new ServletRule(read(c, stepUp), null);
     } catch (IllegalStateException e) {
       log.error("{}: requests to servlet '{}' are refused with 500", e.getMessage(), servletName);
       return new ServletRule(null, e.getMessage());
@@ -195,12 +206,17 @@ final class Protections {
    *     one on a method (such as {@code doGet}): the filter would not honour it, so it fails closed
    */
   static Protection read(Class<?> c) {
+    return read(c, null);
+  }
+
+  /** As {@link #read(Class)}, with the policy a {@code @RequiresStepUp} without attributes stands for. */
+  static Protection read(Class<?> c, StepUp configuredStepUp) {
     if (c == null) {
       return null;
     }
     AnnotatedRequirements declared;
     try {
-      declared = AnnotatedRequirements.from(c);
+      declared = AnnotatedRequirements.from(c, configuredStepUp);
       refuseMethodAnnotations(c);
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("tokenward: " + e.getMessage(), e);
@@ -226,5 +242,32 @@ final class Protections {
         }
       }
     }
+  }
+
+  /**
+   * The scopes and permissions the path rules and the annotations of every registered servlet
+   * name, for the metadata's {@code scopes_supported}; the annotations are read as for a request.
+   */
+  Set<String> scopesNamed(ServletContext context) {
+    Set<String> scopes = new LinkedHashSet<>();
+    for (PathRule rule : rules) {
+      rule.requirement().ifPresent(r -> scopes.addAll(r.values()));
+    }
+    if (context != null) {
+      for (ServletRegistration registration : context.getServletRegistrations().values()) {
+        String className = registration.getClassName();
+        if (className != null) {
+          ServletRule rule = byServletClass.computeIfAbsent(className,
+              name -> decide(name, registration.getName(), context));
+          if (rule.failure != null) { // fail closed here too: a list without its scopes would mislead clients
+            throw new IllegalStateException(rule.failure);
+          }
+          if (rule.protection != null && rule.protection.requirement() != null) {
+            scopes.addAll(rule.protection.requirement().values());
+          }
+        }
+      }
+    }
+    return scopes;
   }
 }

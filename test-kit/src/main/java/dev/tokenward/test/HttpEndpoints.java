@@ -133,7 +133,8 @@ final class HttpEndpoints implements HttpHandler {
         } else {
             User user = tokens.authenticateUser(required(params, "username"), required(params, "password"))
                     .orElseThrow(() -> new TestIssuerException(403, "invalid_grant", "Wrong email or password."));
-            answer = tokens.password(client, user, params.get("audience"), params.get("scope"), params.get("nonce"));
+            answer = tokens.password(client, user, params.get("audience"), params.get("scope"), params.get("nonce"),
+                    params.get("acr_values"));
         }
         send(ex, 200, answer.toJson());
     }

@@ -120,6 +120,21 @@ public final class JwtBuilder {
         return this;
     }
 
+    /** The {@code acr} claim (how the user authenticated, e.g. {@link TestIssuer#MFA_ACR}); default none. */
+    public JwtBuilder acr(String acr) {
+        return claim("acr", acr);
+    }
+
+    /** The {@code amr} claim, an array (e.g. {@code "pwd", "mfa"}); default none. */
+    public JwtBuilder amr(String... methods) {
+        return claim("amr", List.copyOf(Arrays.asList(methods)));
+    }
+
+    /** The {@code auth_time} claim, when the user authenticated; default none. */
+    public JwtBuilder authTime(Instant authTime) {
+        return claim("auth_time", authTime.getEpochSecond());
+    }
+
     /**
      * Sets any claim, replacing what the builder would write; {@code null} leaves the claim out
      * (for example {@code claim("exp", null)} for a token without expiry).

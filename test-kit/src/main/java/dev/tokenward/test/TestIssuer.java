@@ -126,6 +126,12 @@ public final class TestIssuer implements AutoCloseable {
     /** Password of {@link #DEMO_USER}. */
     public static final String DEMO_PASSWORD = "demo-password";
 
+    /**
+     * Auth0's {@code acr} after multi-factor authentication (the PAPE multi-factor policy): asked for
+     * with {@code acr_values} at the password grant, it gives a token with this {@code acr} and
+     * {@code amr ["pwd", "mfa"]}.
+     */
+    public static final String MFA_ACR = "http://schemas.openid.net/pape/policies/2007/06/multi-factor";
     /** Default access-token lifetime, Auth0's default for APIs. */
     public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(86_400);
     /** Default ID-token lifetime, Auth0's default for applications. */
@@ -488,6 +494,16 @@ public final class TestIssuer implements AutoCloseable {
      */
     public String userAccessToken(String username, String clientId, String audience, String... scopes) {
         return service().password(requireClient(clientId), requireUser(username), audience, join(scopes), null)
+                .accessToken();
+    }
+
+    /**
+     * As {@link #userAccessToken}, for a user who has just passed multi-factor authentication
+     * ({@code acr_values} = {@link #MFA_ACR}): {@code acr}, {@code amr ["pwd", "mfa"]} and
+     * {@code auth_time} now, for step-up (RFC 9470) tests.
+     */
+    public String mfaUserAccessToken(String username, String clientId, String audience, String... scopes) {
+        return service().password(requireClient(clientId), requireUser(username), audience, join(scopes), null, MFA_ACR)
                 .accessToken();
     }
 

@@ -191,8 +191,20 @@ final class TokenService {
      * is the requested OIDC scopes plus the requested API scopes the user holds (all the user's
      * permissions when no scope is requested); {@code permissions} is every permission the user has
      * for the API; {@code openid} adds the /userinfo audience and an ID token.
+     *
+     * <p>The grant is an authentication, so an access token for an API carries {@code auth_time}
+     * (now) and {@code amr: ["pwd"]}; with {@code acr_values} naming Auth0's multi-factor policy
+     * ({@link TestIssuer#MFA_ACR}) the user is taken to have passed MFA, as after Auth0's
+     * challenge: {@code acr} is that value and {@code amr} is {@code ["pwd", "mfa"]}. Other
+     * {@code acr_values} are ignored, as Auth0 does.
      */
     TokenResponse password(Client client, User user, String audience, String scopeParam, String nonce) {
+        return password(client, user, audience, scopeParam, nonce, null);
+    }
+
+    /** As {@link #password(Client, User, String, String, String)}, with the request's {@code acr_values}. */
+    TokenResponse password(Client client, User user, String audience, String scopeParam, String nonce,
+                           String acrValues) {
         List<String> requested = parseScope(scopeParam);
         List<String> oidc = requested == null ? List.of()
                 : requested.stream().filter(OIDC_SCOPES::contains).toList();
@@ -217,8 +229,15 @@ final class TokenService {
             List<String> userPermissions = user.permissions().getOrDefault(api.identifier(), List.of());
             scopes.addAll(intersect(requested, new LinkedHashSet<>(userPermissions)));
             Object aud = openid ? List.of(api.identifier(), userinfoUrl) : api.identifier();
+            Map<String, Object> authentication = new LinkedHashMap<>();
+            authentication.put("auth_time", now.getEpochSecond());
+            boolean mfa = acrValues != null && List.of(acrValues.trim().split(" +")).contains(TestIssuer.MFA_ACR);
+            if (mfa) {
+                authentication.put("acr", TestIssuer.MFA_ACR);
+            }
+            authentication.put("amr", mfa ? List.of("pwd", "mfa") : List.of("pwd"));
             accessToken = signAccessToken(api, user.userId(), aud, client.clientId(), "password", scopes,
-                    userPermissions, now);
+                    userPermissions, now, authentication);
         }
         String idToken = openid ? signIdToken(user, client.clientId(), scopes, nonce, accessToken, now) : null;
         LOG.debug("issued password-grant token to {} for {}", client.clientId(), audience);
@@ -263,6 +282,13 @@ final class TokenService {
 
     private String signAccessToken(Api api, String subject, Object audience, String clientId, String gty,
                                    List<String> scopes, List<String> permissions, Instant now) {
+        return signAccessToken(api, subject, audience, clientId, gty, scopes, permissions, now, Map.of());
+    }
+
+    /** With {@code extra} claims (the user's authentication: {@code auth_time}, {@code acr}, {@code amr}). */
+    private String signAccessToken(Api api, String subject, Object audience, String clientId, String gty,
+                                   List<String> scopes, List<String> permissions, Instant now,
+                                   Map<String, Object> extra) {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .subject(subject);
@@ -282,6 +308,7 @@ final class TokenService {
             claims.claim("gty", gty).claim("azp", clientId);
         }
         claims.claim("permissions", List.copyOf(permissions));
+        extra.forEach(claims::claim);
         JOSEObjectType typ = api.profile() == TestIssuer.TokenProfile.RFC9068
                 ? new JOSEObjectType("at+jwt") : JOSEObjectType.JWT;
         try {

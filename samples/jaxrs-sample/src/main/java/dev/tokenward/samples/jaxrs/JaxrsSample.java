@@ -2,6 +2,7 @@ package dev.tokenward.samples.jaxrs;
 
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.jaxrs.TokenwardFeature;
+import dev.tokenward.samples.support.SampleConfiguration;
 import dev.tokenward.samples.support.SampleLauncher;
 import dev.tokenward.samples.support.SampleServer;
 import java.io.IOException;
@@ -33,12 +34,25 @@ public final class JaxrsSample {
     SampleLauncher.main(NAME, JaxrsSample::server);
   }
 
-  /** Starts Jersey on Grizzly at {@code address}, with the feature built from {@code validator}. */
+  /** Starts Jersey on Grizzly at {@code address}, with the feature built from {@code validator}, with the contract's default settings. */
   public static SampleServer server(InetSocketAddress address, AccessTokenValidator validator) throws IOException {
+    return server(address, validator, SampleConfiguration.fromEnvironment(java.util.Map.of()));
+  }
+
+  /**
+   * Starts Jersey on Grizzly at {@code address}, with the feature built from {@code validator},
+   * publishing the RFC 9728 metadata and with the step-up policy of {@code config} for
+   * {@code @RequiresStepUp}.
+   */
+  public static SampleServer server(InetSocketAddress address, AccessTokenValidator validator, SampleConfiguration config)
+      throws IOException {
     GLASSFISH_LOG.setLevel(Level.WARNING);
     JERSEY_PROVIDERS_LOG.setLevel(Level.SEVERE);
     ResourceConfig application = new ResourceConfig(SampleResource.class)
-        .register(TokenwardFeature.builder(validator).build())
+        .register(TokenwardFeature.builder(validator)
+            .resourceMetadata(config.resourceMetadata(validator))
+            .stepUp(config.stepUp())
+            .build())
         .property(ServerProperties.WADL_FEATURE_DISABLE, true);
     URI uri = URI.create("http://" + address.getHostString() + ":" + address.getPort() + "/");
     HttpServer server = GrizzlyHttpServerFactory.createHttpServer(uri, application, false);

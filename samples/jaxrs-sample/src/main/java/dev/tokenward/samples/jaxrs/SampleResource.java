@@ -2,6 +2,7 @@ package dev.tokenward.samples.jaxrs;
 
 import dev.tokenward.core.Authenticated;
 import dev.tokenward.core.RequiresGrants;
+import dev.tokenward.core.RequiresStepUp;
 import dev.tokenward.jaxrs.Tokens;
 import dev.tokenward.samples.support.Endpoint;
 import dev.tokenward.samples.support.SampleResponses;
@@ -54,6 +55,14 @@ public class SampleResource {
   @Path("api/admin")
   @RequiresGrants(Endpoint.ADMIN_ALL)
   public String admin(@Context SecurityContext security) {
+    return SampleResponses.verified(Tokens.from(security));
+  }
+
+  /** The feature's step-up policy (TOKENWARD_STEP_UP_ACR, TOKENWARD_STEP_UP_MAX_AGE_SECONDS). */
+  @GET
+  @Path("api/step-up")
+  @RequiresStepUp
+  public String stepUp(@Context SecurityContext security) {
     return SampleResponses.verified(Tokens.from(security));
   }
 }

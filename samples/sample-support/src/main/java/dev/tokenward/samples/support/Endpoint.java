@@ -1,6 +1,7 @@
 package dev.tokenward.samples.support;
 
 import dev.tokenward.core.Requirement;
+import dev.tokenward.core.StepUp;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,7 @@ import java.util.Optional;
  * GET /api/private         any valid access token                     200 {"sub", "tokenType", "scopes", "permissions"}
  * GET /api/private-scoped  scope or permission read:messages          same
  * GET /api/admin           scope or permission admin:all              same
+ * GET /api/step-up         strong, recent authentication (step-up)    same
  * </pre>
  */
 public enum Endpoint {
@@ -20,7 +22,8 @@ public enum Endpoint {
   PUBLIC("/api/public", Access.NONE, null),
   PRIVATE("/api/private", Access.TOKEN, null),
   PRIVATE_SCOPED("/api/private-scoped", Access.GRANT, Endpoint.READ_MESSAGES),
-  ADMIN("/api/admin", Access.GRANT, Endpoint.ADMIN_ALL);
+  ADMIN("/api/admin", Access.GRANT, Endpoint.ADMIN_ALL),
+  STEP_UP("/api/step-up", Access.STEP_UP, null);
 
   /** The scope or permission {@link #PRIVATE_SCOPED} needs (a constant, for annotations). */
   public static final String READ_MESSAGES = "read:messages";
@@ -34,7 +37,12 @@ public enum Endpoint {
     /** Any valid access token. */
     TOKEN,
     /** A valid access token whose granted scopes or permissions include {@link #grant()}. */
-    GRANT
+    GRANT,
+    /**
+     * A valid access token of a user who authenticated strongly and recently enough (RFC 9470):
+     * the configured {@code TOKENWARD_STEP_UP_ACR} and {@code TOKENWARD_STEP_UP_MAX_AGE_SECONDS}.
+     */
+    STEP_UP
   }
 
   private final String path;
@@ -64,6 +72,14 @@ public enum Endpoint {
   /** For {@link Access#GRANT}: the value granted as a scope or as a permission (Auth0 RBAC). */
   public Optional<Requirement> requirement() {
     return grant().map(Requirement::allOf);
+  }
+
+  /**
+   * What a valid token must satisfy: for {@link Access#GRANT} the value as a scope or permission,
+   * for {@link Access#STEP_UP} the step-up policy {@code stepUp}; empty for any valid token.
+   */
+  public Optional<Requirement> requirement(StepUp stepUp) {
+    return access == Access.STEP_UP ? Optional.of(Requirement.stepUp(stepUp)) : requirement();
   }
 
   /** True for the endpoints that answer the success body of a verified token. */

@@ -2,6 +2,8 @@ package dev.tokenward.samples.support;
 
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.OpaqueTokenPolicy;
+import dev.tokenward.core.ProtectedResourceMetadata;
+import dev.tokenward.core.StepUp;
 import dev.tokenward.test.TestIssuer;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -37,10 +39,21 @@ public final class SampleConfiguration {
   public static final String CLIENT_ID = "TOKENWARD_CLIENT_ID";
   public static final String CLIENT_SECRET = "TOKENWARD_CLIENT_SECRET";
   public static final String ALLOW_HTTP = "TOKENWARD_ALLOW_HTTP";
+  /** The resource identifier (RFC 9728 {@code resource}); unset: the URL the request arrived on, without path. */
+  public static final String RESOURCE = "TOKENWARD_RESOURCE";
+  /** The sample's own: {@code acr} values that count as strong authentication at {@code /api/step-up}. */
+  public static final String STEP_UP_ACR = "TOKENWARD_STEP_UP_ACR";
+  /** The sample's own: how old {@code auth_time} may be at {@code /api/step-up}. */
+  public static final String STEP_UP_MAX_AGE_SECONDS = "TOKENWARD_STEP_UP_MAX_AGE_SECONDS";
 
   /** Every variable of the contract, in the order of its table. */
   public static final List<String> VARIABLES = List.of(PORT, ISSUER, AUDIENCE, JWKS_URI, ALGORITHMS, HS256_SECRET,
-      CLOCK_SKEW_SECONDS, OPAQUE, USERINFO_URI, INTROSPECTION_URI, CLIENT_ID, CLIENT_SECRET, ALLOW_HTTP);
+      CLOCK_SKEW_SECONDS, OPAQUE, USERINFO_URI, INTROSPECTION_URI, CLIENT_ID, CLIENT_SECRET, ALLOW_HTTP, RESOURCE,
+      STEP_UP_ACR, STEP_UP_MAX_AGE_SECONDS);
+
+  /** Auth0's {@code acr} after multi-factor authentication, the default of {@link #STEP_UP_ACR}. */
+  public static final String MFA_ACR = "http://schemas.openid.net/pape/policies/2007/06/multi-factor";
+  public static final int DEFAULT_STEP_UP_MAX_AGE_SECONDS = 300;
 
   public static final int DEFAULT_PORT = 8080;
   public static final List<String> DEFAULT_ALGORITHMS = List.of("RS256");
@@ -61,6 +74,8 @@ public final class SampleConfiguration {
   private final String clientId;
   private final String clientSecret;
   private final boolean allowHttp;
+  private final String resource; // null: taken from each request
+  private final StepUp stepUp;
 
   private SampleConfiguration(Map<String, String> env) {
     this.allowHttp = bool(env, ALLOW_HTTP);
@@ -113,6 +128,8 @@ public final class SampleConfiguration {
             + "client credentials for it (with " + CLIENT_SECRET + ")");
       }
     }
+    this.resource = resource(env);
+    this.stepUp = stepUp(env);
   }
 
   /**
@@ -157,6 +174,25 @@ public final class SampleConfiguration {
   /** {@code TOKENWARD_CLOCK_SKEW_SECONDS}. */
   public int clockSkewSeconds() {
     return clockSkewSeconds;
+  }
+
+  /** {@code TOKENWARD_RESOURCE}, or empty when the identifier is taken from each request. */
+  public Optional<String> resource() {
+    return Optional.ofNullable(resource);
+  }
+
+  /** The step-up policy of {@code /api/step-up}: {@code TOKENWARD_STEP_UP_ACR} and {@code TOKENWARD_STEP_UP_MAX_AGE_SECONDS}. */
+  public StepUp stepUp() {
+    return stepUp;
+  }
+
+  /** The RFC 9728 metadata the sample publishes: the validator's issuer, and {@code TOKENWARD_RESOURCE} if set. */
+  public ProtectedResourceMetadata resourceMetadata(AccessTokenValidator validator) {
+    ProtectedResourceMetadata.Builder b = ProtectedResourceMetadata.builder(validator);
+    if (resource != null) {
+      b.resource(resource);
+    }
+    return b.build();
   }
 
   /**
@@ -264,6 +300,44 @@ public final class SampleConfiguration {
     }
     throw new ConfigurationException(CLOCK_SKEW_SECONDS, "must be a whole number of seconds from 0 to "
         + MAX_CLOCK_SKEW_SECONDS + ", got '" + v + "'");
+  }
+
+  private static String resource(Map<String, String> env) {
+    String v = value(env, RESOURCE);
+    if (v == null) {
+      return null;
+    }
+    try {
+      ProtectedResourceMetadata.builder().resource(v);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(RESOURCE, String.valueOf(e.getMessage()).replaceFirst("^resource: ", ""));
+    }
+    return v;
+  }
+
+  private static StepUp stepUp(Map<String, String> env) {
+    List<String> acr = value(env, STEP_UP_ACR) == null ? List.of(MFA_ACR) : list(env, STEP_UP_ACR);
+    if (acr.isEmpty()) {
+      throw new ConfigurationException(STEP_UP_ACR, "lists no value; give e.g. " + MFA_ACR);
+    }
+    String age = value(env, STEP_UP_MAX_AGE_SECONDS);
+    long seconds = DEFAULT_STEP_UP_MAX_AGE_SECONDS;
+    if (age != null) {
+      try {
+        seconds = Long.parseLong(age);
+      } catch (NumberFormatException e) {
+        seconds = -1;
+      }
+      if (seconds < 1 || seconds > 31_536_000) {
+        throw new ConfigurationException(STEP_UP_MAX_AGE_SECONDS, "must be a whole number of seconds from 1 to 31536000, "
+            + "got '" + age + "'");
+      }
+    }
+    try {
+      return StepUp.builder().acr(acr.toArray(new String[0])).maxAge(Duration.ofSeconds(seconds)).build();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(STEP_UP_ACR, String.valueOf(e.getMessage()).replaceFirst("^acr: ", ""));
+    }
   }
 
   private static OpaqueTokenPolicy opaque(Map<String, String> env) {

@@ -45,7 +45,7 @@ public final class SampleLauncher {
       AccessTokenValidator validator = config.validator(dev);
       InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(HOST), config.port());
       try {
-        server = factory.start(address, validator);
+        server = factory.start(address, validator, config);
       } catch (Exception e) {
         if (causedBy(e, BindException.class)) {
           throw new IllegalStateException(SampleConfiguration.PORT + ": cannot listen on " + HOST + ":" + config.port()

@@ -12,9 +12,14 @@ public interface SampleServer {
   /** Stops serving and releases the port. */
   void stop() throws Exception;
 
-  /** How a sample starts its server: bind {@code address}, protect the endpoints with {@code validator}. */
+  /**
+   * How a sample starts its server: bind {@code address}, protect the endpoints with
+   * {@code validator}, publish the RFC 9728 metadata and apply the step-up policy of {@code config}.
+   */
   @FunctionalInterface
   interface Factory {
-    SampleServer start(InetSocketAddress address, AccessTokenValidator validator) throws Exception;
+    /** Starts the server; {@code config} holds the settings beyond the validator (resource, step-up). */
+    SampleServer start(InetSocketAddress address, AccessTokenValidator validator, SampleConfiguration config)
+        throws Exception;
   }
 }

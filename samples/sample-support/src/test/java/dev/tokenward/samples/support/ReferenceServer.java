@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.BearerErrorResponse;
 import dev.tokenward.core.BearerTokenExtractor;
+import dev.tokenward.core.ResourceMetadataEndpoint;
 import dev.tokenward.core.TokenValidationException;
 import dev.tokenward.core.VerifiedToken;
 import java.io.IOException;
@@ -29,8 +30,25 @@ final class ReferenceServer implements SampleServer {
     this.executor = executor;
   }
 
-  static SampleServer start(InetSocketAddress address, AccessTokenValidator validator) throws IOException {
+  static SampleServer start(InetSocketAddress address, AccessTokenValidator validator, SampleConfiguration config)
+      throws IOException {
     HttpServer server = HttpServer.create(address, 0);
+    ResourceMetadataEndpoint metadata = new ResourceMetadataEndpoint(config.resourceMetadata(validator));
+    server.createContext("/.well-known/oauth-protected-resource", exchange -> {
+      try (exchange) {
+        if (!metadata.serves(exchange.getRequestURI().getRawPath())) {
+          send(exchange, 404, "{\"error_description\":\"not found\"}");
+          return;
+        }
+        byte[] body = metadata.document(origin(exchange), () -> java.util.List.of(Endpoint.READ_MESSAGES,
+            Endpoint.ADMIN_ALL)).getBytes(StandardCharsets.UTF_8);
+        metadata.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+      }
+    });
     for (Endpoint endpoint : Endpoint.values()) {
       server.createContext(endpoint.path(), exchange -> {
         try (exchange) {
@@ -39,7 +57,7 @@ final class ReferenceServer implements SampleServer {
           } else if (!endpoint.needsToken()) {
             send(exchange, 200, SampleResponses.publicBody(endpoint));
           } else {
-            serveProtected(exchange, endpoint, validator);
+            serveProtected(exchange, endpoint, validator, config, metadata.metadataUrl(origin(exchange)));
           }
         }
       });
@@ -50,22 +68,27 @@ final class ReferenceServer implements SampleServer {
     return new ReferenceServer(server, executor);
   }
 
-  private static void serveProtected(HttpExchange exchange, Endpoint endpoint, AccessTokenValidator validator)
-      throws IOException {
+  /** {@code http://HOST} from the request's Host header, as a servlet container reads it. */
+  private static String origin(HttpExchange exchange) {
+    return "http://" + exchange.getRequestHeaders().getFirst("Host");
+  }
+
+  private static void serveProtected(HttpExchange exchange, Endpoint endpoint, AccessTokenValidator validator,
+      SampleConfiguration config, String metadataUrl) throws IOException {
     try {
       Optional<String> raw = BearerTokenExtractor.headerOnly()
           .extract(exchange.getRequestHeaders().get("Authorization"));
       if (raw.isEmpty()) {
-        refuse(exchange, BearerErrorResponse.missingToken(BearerErrorResponse.DEFAULT_REALM));
+        refuse(exchange, BearerErrorResponse.missingToken(BearerErrorResponse.DEFAULT_REALM, metadataUrl));
         return;
       }
       VerifiedToken token = validator.validate(raw.get());
-      if (endpoint.requirement().isPresent()) {
-        endpoint.requirement().get().check(token);
+      if (endpoint.requirement(config.stepUp()).isPresent()) {
+        endpoint.requirement(config.stepUp()).get().check(token);
       }
       send(exchange, 200, SampleResponses.verified(token));
     } catch (TokenValidationException e) {
-      refuse(exchange, BearerErrorResponse.of(e, BearerErrorResponse.DEFAULT_REALM));
+      refuse(exchange, BearerErrorResponse.of(e, BearerErrorResponse.DEFAULT_REALM, metadataUrl));
     }
   }
 

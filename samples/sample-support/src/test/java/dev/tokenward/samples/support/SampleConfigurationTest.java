@@ -88,7 +88,7 @@ class SampleConfigurationTest {
   @Test
   void theEndpointTableIsTheContracts() {
     assertThat(List.of(Endpoint.values())).extracting(Endpoint::path)
-        .containsExactly("/health", "/api/public", "/api/private", "/api/private-scoped", "/api/admin");
+        .containsExactly("/health", "/api/public", "/api/private", "/api/private-scoped", "/api/admin", "/api/step-up");
     assertThat(Endpoint.PRIVATE_SCOPED.grant()).hasValue("read:messages");
     assertThat(Endpoint.ADMIN.grant()).hasValue("admin:all");
     assertThat(Endpoint.PRIVATE.requirement()).isEmpty();

@@ -12,6 +12,9 @@ import static dev.tokenward.samples.support.SampleConfiguration.ISSUER;
 import static dev.tokenward.samples.support.SampleConfiguration.JWKS_URI;
 import static dev.tokenward.samples.support.SampleConfiguration.OPAQUE;
 import static dev.tokenward.samples.support.SampleConfiguration.PORT;
+import static dev.tokenward.samples.support.SampleConfiguration.RESOURCE;
+import static dev.tokenward.samples.support.SampleConfiguration.STEP_UP_ACR;
+import static dev.tokenward.samples.support.SampleConfiguration.STEP_UP_MAX_AGE_SECONDS;
 import static dev.tokenward.samples.support.SampleConfiguration.USERINFO_URI;
 import static dev.tokenward.test.TestIssuer.ADMIN_CLIENT;
 import static dev.tokenward.test.TestIssuer.DEFAULT_API;
@@ -223,6 +226,10 @@ public abstract class SampleContractTest {
       assertThat(a.challengeParameter("error_description")).hasValue(description);
       assertThat(body).containsOnlyKeys("error", "error_description").containsEntry("error", error);
       assertThat(a.challengeParameter("error")).hasValue(error);
+    }
+    if (status == 401 || status == 403) { // RFC 9728 section 5.1: where the resource's metadata is
+      assertThat(a.challengeParameter("resource_metadata")).as("resource_metadata of %s", challenge).get().asString()
+          .matches("https?://[^/\"]+/\\.well-known/oauth-protected-resource(/[^\"]*)?");
     }
     if (token != null && !token.isEmpty()) {
       for (String part : token.split("\\.")) {
@@ -594,7 +601,13 @@ public abstract class SampleContractTest {
           Arguments.of(OPAQUE, env(OPAQUE, "sometimes")),
           Arguments.of(CLIENT_ID, env(ISSUER, iss, AUDIENCE, DEFAULT_API, OPAQUE, "introspect")),
           Arguments.of(CLIENT_SECRET, env(CLIENT_ID, DEMO_CLIENT)),
-          Arguments.of(ALLOW_HTTP, env(ALLOW_HTTP, "yes")));
+          Arguments.of(ALLOW_HTTP, env(ALLOW_HTTP, "yes")),
+          Arguments.of(RESOURCE, env(RESOURCE, "api.example.test")),
+          Arguments.of(RESOURCE, env(RESOURCE, "http://api.example.test")),
+          Arguments.of(RESOURCE, env(RESOURCE, "https://api.example.test/#fragment")),
+          Arguments.of(STEP_UP_ACR, env(STEP_UP_ACR, "urn:a,urn:has space")),
+          Arguments.of(STEP_UP_MAX_AGE_SECONDS, env(STEP_UP_MAX_AGE_SECONDS, "0")),
+          Arguments.of(STEP_UP_MAX_AGE_SECONDS, env(STEP_UP_MAX_AGE_SECONDS, "five minutes")));
     }
 
     @ParameterizedTest(name = "{0} in {1}")
@@ -891,6 +904,135 @@ public abstract class SampleContractTest {
           assertVerified(a, token, "jwt");
         }
       }
+    }
+  }
+
+  // ================================================================== Protected resource metadata (RFC 9728)
+
+  /** The metadata URL of a sample whose resource identifier is taken from the request. */
+  protected static String metadataUrl(Started s) {
+    return s.base() + "/.well-known/oauth-protected-resource";
+  }
+
+  @Nested
+  @DisplayName("GET /.well-known/oauth-protected-resource: RFC 9728 metadata, no token, any origin")
+  class ProtectedResourceMetadataEndpoint {
+    @Test
+    void answersTheDocumentWithoutAToken() {
+      Answer a = ContractHttp.get(sample.base(), "/.well-known/oauth-protected-resource");
+      assertThat(a.status()).as("%s", a).isEqualTo(200);
+      assertThat(a.header("Content-Type")).get().asString().startsWith("application/json");
+      assertThat(a.header("Access-Control-Allow-Origin")).hasValue("*");
+      assertThat(a.header("Cache-Control")).get().asString().contains("max-age=");
+      assertThat(a.header("WWW-Authenticate")).isEmpty();
+      Map<String, Object> json = a.json();
+      assertThat(json.get("resource")).isEqualTo(sample.base().toString()); // the URL the request arrived on, no path
+      assertThat(strings(json.get("authorization_servers"))).containsExactly(issuer.issuer());
+      assertThat(strings(json.get("scopes_supported"))).containsExactlyInAnyOrder(Endpoint.READ_MESSAGES, Endpoint.ADMIN_ALL);
+      assertThat(strings(json.get("bearer_methods_supported"))).containsExactly("header");
+    }
+
+    @Test
+    void doesNotLookAtATokenSentAnyway() {
+      Answer a = ContractHttp.get(sample.base(), "/.well-known/oauth-protected-resource",
+          List.of("Authorization: Bearer " + ForgedTokens.unsigned(demoToken())));
+      assertThat(a.status()).isEqualTo(200);
+      assertThat(a.json()).containsKey("resource");
+    }
+
+    @Test
+    void everyChallengeNamesTheDocumentsUrl() {
+      String url = metadataUrl(sample);
+      assertThat(call(Endpoint.PRIVATE, null).challengeParameter("resource_metadata")).hasValue(url);
+      assertThat(call(Endpoint.PRIVATE, "not-a-valid-token").challengeParameter("resource_metadata")).hasValue(url);
+      Answer forbidden = call(Endpoint.ADMIN, demoToken());
+      assertThat(forbidden.status()).isEqualTo(403);
+      assertThat(forbidden.challengeParameter("resource_metadata")).hasValue(url);
+      assertThat(call(Endpoint.STEP_UP, demoToken()).challengeParameter("resource_metadata")).hasValue(url);
+    }
+
+    @Test
+    void theResourceVariableSetsTheIdentifierAndTheUrlInChallenges() {
+      try (Started s = start(issuerEnv(RESOURCE, "https://api.example.test"))) {
+        Answer a = ContractHttp.get(s.base(), "/.well-known/oauth-protected-resource");
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.json().get("resource")).isEqualTo("https://api.example.test");
+        assertThat(call(s, Endpoint.PRIVATE, null).challengeParameter("resource_metadata"))
+            .hasValue("https://api.example.test/.well-known/oauth-protected-resource");
+      }
+    }
+
+    @Test
+    void aResourceWithAPathIsServedAtThePathSuffixedUrlAsRfc9728Section31Says() {
+      try (Started s = start(issuerEnv(RESOURCE, "https://api.example.test/messages"))) {
+        Answer a = ContractHttp.get(s.base(), "/.well-known/oauth-protected-resource/messages");
+        assertThat(a.status()).as("%s", a).isEqualTo(200);
+        assertThat(a.json().get("resource")).isEqualTo("https://api.example.test/messages");
+        assertThat(call(s, Endpoint.ADMIN, demoToken()).challengeParameter("resource_metadata"))
+            .hasValue("https://api.example.test/.well-known/oauth-protected-resource/messages");
+      }
+    }
+  }
+
+  // ================================================================== Step-up authentication (RFC 9470)
+
+  @Nested
+  @DisplayName("GET /api/step-up: acr among TOKENWARD_STEP_UP_ACR and auth_time within TOKENWARD_STEP_UP_MAX_AGE_SECONDS")
+  class StepUpEndpoint {
+    private final String mfa = SampleConfiguration.MFA_ACR;
+
+    private String mfaToken() {
+      return issuer.mfaUserAccessToken(DEMO_USER, DEMO_CLIENT, DEFAULT_API);
+    }
+
+    @Test
+    void aUserWhoJustPassedMfaGets200() {
+      String token = mfaToken();
+      assertThat(ForgedTokens.claims(token)).containsEntry("acr", mfa).containsKey("auth_time");
+      assertVerified(call(Endpoint.STEP_UP, token), token, "jwt");
+    }
+
+    @Test
+    void aPasswordOnlyLoginGets401InsufficientUserAuthenticationWithAcrValuesAndMaxAge() {
+      String token = issuer.userAccessToken(DEMO_USER, DEMO_CLIENT, DEFAULT_API);
+      Answer a = call(Endpoint.STEP_UP, token);
+      assertThat(assertRefused(a, 401, "insufficient_user_authentication", token)).contains("'acr'");
+      assertThat(a.challengeParameter("acr_values")).hasValue(mfa);
+      assertThat(a.challengeParameter("max_age")).hasValue("300");
+      assertThat(a.challengeParameter("resource_metadata")).hasValue(metadataUrl(sample));
+    }
+
+    @Test
+    void aTokenWithoutAuthTimeFailsTheAgeCheck() {
+      String token = demoToken(); // client credentials: no user, no auth_time
+      Answer a = call(Endpoint.STEP_UP, token);
+      assertThat(assertRefused(a, 401, "insufficient_user_authentication", token)).contains("'auth_time'");
+      assertThat(a.challengeParameter("max_age")).hasValue("300");
+    }
+
+    @Test
+    void anAuthenticationOlderThanTheMaximumGets401WithMaxAge() {
+      String token = clock.shifted(Duration.ofMinutes(-10), this::mfaToken);
+      Answer a = call(Endpoint.STEP_UP, token);
+      assertThat(assertRefused(a, 401, "insufficient_user_authentication", token)).contains("ago");
+      assertThat(a.challengeParameter("max_age")).hasValue("300");
+    }
+
+    @Test
+    void theVariablesSetTheAcrValuesAndTheMaximumAge() {
+      String tenMinutesOld = clock.shifted(Duration.ofMinutes(-10), this::mfaToken);
+      try (Started s = start(issuerEnv(STEP_UP_ACR, "urn:example:strong, " + mfa, STEP_UP_MAX_AGE_SECONDS, "900"))) {
+        assertVerified(call(s, Endpoint.STEP_UP, tenMinutesOld), tenMinutesOld, "jwt");
+        Answer a = call(s, Endpoint.STEP_UP, issuer.userAccessToken(DEMO_USER, DEMO_CLIENT, DEFAULT_API));
+        assertRefused(a, 401, "insufficient_user_authentication", null);
+        assertThat(a.challengeParameter("acr_values")).hasValue("urn:example:strong " + mfa);
+        assertThat(a.challengeParameter("max_age")).hasValue("900");
+      }
+    }
+
+    @Test
+    void noTokenIsStill401WithoutErrorCode() {
+      assertRefused(call(Endpoint.STEP_UP, null), 401, null, null);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.tokenward.samples.servlet;
 
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.samples.support.Endpoint;
+import dev.tokenward.samples.support.SampleConfiguration;
 import dev.tokenward.samples.support.SampleLauncher;
 import dev.tokenward.samples.support.SampleServer;
 import dev.tokenward.servlet.BearerTokenFilter;
@@ -30,14 +31,24 @@ public final class ServletSample {
     SampleLauncher.main(NAME, ServletSample::server);
   }
 
-  /** Starts Jetty on {@code address} with the filter built from {@code validator}. */
+  /** Starts Jetty on {@code address} with the filter built from {@code validator}, with the contract's default settings. */
   public static SampleServer server(InetSocketAddress address, AccessTokenValidator validator) throws Exception {
-    BearerTokenFilter.Builder filter = BearerTokenFilter.builder(validator);
+    return server(address, validator, SampleConfiguration.fromEnvironment(java.util.Map.of()));
+  }
+
+  /**
+   * Starts Jetty on {@code address} with the filter built from {@code validator}, publishing the
+   * RFC 9728 metadata and guarding {@code /api/step-up} with the step-up policy of {@code config}.
+   */
+  public static SampleServer server(InetSocketAddress address, AccessTokenValidator validator, SampleConfiguration config)
+      throws Exception {
+    BearerTokenFilter.Builder filter = BearerTokenFilter.builder(validator)
+        .resourceMetadata(config.resourceMetadata(validator));
     ServletContextHandler context = new ServletContextHandler();
     for (Endpoint endpoint : Endpoint.values()) {
       switch (endpoint.access()) {
         case TOKEN -> filter.authenticated(endpoint.path());
-        case GRANT -> filter.require(endpoint.path(), endpoint.requirement().orElseThrow());
+        case GRANT, STEP_UP -> filter.require(endpoint.path(), endpoint.requirement(config.stepUp()).orElseThrow());
         case NONE -> { }
       }
       context.addServlet(new ServletHolder(endpoint.name(), new EndpointServlet(endpoint)), endpoint.path());
