@@ -19,7 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every check of RFC 9449 section 4.3, each failing with its own {@link Reason}, through {@code validate(TokenRequest)}. */
+/**
+ * Every check of RFC 9449 section 4.3, each failing with its own {@link Reason}, through
+ * {@code validate(TokenRequest)}. Tests about the proof's age take {@code iat} from the validator's
+ * clock, not the wall clock, so a slow machine cannot shift them.
+ */
 class DpopValidationTest {
   private final FakeIssuer issuer = new FakeIssuer();
   private final ValidatorTestSupport.MutableClock clock = new ValidatorTestSupport.MutableClock();
@@ -233,14 +237,14 @@ class DpopValidationTest {
 
   @Test
   void validateWhenProofIsOlderThanTheMaximumAgeThenTime() {
-    String p = proof("GET", URI, token).sign();
+    String p = proof("GET", URI, token).claim("iat", clock.millis() / 1000).sign();
     clock.advanceSeconds(301);
     assertRefused(() -> validator.validate(dpop(token, p)), Reason.DPOP_PROOF_TIME).hasMessageContaining("300 s");
   }
 
   @Test
   void validateWhenProofIsJustWithinTheMaximumAgeThenAccepted() throws Exception {
-    String p = proof("GET", URI, token).sign();
+    String p = proof("GET", URI, token).claim("iat", clock.millis() / 1000).sign();
     clock.advanceSeconds(299);
     assertThat(validator.validate(dpop(token, p)).subject()).isEqualTo("auth0|user-1");
   }
@@ -248,7 +252,7 @@ class DpopValidationTest {
   @Test
   void validateWhenMaximumAgeIsConfiguredThenItApplies() {
     AccessTokenValidator strict = DpopTestSupport.validator(issuer, clock).dpopMaxAge(java.time.Duration.ofSeconds(30)).build();
-    String p = proof("GET", URI, token).sign();
+    String p = proof("GET", URI, token).claim("iat", clock.millis() / 1000).sign();
     clock.advanceSeconds(31);
     assertRefused(() -> strict.validate(dpop(token, p)), Reason.DPOP_PROOF_TIME);
   }
@@ -292,7 +296,7 @@ class DpopValidationTest {
 
   @Test
   void validateWhenAReplayedProofHasLeftTheWindowThenItIsTooOldNotAccepted() throws Exception {
-    String p = proof("GET", URI, token).sign();
+    String p = proof("GET", URI, token).claim("iat", clock.millis() / 1000).sign();
     validator.validate(dpop(token, p));
     clock.advanceSeconds(400);
     assertRefused(() -> validator.validate(dpop(token, p)), Reason.DPOP_PROOF_TIME);
