@@ -45,6 +45,7 @@ public final class AccessTokenValidator implements AutoCloseable {
   private final TokenCache tokenCache; // null when disabled
   private final Duration discoveryWait;
   private final ThreadPoolExecutor fetchPool;
+  private final RefusalLog refusals;
   private final SenderConstraints senderConstraints;
   private final VerifiedHeaders verifiedHeaders = new VerifiedHeaders();
 
@@ -76,6 +77,8 @@ public final class AccessTokenValidator implements AutoCloseable {
     }
     this.issuers = List.copyOf(states);
     this.senderConstraints = new SenderConstraints(this, b.dpop, trusted, settings.clockSkewSeconds, clock);
+    this.refusals = new RefusalLog(clock);
+    ValidatorStartup.started(issuers);
   }
 
   /** Starts a configuration. */
@@ -98,6 +101,15 @@ public final class AccessTokenValidator implements AutoCloseable {
    * @throws TokenValidationException with the reason it was refused
    */
   public VerifiedToken validate(String token) throws TokenValidationException {
+    try {
+      return check(token);
+    } catch (TokenValidationException e) {
+      refusals.refused(e); // a repeated wrong audience/issuer/opaque token is logged, rate-limited
+      throw e;
+    }
+  }
+
+  private VerifiedToken check(String token) throws TokenValidationException {
     if (token == null || token.isEmpty()) {
       throw new TokenValidationException(Reason.MALFORMED, "the token is empty");
     }
@@ -371,6 +383,27 @@ public final class AccessTokenValidator implements AutoCloseable {
   }
 
   /**
+   * Fetches every issuer's keys now rather than for the first token, waiting at most
+   * {@code timeout} in all: start-up pays the latency instead of the first request. An issuer that
+   * cannot be reached is logged at WARN and the validator still works (it answers 503 until the
+   * keys arrive); see {@link Builder#warmUpFailFast} to refuse to start instead.
+   *
+   * @return true if every issuer's keys are loaded (or need no fetch)
+   */
+  public boolean warmUp(Duration timeout) {
+    return ValidatorStartup.warmUp(issuers, Builder.positive("warmUp", timeout)).isEmpty();
+  }
+
+  /** One line on what this validator accepts: per issuer its audiences, algorithms, opaque policy and key source. */
+  public String describe() {
+    return ValidatorStartup.describe(issuers);
+  }
+
+  RefusalLog refusals() {
+    return refusals;
+  }
+
+  /**
    * Stops the background key fetches. Only for validators that do not live as long as the
    * application (tests, a reconfiguration); validating after {@code close()} still works on cached
    * keys. The HTTP client is left alone: an application's own is the application's, and the default
@@ -445,6 +478,8 @@ public final class AccessTokenValidator implements AutoCloseable {
     private final List<ClaimCheck> claimChecks = new ArrayList<>();
     private OkHttpClient httpClient;
     private Clock clock = Clock.systemUTC();
+    private Duration warmUp; // null: keys are fetched for the first token
+    private boolean warmUpFailFast;
     private final SenderConstraints.Options dpop = new SenderConstraints.Options();
 
     private Builder() {}
@@ -619,6 +654,21 @@ public final class AccessTokenValidator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Fetch every issuer's keys in {@link #build()}, waiting at most {@code timeout}; default: on
+     * the first token. A failure is logged at WARN, unless {@link #warmUpFailFast} makes it an error.
+     */
+    public Builder warmUp(Duration timeout) {
+      this.warmUp = positive("warmUp", timeout);
+      return this;
+    }
+
+    /** With {@link #warmUp}: keys that cannot be fetched in time fail {@link #build()}; default false (a WARN). */
+    public Builder warmUpFailFast(boolean failFast) {
+      this.warmUpFailFast = failFast;
+      return this;
+    }
+
     /** DPoP policy of the issuer: off, allowed (default) or required. See {@link TrustedIssuer.Builder#dpop}. */
     public Builder dpop(DpopPolicy policy) {
       primary("dpop").dpop(policy);
@@ -722,8 +772,21 @@ public final class AccessTokenValidator implements AutoCloseable {
       return this;
     }
 
-    /** Checks the configuration; an unreachable issuer is not an error here. */
+    /** Checks the configuration; an unreachable issuer is not an error here unless a fail-fast warm-up was asked for. */
     public AccessTokenValidator build() {
+      AccessTokenValidator validator = new AccessTokenValidator(this, trustedIssuers());
+      if (warmUp != null) {
+        List<String> missing = ValidatorStartup.warmUp(validator.issuers, warmUp);
+        if (!missing.isEmpty() && warmUpFailFast) {
+          validator.close();
+          throw new IllegalStateException("warmUpFailFast: the keys of " + String.join(", ", missing)
+              + " could not be fetched within " + warmUp.toMillis() + " ms");
+        }
+      }
+      return validator;
+    }
+
+    private List<TrustedIssuer> trustedIssuers() {
       List<TrustedIssuer> all = new ArrayList<>();
       if (primary != null) {
         all.add(primary.build());
@@ -742,7 +805,7 @@ public final class AccessTokenValidator implements AutoCloseable {
         dpop.nonceSecret = new byte[32];
         new SecureRandom().nextBytes(dpop.nonceSecret);
       }
-      return new AccessTokenValidator(this, all);
+      return all;
     }
 
     private TrustedIssuer.Builder primary(String setting) {
@@ -752,7 +815,7 @@ public final class AccessTokenValidator implements AutoCloseable {
       return primary;
     }
 
-    private static Duration positive(String name, Duration d) {
+    static Duration positive(String name, Duration d) {
       Objects.requireNonNull(d, name);
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException(name + ": must be positive, got " + d);

@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * Whether an issuer's (or one endpoint's) tokens may or must come with a DPoP proof (RFC 9449).
  * Set per issuer on {@link TrustedIssuer.Builder#dpop}, overridden per endpoint on
- * {@link TokenRequest.Builder#dpop}.
+ * {@link TokenRequest.Builder#dpopPolicy}.
  *
  * <p>Whatever the policy, a DPoP-bound token (one whose {@code cnf} has {@code jkt}) presented under
  * {@code Bearer} is refused: the binding was not proven, so it could be a stolen token.

@@ -51,6 +51,21 @@ final class IssuerState {
     return jwks == null ? null : jwks.refreshForUnknownKey();
   }
 
+  /** Starts fetching the keys now, for a warm-up; null when nothing is fetched (static keys, a secret) or backing off. */
+  java.util.concurrent.CompletableFuture<KeySet> prefetch() {
+    return jwks == null ? null : jwks.prefetch();
+  }
+
+  /** True when the keys are there: static, or fetched at least once. */
+  boolean keysLoaded() {
+    return jwks == null || jwks.loaded();
+  }
+
+  /** True if the keys are fetched from the network rather than configured. */
+  boolean fetchesKeys() {
+    return jwks != null;
+  }
+
   /** True if the key that verified a cached token is still trusted. */
   boolean stillTrusts(KeyCandidate key) {
     return key == hmacKey || keys().contains(key);

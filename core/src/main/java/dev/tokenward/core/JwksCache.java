@@ -79,6 +79,16 @@ final class JwksCache {
     return refresher.value();
   }
 
+  /** Starts the first fetch now (or joins the one in flight); null if a failed fetch is still backing off. */
+  CompletableFuture<KeySet> prefetch() {
+    return refresher.refresh(false);
+  }
+
+  /** True once keys have been fetched. Never starts a fetch. */
+  boolean loaded() {
+    return refresher.value().isLoaded();
+  }
+
   /** Issuer-unavailable naming what failed: discovery's own words if discovery failed, else the JWKS URL and the fault. */
   private TokenValidationException unavailable(String what) {
     Throwable cause = refresher.lastError();

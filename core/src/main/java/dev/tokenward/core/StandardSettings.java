@@ -77,6 +77,14 @@ public final class StandardSettings {
   public static final Setting<Integer> MAX_TOKEN_LENGTH = validator("maxTokenLength", Setting.integer(
       "max-token-length", "longest token accepted, in characters", 256, 1024 * 1024).withDefault(16 * 1024),
       AccessTokenValidator.Builder::maxTokenLength);
+  /** Fetch the keys at start-up rather than for the first token, waiting at most this long. */
+  public static final Setting<java.time.Duration> WARM_UP_SECONDS = validator("warmUp", Setting.seconds(
+      "warm-up-seconds", "fetch the issuer's keys at start, waiting at most this long (a failure is a WARN)", 1, 300),
+      AccessTokenValidator.Builder::warmUp);
+  /** With a warm-up: keys that cannot be fetched in time stop the start instead of a WARN. */
+  public static final Setting<Boolean> WARM_UP_FAIL_FAST = validator("warmUpFailFast", Setting.bool(
+      "warm-up-fail-fast", "true: keys that cannot be fetched within warm-up-seconds fail the start"),
+      AccessTokenValidator.Builder::warmUpFailFast);
 
   // ---- sender-constrained tokens: DPoP (RFC 9449) and certificate binding (RFC 8705)
 

@@ -4,12 +4,15 @@ import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.Authenticated;
 import dev.tokenward.core.BearerErrorResponse;
 import dev.tokenward.core.BearerTokenExtractor;
+import dev.tokenward.core.ConfigurationException;
 import dev.tokenward.core.ProtectedResourceMetadata;
 import dev.tokenward.core.ResourceMetadataEndpoint;
 import dev.tokenward.core.StepUp;
 import dev.tokenward.core.RequiresGrants;
 import dev.tokenward.core.RequiresPermissions;
 import dev.tokenward.core.RequiresScopes;
+import dev.tokenward.core.StandardSettings;
+import dev.tokenward.core.TokenwardConfig;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -108,6 +111,32 @@ public final class TokenwardFeature implements Feature {
   /** Starts a configuration around a validator built once for the service, as {@code BearerTokenFilter.builder(validator)} does. */
   public static Builder builder(AccessTokenValidator validator) {
     return new Builder(validator);
+  }
+
+  /**
+   * Starts a configuration from core's settings model: the validator, {@code realm},
+   * {@code allow-query-token}, {@code allow-form-token} and the {@code resource*} metadata of {@code config}, e.g.
+   * {@code TokenwardFeature.builder(TokenwardConfig.load())} for the environment alone. The servlet
+   * filter's path {@code rules} have no meaning here (rules come from annotations), so a
+   * configuration that sets them is refused rather than silently ignored.
+   *
+   * @throws ConfigurationException naming the setting at fault
+   */
+  public static Builder builder(TokenwardConfig config) {
+    if (config.isSet(StandardSettings.RULES)) {
+      throw config.error(StandardSettings.RULES, "path rules are the servlet filter's; the JAX-RS feature takes its "
+          + "rules from annotations (@Authenticated, @RequiresScopes, @RolesAllowed, ...)");
+    }
+    AccessTokenValidator validator = config.validator();
+    Builder b = new Builder(validator).realm(config.get(StandardSettings.REALM))
+        .tokenExtractor(BearerTokenExtractor.of(config.get(StandardSettings.ALLOW_QUERY_TOKEN),
+            config.get(StandardSettings.ALLOW_FORM_TOKEN)));
+    if (config.isSet(StandardSettings.RESOURCE) || config.isSet(StandardSettings.RESOURCE_NAME)
+        || config.isSet(StandardSettings.RESOURCE_DOCUMENTATION) || config.isSet(StandardSettings.RESOURCE_POLICY_URI)) {
+      // as the servlet filter: naming (or describing) the resource switches RFC 9728 metadata on
+      b.resourceMetadata(ProtectedResourceMetadata.builder(validator, config).build());
+    }
+    return b;
   }
 
   /** True if methods without any security annotation (nor one on their class) require a valid token. */

@@ -76,7 +76,8 @@ class DeploymentTest {
 
   @Test
   void buildWhenNoValidatorThenFailsNamingIt() {
-    assertThatThrownBy(() -> TokenwardFeature.builder(null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> TokenwardFeature.builder((dev.tokenward.core.AccessTokenValidator) null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("validator");
   }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * from the matched resource chain; this class runs on Jersey and on RESTEasy.
  */
 class LocatorRulesTest {
-  private static final Class<?>[] RESOURCES = {Locators.Root.class, Locators.LockedRoot.class};
+  private static final Class<?>[] RESOURCES = {Locators.Root.class, Locators.LockedRoot.class, Locators.Ambiguous.class};
 
   private static void assertStatus(HttpResponse<String> response, int status) {
     assertThat(response.statusCode()).as("%s: %s", TestServer.RUNTIME, response.body()).isEqualTo(status);
@@ -112,6 +112,44 @@ class LocatorRulesTest {
       assertStatus(app.server.get("locked/inside"), 401);
       assertStatus(app.server.getWithToken("locked/inside", app.token("u", "read:messages", List.of())), 403);
       assertStatus(app.server.getWithToken("locked/inside", app.token("u", "admin:all", List.of())), 200);
+    }
+  }
+
+  /** Templates, regex templates, and a step two locators could explain. */
+  @Nested
+  class Templates {
+    private static Fixture app;
+
+    @BeforeAll
+    static void start() {
+      app = new Fixture(RESOURCES);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+      app.close();
+    }
+
+    @Test
+    void requestWhenOnlyTheVariableTemplateMatchesThenOnlyItsRuleApplies() throws Exception {
+      assertStatus(app.server.getWithToken("ambiguous/other", app.token("u", "any:name", List.of())), 200);
+      assertStatus(app.server.getWithToken("ambiguous/other", app.token("u", "", List.of("special:read"))), 403);
+    }
+
+    // Both templates match "special"; the runtime picks the literal one, but that cannot be told portably: both rules
+    // must hold (fail closed, stricter than the runtime's choice).
+    @Test
+    void requestWhenTwoLocatorTemplatesMatchThenBothRulesMustHold() throws Exception {
+      assertStatus(app.server.getWithToken("ambiguous/special", app.token("u", "", List.of("special:read"))), 403);
+      assertStatus(app.server.getWithToken("ambiguous/special", app.token("u", "any:name", List.of("special:read"))),
+          200);
+    }
+
+    @Test
+    void requestWhenRegexTemplateLocatorReturnsAnotherTypeThenItsRuleAndTheSubResourceClassRuleHold() throws Exception {
+      assertStatus(app.server.getWithToken("ambiguous/42", app.token("u", "read:messages", List.of())), 403);
+      assertStatus(app.server.getWithToken("ambiguous/42", app.token("u", "read:messages", List.of("numbered:read"))),
+          200);
     }
   }
 

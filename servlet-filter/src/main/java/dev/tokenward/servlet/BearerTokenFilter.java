@@ -381,6 +381,11 @@ public final class BearerTokenFilter implements Filter {
       return rule(PathRule.requiring(pattern, requirement));
     }
 
+    /**
+     * The filter, ready to register with the container.
+     *
+     * @return a new filter with this builder's rules and options
+     */
     public BearerTokenFilter build() {
       return new BearerTokenFilter(config());
     }

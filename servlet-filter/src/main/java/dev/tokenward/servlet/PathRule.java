@@ -194,6 +194,11 @@ public final class PathRule {
     return new PathRule(pattern, requirement, true);
   }
 
+  /**
+   * The path pattern this rule covers, as given: {@code /exact}, {@code /prefix/*} or {@code /*}.
+   *
+   * @return the pattern
+   */
   public String pattern() {
     return pattern;
   }
@@ -203,6 +208,11 @@ public final class PathRule {
     return Optional.ofNullable(requirement);
   }
 
+  /**
+   * Whether the issuer is also asked if the token is still active (revocation), as {@code validateOnline} does.
+   *
+   * @return true for a rule written with {@code online}
+   */
   public boolean onlineCheck() {
     return onlineCheck;
   }

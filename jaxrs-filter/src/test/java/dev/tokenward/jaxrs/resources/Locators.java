@@ -91,4 +91,26 @@ public final class Locators {
       return new Plain();
     }
   }
+
+  /** Two locators whose templates both match {@code special}: which one the runtime picked cannot be told portably. */
+  @Path("ambiguous")
+  public static class Ambiguous {
+    @Path("{name}")
+    @RequiresScopes("any:name")
+    public Plain named(@PathParam("name") String name) {
+      return new Plain();
+    }
+
+    @Path("special")
+    @RequiresPermissions("special:read")
+    public Plain special() {
+      return new Plain();
+    }
+
+    @Path("{id: [0-9]+}")
+    @RequiresPermissions("numbered:read")
+    public Scoped numbered(@PathParam("id") String id) {
+      return new Scoped();
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package dev.tokenward.samples.support;
 
 import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.core.ConfigurationException;
 import dev.tokenward.test.TestIssuer;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -35,6 +36,22 @@ public final class SampleLauncher {
    */
   public static RunningSample start(String name, Map<String, String> env, PrintStream out, SampleServer.Factory factory)
       throws Exception {
+    return start(name, env, out, factory, null);
+  }
+
+  /**
+   * Prints the "Try it" commands of a sample that does not serve the {@link Endpoint} table (the MCP
+   * sample), in place of {@link DevQuickstart}'s curl commands for it.
+   */
+  @FunctionalInterface
+  public interface Examples {
+    /** Prints ready-to-paste commands for the sample at {@code sample} using the dev issuer {@code issuer}. */
+    void print(PrintStream out, TestIssuer issuer, java.net.URI sample);
+  }
+
+  /** Like {@link #start(String, Map, PrintStream, SampleServer.Factory)}, with the sample's own examples (null: the endpoint table's). */
+  public static RunningSample start(String name, Map<String, String> env, PrintStream out, SampleServer.Factory factory,
+      Examples examples) throws Exception {
     SampleConfiguration config = SampleConfiguration.fromEnvironment(env);
     TestIssuer dev = null;
     SampleServer server = null;
@@ -60,7 +77,9 @@ public final class SampleLauncher {
       for (String line : config.describe(dev != null ? dev.issuer() : config.issuer().orElseThrow())) {
         out.println(name + ": " + line);
       }
-      if (dev != null) {
+      if (dev != null && examples != null) {
+        examples.print(out, dev, running.baseUri());
+      } else if (dev != null) {
         DevQuickstart.printExamples(out, dev, running.baseUri(), config.opaqueTokens());
       }
       out.println(name + " listening on " + running.baseUri());
@@ -87,8 +106,14 @@ public final class SampleLauncher {
    */
   public static Outcome launch(String name, Map<String, String> env, PrintStream out, PrintStream err,
       SampleServer.Factory factory) {
+    return launch(name, env, out, err, factory, null);
+  }
+
+  /** Like {@link #launch(String, Map, PrintStream, PrintStream, SampleServer.Factory)}, with the sample's own examples. */
+  public static Outcome launch(String name, Map<String, String> env, PrintStream out, PrintStream err,
+      SampleServer.Factory factory, Examples examples) {
     try {
-      return new Outcome(start(name, env, out, factory), 0);
+      return new Outcome(start(name, env, out, factory, examples), 0);
     } catch (ConfigurationException e) {
       err.println(e.getMessage());
       return new Outcome(null, EXIT_CONFIGURATION_ERROR);
@@ -102,7 +127,12 @@ public final class SampleLauncher {
 
   /** The whole {@code main} of a sample: launch from {@link System#getenv()}, exit on failure, else serve until stopped. */
   public static void main(String name, SampleServer.Factory factory) {
-    Outcome outcome = launch(name, System.getenv(), System.out, System.err, factory);
+    main(name, factory, null);
+  }
+
+  /** Like {@link #main(String, SampleServer.Factory)}, with the sample's own examples. */
+  public static void main(String name, SampleServer.Factory factory, Examples examples) {
+    Outcome outcome = launch(name, System.getenv(), System.out, System.err, factory, examples);
     if (outcome.sample() == null) {
       System.exit(outcome.exitCode());
     }

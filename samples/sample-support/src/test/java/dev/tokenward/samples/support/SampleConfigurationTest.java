@@ -7,6 +7,7 @@ import static dev.tokenward.samples.support.SampleConfiguration.ISSUER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokenward.core.ConfigurationException;
 import dev.tokenward.core.OpaqueTokenPolicy;
 import dev.tokenward.core.TrustedIssuer;
 import dev.tokenward.test.TestIssuer;
@@ -64,7 +65,7 @@ class SampleConfigurationTest {
     assertThatThrownBy(() -> SampleConfiguration.fromEnvironment(env).validator(null))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageStartingWith(ALGORITHMS + ": unknown or unsupported JWS algorithm 'RS257'")
-        .satisfies(e -> assertThat(((ConfigurationException) e).variable()).isEqualTo(ALGORITHMS));
+        .satisfies(e -> assertThat(((ConfigurationException) e).name()).isEqualTo(ALGORITHMS));
   }
 
   @Test
@@ -81,8 +82,26 @@ class SampleConfigurationTest {
 
   @Test
   void everyMessageIsOneLine() {
-    assertThat(new ConfigurationException("PORT", "first\nsecond\r\n third").getMessage())
+    assertThat(new ConfigurationException("PORT", "port", "first\nsecond\r\n third", null).getMessage())
         .isEqualTo("PORT: first second third");
+  }
+
+  @Test
+  void aMisspeltVariableOrValueIsAnErrorWithDidYouMean() {
+    assertThatThrownBy(() -> SampleConfiguration.fromEnvironment(Map.of("TOKENWARD_AUDIANCE", "x")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("TOKENWARD_AUDIANCE: unknown setting; did you mean TOKENWARD_AUDIENCE?");
+    assertThatThrownBy(() -> SampleConfiguration.fromEnvironment(Map.of("TOKENWARD_OPAQEU", "userinfo")))
+        .hasMessage("TOKENWARD_OPAQEU: unknown setting; did you mean TOKENWARD_OPAQUE?");
+    assertThatThrownBy(() -> SampleConfiguration.fromEnvironment(Map.of("TOKENWARD_OPAQUE", "userinfp")))
+        .hasMessage("TOKENWARD_OPAQUE: 'userinfp' is not one of reject, userinfo, introspect; did you mean userinfo?");
+  }
+
+  @Test
+  void theVariablesAreCoresSettingsAndTheSamplesOwn() {
+    assertThat(SampleConfiguration.VARIABLES).startsWith("PORT").contains(ISSUER, AUDIENCE, HS256_SECRET,
+        "TOKENWARD_OPAQUE", "TOKENWARD_ALLOW_HTTP", "TOKENWARD_RESOURCE", "TOKENWARD_STEP_UP_ACR",
+        "TOKENWARD_STEP_UP_MAX_AGE_SECONDS").doesNotHaveDuplicates();
   }
 
   @Test
@@ -107,11 +126,17 @@ class SampleConfigurationTest {
   @Test
   void plainHttpToAHostThatOnlyStartsLike127IsRefused() {
     for (String lookalike : new String[] {"http://127.attacker.example/", "http://127.0.0.1.nip.io/"}) {
-      assertThatThrownBy(() -> SampleConfiguration.fromEnvironment(Map.of(ISSUER, lookalike, AUDIENCE, "x")))
-          .isInstanceOf(ConfigurationException.class).hasMessageStartingWith(ISSUER + ": must use https");
+      assertThatThrownBy(() -> SampleConfiguration.fromEnvironment(Map.of(ISSUER, lookalike, AUDIENCE, "x"))
+          .validator(null))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageStartingWith(ISSUER + ": http is only allowed for loopback hosts");
     }
     for (String loopback : new String[] {"http://127.0.0.1:8080/", "http://localhost:8080/", "http://[::1]:8080/"}) {
-      assertThat(SampleConfiguration.fromEnvironment(Map.of(ISSUER, loopback, AUDIENCE, "x")).issuer()).hasValue(loopback);
+      SampleConfiguration c = SampleConfiguration.fromEnvironment(Map.of(ISSUER, loopback, AUDIENCE, "x"));
+      assertThat(c.issuer()).hasValue(loopback);
+      try (var validator = c.validator(null)) {
+        assertThat(validator.issuers().get(0).issuer()).isEqualTo(loopback);
+      }
     }
   }
 }
