@@ -87,7 +87,8 @@ final class SenderConstraints {
     }
     if (credentials == null || (credentials.scheme.equals("dpop") && known == DpopPolicy.OFF)) {
       throw noCredentials(endpoint, credentials == null
-          ? "this resource requires an access token in the Authorization header"
+          ? (known == DpopPolicy.REQUIRED ? "this resource requires a DPoP-bound access token in the Authorization header"
+              : "this resource requires a bearer access token in the Authorization header")
           : "the DPoP scheme is not accepted here; send the access token with the Bearer scheme");
     }
     if (credentials.scheme.equals("bearer")) {
