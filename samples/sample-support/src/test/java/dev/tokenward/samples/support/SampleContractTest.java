@@ -996,6 +996,20 @@ public abstract class SampleContractTest {
       assertThat(strings(json.get("authorization_servers"))).containsExactly(issuer.issuer());
       assertThat(strings(json.get("scopes_supported"))).containsExactlyInAnyOrder(Endpoint.READ_MESSAGES, Endpoint.ADMIN_ALL);
       assertThat(strings(json.get("bearer_methods_supported"))).containsExactly("header");
+      // DPoP is allowed by default: the document says which proof algorithms, and that bound tokens are not required
+      assertThat(strings(json.get("dpop_signing_alg_values_supported"))).contains("ES256", "EdDSA", "RS256", "PS256");
+      assertThat(json.get("dpop_bound_access_tokens_required")).isEqualTo(false);
+    }
+
+    @Test
+    void dpopMembersFollowTheDpopVariable() {
+      try (Started off = start(issuerEnv("TOKENWARD_DPOP", "off"));
+           Started required = start(issuerEnv("TOKENWARD_DPOP", "required"))) {
+        Map<String, Object> offJson = ContractHttp.get(off.base(), "/.well-known/oauth-protected-resource").json();
+        assertThat(offJson).doesNotContainKeys("dpop_signing_alg_values_supported", "dpop_bound_access_tokens_required");
+        Map<String, Object> requiredJson = ContractHttp.get(required.base(), "/.well-known/oauth-protected-resource").json();
+        assertThat(requiredJson.get("dpop_bound_access_tokens_required")).isEqualTo(true);
+      }
     }
 
     @Test
