@@ -81,6 +81,17 @@ public final class AccessTokenValidator implements AutoCloseable {
   }
 
   /**
+   * Each trusted issuer's key source, in the order configured: for a health endpoint or a readiness
+   * probe (ready once no issuer is {@link IssuerHealth.Status#DOWN}). It does no I/O in the caller;
+   * an issuer with no keys yet starts a background fetch, so a probe loads the keys by itself.
+   */
+  public List<IssuerHealth> health() {
+    List<IssuerHealth> out = new ArrayList<>(issuers.size());
+    issuers.forEach(s -> out.add(s.health()));
+    return List.copyOf(out);
+  }
+
+  /**
    * Validates an access token: a JWT locally against every rule, an opaque token by the issuer's
    * opaque-token policy.
    *

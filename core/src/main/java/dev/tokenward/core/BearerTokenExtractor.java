@@ -100,18 +100,29 @@ public final class BearerTokenExtractor {
     if (value == null || value.isEmpty()) {
       throw invalid("empty token in " + where);
     }
+    if (!isB64Token(value)) {
+      throw invalid("a character outside the RFC 6750 b64token alphabet in " + where);
+    }
+    return value;
+  }
+
+  /**
+   * RFC 6750 section 2.1 {@code b64token} (RFC 9110 {@code token68}):
+   * {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}; the one check of it in core.
+   */
+  static boolean isB64Token(String value) {
     int i = 0;
     int n = value.length();
     while (i < n && isB64TokenChar(value.charAt(i))) {
       i++;
     }
+    if (i == 0) {
+      return false;
+    }
     while (i < n && value.charAt(i) == '=') {
       i++;
     }
-    if (i < n || value.charAt(0) == '=') {
-      throw invalid("a character outside the RFC 6750 b64token alphabet in " + where);
-    }
-    return value;
+    return i == n;
   }
 
   private static boolean isB64TokenChar(char c) {

@@ -105,6 +105,16 @@ final class IssuerState {
     }
   }
 
+  /** The key source's health; static and HMAC keys are always up. */
+  IssuerHealth health() {
+    if (jwks != null) {
+      return jwks.health();
+    }
+    int count = (staticKeys == null ? 0 : staticKeys.size()) + (hmacKey == null ? 0 : 1);
+    return new IssuerHealth(config.issuer, count > 0 ? IssuerHealth.Status.UP : IssuerHealth.Status.DOWN, count,
+        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty());
+  }
+
   /** Stops this issuer's fetches. */
   void close() {
     if (fetcher != null) {

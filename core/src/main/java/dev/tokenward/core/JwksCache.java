@@ -114,6 +114,32 @@ final class JwksCache {
     return refresher.value();
   }
 
+  /**
+   * The key source's health. Before the first fetch, or after a failed one once its backoff has
+   * passed, it starts a fetch in the background, so a readiness probe brings the keys in by itself.
+   */
+  IssuerHealth health() {
+    KeySet keys = refresher.value();
+    if (!keys.isLoaded()) {
+      refresher.refresh(false);
+      keys = refresher.value();
+    }
+    Throwable error = refresher.lastError();
+    java.util.Optional<String> lastError = java.util.Optional.ofNullable(error)
+        .map(e -> e instanceof TokenValidationException t ? t.getMessage() : Refresher.describe(e));
+    if (!keys.isLoaded()) {
+      return new IssuerHealth(issuer, IssuerHealth.Status.DOWN, 0, java.util.Optional.empty(), lastError,
+          java.util.Optional.empty());
+    }
+    long age = clock.millis() - keys.fetchedAtMillis;
+    IssuerHealth.Status status = age > maxStaleness.toMillis() ? IssuerHealth.Status.DOWN
+        : refresher.failing() || age > maxStaleness.toMillis() / 2 ? IssuerHealth.Status.DEGRADED
+        : IssuerHealth.Status.UP;
+    return new IssuerHealth(issuer, status, keys.size(),
+        java.util.Optional.of(java.time.Instant.ofEpochMilli(keys.fetchedAtMillis)), lastError,
+        java.util.Optional.of(java.time.Instant.ofEpochMilli(keys.fetchedAtMillis + refreshIntervalMillis)));
+  }
+
   /** Starts the first fetch now (or joins the one in flight); null if a failed fetch is still backing off. */
   CompletableFuture<KeySet> prefetch() {
     return refresher.refresh(false);

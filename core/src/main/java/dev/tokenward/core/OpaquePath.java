@@ -50,7 +50,7 @@ final class OpaquePath {
   }
 
   VerifiedToken validate(String token, int segments, URI requestUri) throws TokenValidationException {
-    if (!isB64Token(token)) {
+    if (!BearerTokenExtractor.isB64Token(token)) {
       // validate(String) is public, so the value may not have come through BearerTokenExtractor; it
       // must never reach the issuer (a CR/LF in the userinfo Authorization header, a non-ASCII char)
       throw RawTokenAdvice.malformed(token,
@@ -85,27 +85,5 @@ final class OpaquePath {
     }
     throw new TokenValidationException(Reason.OPAQUE_REJECTED, "the opaque-token resolver chose "
         + Json.shown(chosen.get()) + ", which is not a configured issuer that accepts opaque tokens");
-  }
-
-  /** RFC 6750 section 2.1: {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */
-  private static boolean isB64Token(String token) {
-    int i = 0;
-    int n = token.length();
-    while (i < n) {
-      char c = token.charAt(i);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-          || c == '_' || c == '~' || c == '+' || c == '/') {
-        i++;
-      } else {
-        break;
-      }
-    }
-    if (i == 0) {
-      return false;
-    }
-    while (i < n && token.charAt(i) == '=') {
-      i++;
-    }
-    return i == n;
   }
 }

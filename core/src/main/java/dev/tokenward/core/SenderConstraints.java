@@ -87,7 +87,8 @@ final class SenderConstraints {
     }
     if (credentials == null || (credentials.scheme.equals("dpop") && known == DpopPolicy.OFF)) {
       throw noCredentials(endpoint, credentials == null
-          ? "this resource requires an access token in the Authorization header"
+          ? (known == DpopPolicy.REQUIRED ? "this resource requires a DPoP-bound access token in the Authorization header"
+              : "this resource requires a bearer access token in the Authorization header")
           : "the DPoP scheme is not accepted here; send the access token with the Bearer scheme");
     }
     if (credentials.scheme.equals("bearer")) {
@@ -272,32 +273,10 @@ final class SenderConstraints {
     if (value.isEmpty()) {
       throw new TokenValidationException(Reason.INVALID_REQUEST, "empty token in the Authorization header");
     }
-    if (!isToken68(value)) {
+    if (!BearerTokenExtractor.isB64Token(value)) {
       throw new TokenValidationException(Reason.INVALID_REQUEST,
           "a character outside the RFC 6750 b64token alphabet in the Authorization header");
     }
     return new Credentials(scheme, value);
-  }
-
-  /** RFC 6750 {@code b64token}, which is RFC 9110 {@code token68}: {@code 1*( ALPHA / DIGIT / "-._~+/" ) *"="}. */
-  private static boolean isToken68(String value) {
-    int i = 0;
-    int n = value.length();
-    while (i < n) {
-      char c = value.charAt(i);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-          || c == '_' || c == '~' || c == '+' || c == '/') {
-        i++;
-      } else {
-        break;
-      }
-    }
-    if (i == 0) {
-      return false;
-    }
-    while (i < n && value.charAt(i) == '=') {
-      i++;
-    }
-    return i == n;
   }
 }

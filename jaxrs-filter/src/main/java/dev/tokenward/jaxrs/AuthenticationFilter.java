@@ -3,11 +3,14 @@ package dev.tokenward.jaxrs;
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.BearerTokenExtractor;
 import dev.tokenward.core.Reason;
+import dev.tokenward.core.TokenRequest;
 import dev.tokenward.core.TokenValidationException;
 import dev.tokenward.core.VerifiedToken;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -19,20 +22,25 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Decides what a request needs and authenticates it if a token is needed: the resource method's
  * rule, and (after a sub-resource locator) the rules on the way to it, from {@link LocatorChain}.
- * For a request that needs a token it finds the bearer token as RFC 6750 allows, validates it, and
- * replaces the {@code SecurityContext}. Bound at {@code Priorities.AUTHENTICATION} to every resource
+ * For a request that needs a token it hands core the request (the token as RFC 6750 allows, a DPoP
+ * proof as RFC 9449 asks), and replaces the {@code SecurityContext}. Bound at {@code Priorities.AUTHENTICATION} to every resource
  * method by {@link TokenwardFeature}; the decided rule is left in the request property
  * {@link #RULE_PROPERTY} for the {@link AuthorizationFilter}.
  */
-final class AuthenticationFilter implements ContainerRequestFilter {
+final class AuthenticationFilter implements ContainerRequestFilter, ContainerResponseFilter {
   /** The request property holding the {@link AccessRule} decided for the request. */
   static final String RULE_PROPERTY = AccessRule.class.getName();
+  /** Request property: how a later refusal (a missing scope) gets this request's challenge (Bearer or DPoP). */
+  static final String CHALLENGE_PROPERTY = "dev.tokenward.jaxrs.challenge";
+  /** Request property: a fresh DPoP server nonce for the answer, when nonces are on. */
+  static final String NONCE_PROPERTY = "dev.tokenward.jaxrs.dpopNonce";
 
   private static final Logger log = LoggerFactory.getLogger(TokenwardFeature.class);
 
@@ -70,27 +78,66 @@ final class AuthenticationFilter implements ContainerRequestFilter {
     if (needed.kind == AccessRule.Kind.PUBLIC) {
       return;
     }
-    Optional<String> raw;
     VerifiedToken token;
+    TokenRequest tokenRequest = null;
     try {
-      raw = extractor.extract(request.getHeaders().get(HttpHeaders.AUTHORIZATION),
-          extractor.allowsQueryParameter() ? request.getUriInfo().getQueryParameters().get("access_token") : null,
-          extractor.allowsFormParameter() ? formTokens(request) : null);
-      if (raw.isEmpty()) {
-        if (needed.kind != AccessRule.Kind.OPTIONAL) {
-          ErrorAnswers.abortMissingToken(request, realm);
-        }
-        return; // optional authentication: anonymous
-      }
-      java.net.URI uri = request.getUriInfo().getRequestUri(); // lets an OpaqueTokenResolver choose the issuer
-      token = needed.online ? validator.validateOnline(raw.get(), uri) : validator.validate(raw.get(), uri);
+      tokenRequest = tokenRequest(request, needed.online);
+      token = validator.validate(tokenRequest); // Bearer or DPoP (RFC 9449), certificate binding (RFC 8705)
     } catch (TokenValidationException e) {
-      ErrorAnswers.abort(request, e, realm);
+      if (e.reason() == Reason.MISSING_TOKEN && needed.kind == AccessRule.Kind.OPTIONAL) {
+        return; // optional authentication: anonymous without credentials (a present token must be valid)
+      }
+      ErrorAnswers.abort(request, tokenRequest == null ? e : validator.withChallenge(tokenRequest, e), realm);
       return;
     }
+    TokenRequest validated = tokenRequest;
+    request.setProperty(CHALLENGE_PROPERTY, (UnaryOperator<TokenValidationException>) e -> validator.withChallenge(validated, e));
+    validator.dpopNonce(tokenRequest).ifPresent(nonce -> request.setProperty(NONCE_PROPERTY, nonce));
     request.setProperty(Tokens.ATTRIBUTE, token);
     RestEasyBinding.offer(token);
     request.setSecurityContext(new TokenSecurityContext(token, request.getSecurityContext()));
+  }
+
+  /** Offers the fresh DPoP server nonce on the answer of an accepted request (RFC 9449 section 8.2), when nonces are on. */
+  @Override
+  public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+    if (request.getProperty(NONCE_PROPERTY) instanceof String nonce && !response.getHeaders().containsKey("DPoP-Nonce")) {
+      response.getHeaders().putSingle("DPoP-Nonce", nonce);
+    }
+  }
+
+  /**
+   * What core needs of the request: method, URI, the raw {@code Authorization} and {@code DPoP}
+   * headers, and the proxy's certificate header when one is configured. A token allowed in the
+   * query or form body is passed on as a {@code Bearer} credential.
+   */
+  private TokenRequest tokenRequest(ContainerRequestContext request, boolean online)
+      throws TokenValidationException, IOException {
+    List<String> authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+    authorization = authorization == null ? List.of() : authorization;
+    Optional<String> extracted = extractor.extract(authorization,
+        extractor.allowsQueryParameter() ? request.getUriInfo().getQueryParameters().get("access_token") : null,
+        extractor.allowsFormParameter() ? formTokens(request) : null);
+    if (extracted.isPresent() && extractor.extract(authorization).isEmpty()) { // from the query or the form body
+      if (!authorization.isEmpty()) {
+        throw new TokenValidationException(Reason.INVALID_REQUEST,
+            "the request carries credentials in the Authorization header and a token in a parameter; send exactly one");
+      }
+      authorization = List.of("Bearer " + extracted.get());
+    }
+    TokenRequest.Builder b;
+    try {
+      b = TokenRequest.builder(request.getMethod(), request.getUriInfo().getRequestUri().toString());
+    } catch (IllegalArgumentException e) {
+      throw new TokenValidationException(Reason.INVALID_REQUEST, "the request's method or URL cannot be read: "
+          + e.getMessage());
+    }
+    b.authorization(authorization).dpopProofs(request.getHeaders().get("DPoP")).online(online);
+    Optional<String> proxyHeader = validator.clientCertificateHeader();
+    if (proxyHeader.isPresent()) {
+      b.clientCertificateHeader(request.getHeaders().get(proxyHeader.get()));
+    }
+    return b.build();
   }
 
   /**

@@ -43,7 +43,15 @@ final class AuthorizationFilter implements ContainerRequestFilter {
         rule.requirement.check(token.get());
       }
     } catch (TokenValidationException e) {
-      ErrorAnswers.abort(request, e, realm);
+      // a DPoP request is answered with a DPoP challenge (RFC 9449 section 7.1)
+      ErrorAnswers.abort(request, request.getProperty(AuthenticationFilter.CHALLENGE_PROPERTY)
+          instanceof java.util.function.UnaryOperator<?> challenge ? withChallenge(challenge, e) : e, realm);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static TokenValidationException withChallenge(java.util.function.UnaryOperator<?> challenge,
+      TokenValidationException e) {
+    return ((java.util.function.UnaryOperator<TokenValidationException>) challenge).apply(e);
   }
 }

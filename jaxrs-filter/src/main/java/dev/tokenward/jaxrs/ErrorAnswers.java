@@ -47,7 +47,12 @@ final class ErrorAnswers {
 
   static Response toResponse(BearerErrorResponse answer) {
     Response.ResponseBuilder response = Response.status(answer.status());
-    answer.headers().forEach(response::header);
+    answer.headers().forEach((name, value) -> {
+      if (!name.equals("WWW-Authenticate")) {
+        response.header(name, value);
+      }
+    });
+    answer.challenges().forEach(c -> response.header("WWW-Authenticate", c)); // one header per challenge (Bearer, DPoP)
     return response.entity(answer.body()).build();
   }
 }

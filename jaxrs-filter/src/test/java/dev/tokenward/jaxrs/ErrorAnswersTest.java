@@ -59,8 +59,8 @@ class ErrorAnswersTest {
 
   private static void assertMissingToken(HttpResponse<String> response) {
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.headers().allValues("WWW-Authenticate"))
-        .containsExactly("Bearer realm=\"tokenward\""); // RFC 6750 section 3.1: no error information
+    assertThat(response.headers().allValues("WWW-Authenticate")) // RFC 6750 section 3.1: no error information;
+        .containsExactly("Bearer realm=\"tokenward\"", "DPoP realm=\"tokenward\", algs=\"ES256 EdDSA Ed25519 RS256 PS256\""); // DPoP allowed: both challenges
     assertThat(response.headers().allValues("Cache-Control")).containsExactly("no-store");
     assertThat(response.headers().allValues("Content-Type")).containsExactly("application/json");
     assertThat(response.body()).isEqualTo("{\"message\":\"" + MISSING + "\"}");
@@ -74,10 +74,18 @@ class ErrorAnswersTest {
 
   @Test
   void requestWhenAnswerComesFromCoreThenItIsCoresAnswerUnchanged() throws Exception {
-    BearerErrorResponse expected = BearerErrorResponse.missingToken("tokenward");
+    BearerErrorResponse expected;
+    try {
+      app.validator.validate(dev.tokenward.core.TokenRequest.builder("GET", "http://localhost/api/private").build());
+      throw new AssertionError("a request without credentials was accepted");
+    } catch (dev.tokenward.core.TokenValidationException e) {
+      expected = BearerErrorResponse.of(e, "tokenward");
+    }
     HttpResponse<String> response = app.server.get("api/private");
     assertThat(response.statusCode()).isEqualTo(expected.status());
-    expected.headers().forEach((name, value) -> assertThat(response.headers().allValues(name)).containsExactly(value));
+    BearerErrorResponse core = expected;
+    core.headers().forEach((name, value) -> assertThat(response.headers().allValues(name))
+        .containsExactlyElementsOf(name.equals("WWW-Authenticate") ? core.challenges() : java.util.List.of(value)));
     assertThat(response.body()).isEqualTo(expected.body());
   }
 
@@ -185,8 +193,8 @@ class ErrorAnswersTest {
   void requestWhenRealmConfiguredThenChallengeNamesIt() throws Exception {
     try (TestServer server = TestServer.start(TokenwardFeature.builder(app.validator).realm("orders").build(),
         ApiResource.class)) {
-      assertThat(server.get("api/private").headers().firstValue("WWW-Authenticate").orElseThrow())
-          .isEqualTo("Bearer realm=\"orders\"");
+      assertThat(server.get("api/private").headers().allValues("WWW-Authenticate"))
+          .containsExactly("Bearer realm=\"orders\"", "DPoP realm=\"orders\", algs=\"ES256 EdDSA Ed25519 RS256 PS256\"");
     }
   }
 

@@ -48,7 +48,8 @@ class FilterAttackTest {
   void noCredentialsIs401WithoutAnyErrorInformation() throws Exception {
     HttpResponse<String> response = app.server.get("api/private");
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.headers().allValues("WWW-Authenticate")).containsExactly("Bearer realm=\"tokenward\"");
+    assertThat(response.headers().allValues("WWW-Authenticate")).containsExactly("Bearer realm=\"tokenward\"",
+        "DPoP realm=\"tokenward\", algs=\"ES256 EdDSA Ed25519 RS256 PS256\"");
     assertThat(response.body())
         .isEqualTo("{\"message\":\"this resource requires a bearer access token in the Authorization header\"}");
     assertThat(response.headers().allValues("Cache-Control")).containsExactly("no-store");

@@ -53,7 +53,8 @@ class LocatorRulesTest {
     void requestWhenLocatorRequiresScopeAndNoTokenThen401WithoutErrorInformation() throws Exception {
       HttpResponse<String> response = app.server.get("locators/admin");
       assertStatus(response, 401);
-      assertThat(response.headers().allValues("WWW-Authenticate")).containsExactly("Bearer realm=\"tokenward\"");
+      assertThat(response.headers().allValues("WWW-Authenticate")).containsExactly("Bearer realm=\"tokenward\"",
+          "DPoP realm=\"tokenward\", algs=\"ES256 EdDSA Ed25519 RS256 PS256\""); // DPoP allowed: both challenges
     }
 
     @Test

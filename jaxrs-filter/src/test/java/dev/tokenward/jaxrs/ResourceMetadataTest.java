@@ -76,8 +76,10 @@ class ResourceMetadataTest {
         assertThat(r.body()).isEqualTo("{\"resource\":\"" + origin + "\",\"authorization_servers\":[\""
             + app.issuer.issuer() + "\"],\"scopes_supported\":[\"admin:all\",\"read:messages\"],"
             + "\"bearer_methods_supported\":[\"header\"]}");
-        assertThat(server.get("private").headers().allValues("WWW-Authenticate")).containsExactly(
-            "Bearer realm=\"tokenward\", resource_metadata=\"" + origin + "/.well-known/oauth-protected-resource\"");
+        assertThat(server.get("private").headers().allValues("WWW-Authenticate")).containsExactly( // DPoP allowed: both
+            "Bearer realm=\"tokenward\", resource_metadata=\"" + origin + "/.well-known/oauth-protected-resource\"",
+            "DPoP realm=\"tokenward\", algs=\"ES256 EdDSA Ed25519 RS256 PS256\", resource_metadata=\"" + origin
+                + "/.well-known/oauth-protected-resource\"");
       }
     }
   }
@@ -114,7 +116,7 @@ class ResourceMetadataTest {
     try (Fixture app = new Fixture(b -> b.stepUp(StepUp.builder().acr("urn:strong").build()), Api.class)) {
       assertThat(app.server.get(".well-known/oauth-protected-resource").statusCode()).isEqualTo(404);
       assertThat(app.server.get("private").headers().allValues("WWW-Authenticate"))
-          .containsExactly("Bearer realm=\"tokenward\"");
+          .containsExactly("Bearer realm=\"tokenward\"", "DPoP realm=\"tokenward\", algs=\"ES256 EdDSA Ed25519 RS256 PS256\"");
     }
   }
 

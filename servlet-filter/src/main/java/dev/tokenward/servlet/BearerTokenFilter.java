@@ -9,6 +9,7 @@ import dev.tokenward.core.Requirement;
 import dev.tokenward.core.ResourceMetadataEndpoint;
 import dev.tokenward.core.StepUp;
 import dev.tokenward.core.TokenPrincipal;
+import dev.tokenward.core.TokenRequest;
 import dev.tokenward.core.TokenValidationException;
 import dev.tokenward.core.TokenwardConfig;
 import dev.tokenward.core.VerifiedToken;
@@ -23,6 +24,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -143,21 +145,54 @@ public final class BearerTokenFilter implements Filter {
       return;
     }
     VerifiedToken token;
+    TokenRequest tokenRequest = null;
     try {
-      Optional<String> raw = extract(request, c.extractor);
-      if (raw.isEmpty()) {
-        refuse(request, response, BearerErrorResponse.missingToken(c.realm, metadataUrl(request, c)));
-        return;
-      }
-      java.net.URI uri = requestUri(request); // lets an OpaqueTokenResolver choose the issuer by host or path
-      token = needed.online() ? c.validator.validateOnline(raw.get(), uri) : c.validator.validate(raw.get(), uri);
+      tokenRequest = tokenRequest(request, c, needed.online());
+      token = c.validator.validate(tokenRequest); // Bearer or DPoP (RFC 9449), certificate binding (RFC 8705)
       needed.check(token);
     } catch (TokenValidationException e) {
-      refuse(request, response, BearerErrorResponse.of(e, c.realm, metadataUrl(request, c)));
+      refuse(request, response, BearerErrorResponse.of(tokenRequest == null ? e : c.validator.withChallenge(tokenRequest, e),
+          c.realm, metadataUrl(request, c)));
       return;
     }
+    c.validator.dpopNonce(tokenRequest).ifPresent(nonce -> response.setHeader("DPoP-Nonce", nonce));
     request.setAttribute(Tokens.ATTRIBUTE, token);
     chain.doFilter(new BearerTokenRequest(request, new TokenPrincipal(token)), response);
+  }
+
+  /**
+   * What core needs of the request: method, URL, the raw {@code Authorization} and {@code DPoP}
+   * headers, the TLS client certificate, and the proxy's certificate header when one is configured.
+   * A token allowed in the query or form body is passed on as a {@code Bearer} credential.
+   */
+  private static TokenRequest tokenRequest(HttpServletRequest request, Config c, boolean online)
+      throws TokenValidationException {
+    Optional<String> extracted = extract(request, c.extractor); // RFC 6750 placement rules, query and form included
+    List<String> authorization = Collections.list(request.getHeaders("Authorization"));
+    if (extracted.isPresent() && c.extractor.extract(authorization).isEmpty()) { // from the query or the form body
+      if (!authorization.isEmpty()) {
+        throw new TokenValidationException(Reason.INVALID_REQUEST,
+            "the request carries credentials in the Authorization header and a token in a parameter; send exactly one");
+      }
+      authorization = List.of("Bearer " + extracted.get());
+    }
+    TokenRequest.Builder b;
+    try {
+      b = TokenRequest.builder(request.getMethod(), request.getRequestURL().toString());
+    } catch (IllegalArgumentException e) {
+      throw new TokenValidationException(Reason.INVALID_REQUEST, "the request's method or URL cannot be read: "
+          + e.getMessage());
+    }
+    b.authorization(authorization).dpopProofs(Collections.list(request.getHeaders("DPoP"))).online(online);
+    if (request.getAttribute("jakarta.servlet.request.X509Certificate") instanceof X509Certificate[] chain
+        && chain.length > 0) {
+      b.clientCertificate(chain[0]);
+    }
+    Optional<String> proxyHeader = c.validator.clientCertificateHeader();
+    if (proxyHeader.isPresent()) {
+      b.clientCertificateHeader(Collections.list(request.getHeaders(proxyHeader.get())));
+    }
+    return b.build();
   }
 
   /** RFC 9728: the document on GET, a CORS preflight's answer on OPTIONS, 405 otherwise; never a token check. */
@@ -240,6 +275,14 @@ public final class BearerTokenFilter implements Filter {
     }
     response.setStatus(answer.status());
     answer.headers().forEach(response::setHeader);
+    List<String> challenges = answer.challenges(); // one WWW-Authenticate header per challenge (Bearer, DPoP)
+    for (int i = 0; i < challenges.size(); i++) {
+      if (i == 0) {
+        response.setHeader("WWW-Authenticate", challenges.get(0));
+      } else {
+        response.addHeader("WWW-Authenticate", challenges.get(i));
+      }
+    }
     byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
     response.setContentLength(body.length);
     response.getOutputStream().write(body);

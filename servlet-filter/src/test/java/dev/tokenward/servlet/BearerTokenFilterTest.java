@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 /** The runtime contract (SAMPLES-CONTRACT.md, Errors) over real HTTP, for a programmatically configured filter. */
 class BearerTokenFilterTest {
   static final String REALM = "Bearer realm=\"tokenward\"";
+  /** The second challenge of a request without credentials while DPoP is allowed (the default; RFC 9449 section 7.1). */
+  static final String DPOP_ALGS = "algs=\"ES256 EdDSA Ed25519 RS256 PS256\"";
   static final String NO_TOKEN = "this resource requires a bearer access token in the Authorization header";
 
   static TestIssuer issuer;
@@ -235,7 +237,8 @@ class BearerTokenFilterTest {
   static void assertNoToken(Answer a) {
     assertThat(a.status()).isEqualTo(401);
     // RFC 6750 section 3.1 (issue #10 item 16): no error information, only a human hint as "message"
-    assertThat(a.header("WWW-Authenticate")).isEqualTo(REALM);
+    // and, DPoP being allowed by default, a Bearer and a DPoP challenge (RFC 9449 section 7.1), one header each
+    assertThat(a.headers().get("WWW-Authenticate")).containsExactly(REALM, "DPoP realm=\"tokenward\", " + DPOP_ALGS);
     assertThat(a.body()).isEqualTo("{\"message\":\"" + NO_TOKEN + "\"}");
     assertCommonErrorHeaders(a);
   }

@@ -131,7 +131,9 @@ class ResourceMetadataTest {
   void challengesWhenMetadataPublishedThenEvery401And403NamesItsUrl() throws Exception {
     try (App app = new App(filter().resourceMetadata(ProtectedResourceMetadata.builder(validator).build()).build())) {
       String meta = "resource_metadata=\"" + app.base + "/.well-known/oauth-protected-resource\"";
-      assertThat(app.get("/api/private").header("WWW-Authenticate")).isEqualTo("Bearer realm=\"tokenward\", " + meta);
+      // no credentials, DPoP allowed (the default): the Bearer challenge, then the DPoP one, each naming the metadata
+      assertThat(app.get("/api/private").headers().get("WWW-Authenticate")).containsExactly("Bearer realm=\"tokenward\", " + meta,
+          "DPoP realm=\"tokenward\", algs=\"ES256 EdDSA Ed25519 RS256 PS256\", " + meta);
       Answer expired = app.get("/api/private", "Authorization", "Bearer "
           + issuer.jwt().claim("exp", Instant.now().getEpochSecond() - 3600).sign());
       assertThat(expired.status()).isEqualTo(401);
@@ -155,7 +157,7 @@ class ResourceMetadataTest {
       // RFC 9728 section 3.3: the root URL's document would have to name https://api.example.com
       assertThat(app.get("/.well-known/oauth-protected-resource").body()).startsWith("path="); // the application's
       assertThat(app.get("/.well-known/oauth-protected-resource/other").body()).startsWith("path="); // the application's
-      assertThat(app.get("/api/private").header("WWW-Authenticate")).isEqualTo("Bearer realm=\"tokenward\", "
+      assertThat(app.get("/api/private").headers().get("WWW-Authenticate").get(0)).isEqualTo("Bearer realm=\"tokenward\", "
           + "resource_metadata=\"https://api.example.com/.well-known/oauth-protected-resource/mcp\"");
     }
   }
@@ -178,7 +180,7 @@ class ResourceMetadataTest {
   void metadataWhenNotConfiguredThenNotServedAndNoResourceMetadataInChallenges() throws Exception {
     try (App app = new App(filter().build())) {
       assertThat(app.get("/.well-known/oauth-protected-resource").body()).startsWith("path=/.well-known/");
-      assertThat(app.get("/api/private").header("WWW-Authenticate")).isEqualTo("Bearer realm=\"tokenward\"");
+      assertThat(app.get("/api/private").headers().get("WWW-Authenticate").get(0)).isEqualTo("Bearer realm=\"tokenward\"");
     }
   }
 
@@ -187,7 +189,7 @@ class ResourceMetadataTest {
     ProtectedResourceMetadata m = ProtectedResourceMetadata.builder(validator).resource("https://api.example.com").build();
     try (App app = new App(filter().resourceMetadata(m).serveResourceMetadata(false).build())) {
       assertThat(app.get("/.well-known/oauth-protected-resource").body()).startsWith("path=/.well-known/");
-      assertThat(app.get("/api/private").header("WWW-Authenticate"))
+      assertThat(app.get("/api/private").headers().get("WWW-Authenticate").get(0))
           .endsWith("resource_metadata=\"https://api.example.com/.well-known/oauth-protected-resource\"");
     }
   }
@@ -265,7 +267,7 @@ class ResourceMetadataTest {
           + "\"https://api.example.com\",\"authorization_servers\":[\"" + issuer.issuer() + "\"],"
           + "\"scopes_supported\":[\"read:messages\",\"write:messages\"],\"bearer_methods_supported\":[\"header\"],"
           + "\"resource_name\":\"Example API\"}");
-      assertThat(app.get("/api/x").header("WWW-Authenticate"))
+      assertThat(app.get("/api/x").headers().get("WWW-Authenticate").get(0))
           .isEqualTo("Bearer realm=\"tokenward\", resource_metadata=\"https://api.example.com/.well-known/oauth-protected-resource\"");
     }
     Map<String, String> plainHttp = Map.of("TOKENWARD_ISSUER", issuer.issuer(), "TOKENWARD_AUDIENCE", FakeIssuer.AUDIENCE,

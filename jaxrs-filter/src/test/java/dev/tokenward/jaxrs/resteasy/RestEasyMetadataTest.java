@@ -82,6 +82,8 @@ class RestEasyMetadataTest {
     HttpResponse<String> r = get("api/private");
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(r.headers().allValues("WWW-Authenticate")).containsExactly("Bearer realm=\"tokenward\", "
+        + "resource_metadata=\"https://api.example.com/.well-known/oauth-protected-resource/v1\"", // DPoP allowed: both
+        "DPoP realm=\"tokenward\", algs=\"ES256 EdDSA Ed25519 RS256 PS256\", "
         + "resource_metadata=\"https://api.example.com/.well-known/oauth-protected-resource/v1\"");
   }
 }

@@ -99,7 +99,14 @@ class RestEasyTest {
     BearerErrorResponse expected = BearerErrorResponse.missingToken("tokenward");
     HttpResponse<String> response = get("api/private");
     assertThat(response.statusCode()).isEqualTo(401);
-    expected.headers().forEach((name, value) -> assertThat(response.headers().allValues(name)).containsExactly(value));
+    expected.headers().forEach((name, value) -> {
+      if (!name.equals("WWW-Authenticate")) {
+        assertThat(response.headers().allValues(name)).containsExactly(value);
+      }
+    });
+    // DPoP is allowed by default: the Bearer challenge and a DPoP one (RFC 9449 section 7.1), one header each
+    assertThat(response.headers().allValues("WWW-Authenticate")).containsExactly(expected.challenge(),
+        "DPoP realm=\"tokenward\", algs=\"ES256 EdDSA Ed25519 RS256 PS256\"");
     assertThat(response.body()).isEqualTo(expected.body());
   }
 

@@ -54,7 +54,8 @@ public final class JaxrsSample {
             .resourceMetadata(config.resourceMetadata(validator))
             .stepUp(config.stepUp())
             .build())
-        .property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        .property(ServerProperties.WADL_FEATURE_DISABLE, true)
+        .property(SampleResource.VALIDATOR_PROPERTY, validator);
     URI uri = URI.create("http://" + address.getHostString() + ":" + address.getPort() + "/");
     HttpServer server = GrizzlyHttpServerFactory.createHttpServer(uri, application, false);
     try {

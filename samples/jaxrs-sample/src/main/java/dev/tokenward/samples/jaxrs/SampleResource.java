@@ -1,5 +1,6 @@
 package dev.tokenward.samples.jaxrs;
 
+import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.Authenticated;
 import dev.tokenward.core.RequiresGrants;
 import dev.tokenward.core.RequiresStepUp;
@@ -10,8 +11,10 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Configuration;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 /**
@@ -23,11 +26,29 @@ import jakarta.ws.rs.core.SecurityContext;
 @Produces(MediaType.APPLICATION_JSON)
 public class SampleResource {
 
+  /** The property of the application under which the sample's validator is found, for the health endpoints. */
+  static final String VALIDATOR_PROPERTY = AccessTokenValidator.class.getName();
+
   @GET
   @Path("health")
   @PermitAll
-  public String health() {
-    return SampleResponses.health();
+  public String health(@Context Configuration configuration) {
+    return SampleResponses.health(validator(configuration));
+  }
+
+  @GET
+  @Path("health/ready")
+  @PermitAll
+  public Response ready(@Context Configuration configuration) {
+    AccessTokenValidator validator = validator(configuration);
+    return Response.status(SampleResponses.ready(validator) ? 200 : 503)
+        .header("Cache-Control", "no-store")
+        .entity(SampleResponses.health(validator))
+        .build();
+  }
+
+  private static AccessTokenValidator validator(Configuration configuration) {
+    return (AccessTokenValidator) configuration.getProperty(VALIDATOR_PROPERTY);
   }
 
   @GET

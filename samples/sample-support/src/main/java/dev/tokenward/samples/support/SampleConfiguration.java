@@ -164,7 +164,8 @@ public final class SampleConfiguration {
 
   /** The RFC 9728 metadata the sample publishes: the validator's issuer, and {@code TOKENWARD_RESOURCE} if set. */
   public ProtectedResourceMetadata resourceMetadata(AccessTokenValidator validator) {
-    ProtectedResourceMetadata.Builder b = ProtectedResourceMetadata.builder(validator);
+    // both filters pass DPoP requests to the validator, so the document says what it accepts (unless TOKENWARD_DPOP=off)
+    ProtectedResourceMetadata.Builder b = ProtectedResourceMetadata.builder(validator).dpopFrom(validator);
     resource().ifPresent(b::resource);
     return b.build();
   }

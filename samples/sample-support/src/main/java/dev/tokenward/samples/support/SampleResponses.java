@@ -1,9 +1,12 @@
 package dev.tokenward.samples.support;
 
+import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.core.IssuerHealth;
 import dev.tokenward.core.TokenKind;
 import dev.tokenward.core.VerifiedToken;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jose.util.JSONStringUtils;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +20,38 @@ public final class SampleResponses {
 
   private SampleResponses() {}
 
-  /** {@code GET /health}: {@code {"status":"ok"}}. */
-  public static String health() {
-    return "{\"status\":\"ok\"}";
+  /** The readiness probe's path: 200 once every issuer's keys are loaded, 503 while one has none. */
+  public static final String READY_PATH = "/health/ready";
+
+  /**
+   * {@code GET /health} and {@code GET /health/ready}: the issuers' key sources,
+   * {@code {"status": "UP"|"DEGRADED"|"DOWN", "issuers": [{"issuer","status","keys","lastFetch","lastError"}]}},
+   * the overall status being the worst issuer's. {@code lastFetch} is an ISO-8601 instant and
+   * {@code lastError} names the URL that failed; both are {@code null} when there is none.
+   */
+  public static String health(AccessTokenValidator validator) {
+    List<IssuerHealth> issuers = validator.health();
+    List<Object> list = new ArrayList<>();
+    IssuerHealth.Status worst = IssuerHealth.Status.UP;
+    for (IssuerHealth h : issuers) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("issuer", h.issuer());
+      one.put("status", h.status().name());
+      one.put("keys", h.keys());
+      one.put("lastFetch", h.lastFetch().map(Object::toString).orElse(null));
+      one.put("lastError", h.lastError().orElse(null));
+      list.add(one);
+      worst = h.status().compareTo(worst) > 0 ? h.status() : worst;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", worst.name());
+    body.put("issuers", list);
+    return JSONObjectUtils.toJSONString(body);
+  }
+
+  /** Ready to validate: no issuer is {@link IssuerHealth.Status#DOWN} (its keys are loaded and usable). */
+  public static boolean ready(AccessTokenValidator validator) {
+    return validator.health().stream().noneMatch(h -> h.status() == IssuerHealth.Status.DOWN);
   }
 
   /** {@code GET /api/public}: {@code {"message": ...}}. */
@@ -38,9 +70,9 @@ public final class SampleResponses {
   }
 
   /** The answer for an endpoint that needs no token, or {@code null} for one that does. */
-  public static String publicBody(Endpoint endpoint) {
+  public static String publicBody(Endpoint endpoint, AccessTokenValidator validator) {
     return switch (endpoint) {
-      case HEALTH -> health();
+      case HEALTH -> health(validator);
       case PUBLIC -> publicMessage();
       default -> null;
     };

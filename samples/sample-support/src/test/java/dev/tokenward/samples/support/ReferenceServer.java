@@ -65,13 +65,18 @@ final class ReferenceServer implements SampleServer {
           if (!exchange.getRequestURI().getPath().equals(endpoint.path())) {
             send(exchange, 404, "{\"error_description\":\"not found\"}");
           } else if (!endpoint.needsToken()) {
-            send(exchange, 200, SampleResponses.publicBody(endpoint));
+            send(exchange, 200, SampleResponses.publicBody(endpoint, validator));
           } else {
             serveProtected(exchange, endpoint, validator, config, metadata.metadataUrl(origin(exchange)));
           }
         }
       });
     }
+    server.createContext(SampleResponses.READY_PATH, exchange -> {
+      try (exchange) {
+        send(exchange, SampleResponses.ready(validator) ? 200 : 503, SampleResponses.health(validator));
+      }
+    });
     ExecutorService executor = Executors.newFixedThreadPool(4);
     server.setExecutor(executor);
     server.start();

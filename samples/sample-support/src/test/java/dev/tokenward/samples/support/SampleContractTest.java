@@ -644,6 +644,69 @@ public abstract class SampleContractTest {
     void doesNotLookAtATokenSentAnyway() {
       assertThat(call(Endpoint.HEALTH, "not-a-valid-token").status()).isEqualTo(200);
     }
+
+    @Test
+    void carriesTheIssuersHealthOnceKeysAreLoaded() throws Exception {
+      String token = demoToken();
+      assertVerified(call(Endpoint.PRIVATE, token), token, "jwt"); // the keys are loaded by now
+      Answer a = call(Endpoint.HEALTH, null);
+      assertThat(a.status()).isEqualTo(200);
+      assertThat(a.header("Content-Type")).get().asString().startsWith("application/json");
+      Map<String, Object> body = a.json();
+      assertThat(body.get("status")).isEqualTo("UP");
+      Map<?, ?> one = (Map<?, ?>) ((List<?>) body.get("issuers")).get(0);
+      assertThat(one.get("issuer")).isEqualTo(issuer.issuer());
+      assertThat(one.get("status")).isEqualTo("UP");
+      assertThat(((Number) one.get("keys")).intValue()).isPositive();
+      assertThat(one.get("lastFetch")).asString().matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+      assertThat(one.get("lastError")).isNull();
+      Answer ready = ContractHttp.get(sample.base(), SampleResponses.READY_PATH);
+      assertThat(ready.status()).isEqualTo(200);
+      assertThat(ready.json().get("status")).isEqualTo("UP");
+    }
+  }
+
+  @Nested
+  @DisplayName("GET /health and /health/ready with the issuer unreachable: DOWN naming the URL, 503 ready, recovering without a restart")
+  class HealthWhenIssuerUnreachable {
+    @Test
+    void healthDownReadyUnavailableThenBothRecoverWhenTheIssuerAnswers() throws Exception {
+      int port = freePort();
+      try (Started s = start(env(ISSUER, "http://127.0.0.1:" + port + "/", AUDIENCE, DEFAULT_API))) {
+        Answer health = ContractHttp.get(s.base(), Endpoint.HEALTH.path());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (issuerField(health, "lastError") == null && System.nanoTime() < deadline) {
+          Thread.sleep(250); // the probe itself starts the fetch; its failure shows once it has ended
+          health = ContractHttp.get(s.base(), Endpoint.HEALTH.path());
+        }
+        assertThat(health.status()).as("liveness stays 200").isEqualTo(200);
+        assertThat(health.json().get("status")).isEqualTo("DOWN");
+        assertThat(issuerField(health, "status")).isEqualTo("DOWN");
+        assertThat(((Number) issuerField(health, "keys")).intValue()).isZero();
+        assertThat((String) issuerField(health, "lastError")).contains("127.0.0.1:" + port);
+        Answer ready = ContractHttp.get(s.base(), SampleResponses.READY_PATH);
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.json().get("status")).isEqualTo("DOWN");
+
+        try (TestIssuer back = TestIssuer.defaultsBuilder().port(port).build().start()) {
+          deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          while (ready.status() == 503 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            ready = ContractHttp.get(s.base(), SampleResponses.READY_PATH);
+          }
+          assertThat(ready.status()).as("ready once the issuer answers, without a restart").isEqualTo(200);
+          health = ContractHttp.get(s.base(), Endpoint.HEALTH.path());
+          assertThat(issuerField(health, "status")).isEqualTo("UP");
+          assertThat(issuerField(health, "lastError")).isNull();
+          String token = back.accessToken(DEMO_CLIENT, DEFAULT_API);
+          assertVerified(call(s, Endpoint.PRIVATE, token), token, "jwt");
+        }
+      }
+    }
+
+    private Object issuerField(Answer health, String field) {
+      return ((Map<?, ?>) ((List<?>) health.json().get("issuers")).get(0)).get(field);
+    }
   }
 
   @Nested
@@ -933,6 +996,20 @@ public abstract class SampleContractTest {
       assertThat(strings(json.get("authorization_servers"))).containsExactly(issuer.issuer());
       assertThat(strings(json.get("scopes_supported"))).containsExactlyInAnyOrder(Endpoint.READ_MESSAGES, Endpoint.ADMIN_ALL);
       assertThat(strings(json.get("bearer_methods_supported"))).containsExactly("header");
+      // DPoP is allowed by default: the document says which proof algorithms, and that bound tokens are not required
+      assertThat(strings(json.get("dpop_signing_alg_values_supported"))).contains("ES256", "EdDSA", "RS256", "PS256");
+      assertThat(json.get("dpop_bound_access_tokens_required")).isEqualTo(false);
+    }
+
+    @Test
+    void dpopMembersFollowTheDpopVariable() {
+      try (Started off = start(issuerEnv("TOKENWARD_DPOP", "off"));
+           Started required = start(issuerEnv("TOKENWARD_DPOP", "required"))) {
+        Map<String, Object> offJson = ContractHttp.get(off.base(), "/.well-known/oauth-protected-resource").json();
+        assertThat(offJson).doesNotContainKeys("dpop_signing_alg_values_supported", "dpop_bound_access_tokens_required");
+        Map<String, Object> requiredJson = ContractHttp.get(required.base(), "/.well-known/oauth-protected-resource").json();
+        assertThat(requiredJson.get("dpop_bound_access_tokens_required")).isEqualTo(true);
+      }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tokenward.samples.servlet;
 
+import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.VerifiedToken;
 import dev.tokenward.samples.support.Endpoint;
 import dev.tokenward.samples.support.SampleResponses;
@@ -15,9 +16,11 @@ final class EndpointServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   private final Endpoint endpoint;
+  private final transient AccessTokenValidator validator;
 
-  EndpointServlet(Endpoint endpoint) {
+  EndpointServlet(Endpoint endpoint, AccessTokenValidator validator) {
     this.endpoint = endpoint;
+    this.validator = validator;
   }
 
   @Override
@@ -27,7 +30,7 @@ final class EndpointServlet extends HttpServlet {
       VerifiedToken token = Tokens.from(request); // throws if the filter did not authenticate the request
       body = SampleResponses.verified(token);
     } else {
-      body = SampleResponses.publicBody(endpoint);
+      body = SampleResponses.publicBody(endpoint, validator);
     }
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     response.setContentType(SampleResponses.CONTENT_TYPE);

@@ -5,6 +5,7 @@ import dev.tokenward.samples.support.Endpoint;
 import dev.tokenward.samples.support.SampleConfiguration;
 import dev.tokenward.samples.support.SampleLauncher;
 import dev.tokenward.samples.support.SampleMetrics;
+import dev.tokenward.samples.support.SampleResponses;
 import dev.tokenward.samples.support.SampleServer;
 import dev.tokenward.servlet.BearerTokenFilter;
 import jakarta.servlet.DispatcherType;
@@ -52,9 +53,10 @@ public final class ServletSample {
         case GRANT, STEP_UP -> filter.require(endpoint.path(), endpoint.requirement(config.stepUp()).orElseThrow());
         case NONE -> { }
       }
-      context.addServlet(new ServletHolder(endpoint.name(), new EndpointServlet(endpoint)), endpoint.path());
+      context.addServlet(new ServletHolder(endpoint.name(), new EndpointServlet(endpoint, validator)), endpoint.path());
     }
     context.addServlet(new ServletHolder("metrics", new MetricsServlet(config.metrics())), SampleMetrics.PATH);
+    context.addServlet(new ServletHolder("READY", new ReadyServlet(validator)), SampleResponses.READY_PATH);
     context.addFilter(new FilterHolder(filter.build()), "/*", EnumSet.of(DispatcherType.REQUEST));
 
     Server server = new Server();

@@ -135,7 +135,9 @@ class TomcatEmbeddedTest {
   void requestWhenNoTokenThen401WithBareChallenge(String context) throws Exception {
     HttpResponse<String> r = get(context + "/api/private", null);
     assertThat(r.statusCode()).isEqualTo(401);
-    assertThat(r.headers().allValues("WWW-Authenticate")).containsExactly(CHALLENGE);
+    // DPoP is allowed by default: the Bearer challenge and a DPoP one (RFC 9449 section 7.1)
+    assertThat(r.headers().allValues("WWW-Authenticate")).containsExactly(CHALLENGE,
+        "DPoP realm=\"tokenward\", algs=\"ES256 EdDSA Ed25519 RS256 PS256\"");
     assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
   }
 

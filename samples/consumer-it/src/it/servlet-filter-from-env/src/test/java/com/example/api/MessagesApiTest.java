@@ -52,7 +52,9 @@ class MessagesApiTest {
   void protectedPathWithoutTokenIs401WithChallenge() throws Exception {
     HttpResponse<String> r = get("/api/anything", null);
     assertEquals(401, r.statusCode());
-    assertEquals(List.of(CHALLENGE), r.headers().allValues("WWW-Authenticate"));
+    // DPoP is allowed by default (RFC 9449 section 7.1): a request without credentials gets both challenges
+    assertEquals(List.of(CHALLENGE, "DPoP realm=\"tokenward\", algs=\"ES256 EdDSA Ed25519 RS256 PS256\""),
+        r.headers().allValues("WWW-Authenticate"));
   }
 
   @Test
