@@ -40,10 +40,10 @@ public class SampleResource {
   @Path("health/ready")
   @PermitAll
   public Response ready(@Context Configuration configuration) {
-    AccessTokenValidator validator = validator(configuration);
-    return Response.status(SampleResponses.ready(validator) ? 200 : 503)
+    SampleResponses.Readiness readiness = SampleResponses.readiness(validator(configuration));
+    return Response.status(readiness.status())
         .header("Cache-Control", "no-store")
-        .entity(SampleResponses.health(validator))
+        .entity(readiness.body())
         .build();
   }
 

@@ -30,7 +30,23 @@ public final class SampleResponses {
    * {@code lastError} names the URL that failed; both are {@code null} when there is none.
    */
   public static String health(AccessTokenValidator validator) {
+    return health(validator.health());
+  }
+
+  /**
+   * {@code GET /health/ready}: 200 when no issuer is {@link IssuerHealth.Status#DOWN} (its keys are
+   * loaded and usable), else 503; the body is {@link #health}'s, read from the same snapshot.
+   */
+  public record Readiness(int status, String body) {}
+
+  /** The readiness answer from one reading of {@code validator.health()}. */
+  public static Readiness readiness(AccessTokenValidator validator) {
     List<IssuerHealth> issuers = validator.health();
+    boolean ready = issuers.stream().noneMatch(h -> h.status() == IssuerHealth.Status.DOWN);
+    return new Readiness(ready ? 200 : 503, health(issuers));
+  }
+
+  private static String health(List<IssuerHealth> issuers) {
     List<Object> list = new ArrayList<>();
     IssuerHealth.Status worst = IssuerHealth.Status.UP;
     for (IssuerHealth h : issuers) {
@@ -47,11 +63,6 @@ public final class SampleResponses {
     body.put("status", worst.name());
     body.put("issuers", list);
     return JSONObjectUtils.toJSONString(body);
-  }
-
-  /** Ready to validate: no issuer is {@link IssuerHealth.Status#DOWN} (its keys are loaded and usable). */
-  public static boolean ready(AccessTokenValidator validator) {
-    return validator.health().stream().noneMatch(h -> h.status() == IssuerHealth.Status.DOWN);
   }
 
   /** {@code GET /api/public}: {@code {"message": ...}}. */

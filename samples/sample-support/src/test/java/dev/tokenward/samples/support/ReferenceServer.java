@@ -74,7 +74,8 @@ final class ReferenceServer implements SampleServer {
     }
     server.createContext(SampleResponses.READY_PATH, exchange -> {
       try (exchange) {
-        send(exchange, SampleResponses.ready(validator) ? 200 : 503, SampleResponses.health(validator));
+        SampleResponses.Readiness readiness = SampleResponses.readiness(validator);
+        send(exchange, readiness.status(), readiness.body());
       }
     });
     ExecutorService executor = Executors.newFixedThreadPool(4);

@@ -20,8 +20,9 @@ final class ReadyServlet extends HttpServlet {
 
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    byte[] bytes = SampleResponses.health(validator).getBytes(StandardCharsets.UTF_8);
-    response.setStatus(SampleResponses.ready(validator) ? 200 : 503);
+    SampleResponses.Readiness readiness = SampleResponses.readiness(validator);
+    byte[] bytes = readiness.body().getBytes(StandardCharsets.UTF_8);
+    response.setStatus(readiness.status());
     response.setHeader("Cache-Control", "no-store");
     response.setContentType(SampleResponses.CONTENT_TYPE);
     response.setContentLength(bytes.length);
