@@ -1,5 +1,6 @@
 package dev.tokenward.samples.mcp;
 
+import dev.tokenward.samples.support.DevQuickstart;
 import dev.tokenward.test.TestIssuer;
 import java.io.PrintStream;
 import java.net.URI;
@@ -27,17 +28,11 @@ final class McpQuickstart {
     out.println("curl -i " + mcp + headers + initialize);
     out.println();
     out.println("# demo-client's token (read:messages) opens an MCP session -> 200");
-    out.println(token(issuer, TestIssuer.DEMO_CLIENT, TestIssuer.DEMO_SECRET));
+    out.println(DevQuickstart.tokenCommand(issuer, TestIssuer.DEMO_CLIENT, TestIssuer.DEMO_SECRET, TestIssuer.DEFAULT_API));
     out.println("curl -i " + mcp + " -H \"Authorization: Bearer $TOKEN\"" + headers + initialize);
     out.println();
     out.println("# the same token calling " + McpTools.ADMIN_REPORT + ", which needs admin:all: insufficient_scope -> 403");
     out.println("curl -i " + mcp + " -H \"Authorization: Bearer $TOKEN\"" + headers + adminCall);
     out.println();
-  }
-
-  private static String token(TestIssuer issuer, String clientId, String secret) {
-    return "TOKEN=$(curl -s " + issuer.tokenEndpoint() + " -d grant_type=client_credentials -d client_id=" + clientId
-        + " -d client_secret=" + secret + " --data-urlencode audience=" + TestIssuer.DEFAULT_API
-        + " | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')";
   }
 }

@@ -59,7 +59,11 @@ public final class DevQuickstart {
     }
   }
 
-  private static String tokenCommand(TestIssuer issuer, String clientId, String secret, String audience) {
+  /**
+   * The bash line that puts a client-credentials token from {@code issuer} into {@code $TOKEN};
+   * without {@code audience} the issuer answers an opaque token, as Auth0 does.
+   */
+  public static String tokenCommand(TestIssuer issuer, String clientId, String secret, String audience) {
     return "TOKEN=$(curl -s " + issuer.tokenEndpoint() + " -d grant_type=client_credentials -d client_id=" + clientId
         + " -d client_secret=" + secret + (audience == null ? "" : " --data-urlencode audience=" + audience)
         + " | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')";
