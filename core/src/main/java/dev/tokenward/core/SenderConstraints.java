@@ -115,14 +115,14 @@ final class SenderConstraints {
     VerifiedToken verified = validator.verifyBoundOrNot(token, request.uri(), request.online());
     TrustedIssuer issuer = validator.trustedIssuerOf(verified);
     try {
-      return boundAsBearer(request, verified, issuer, endpoint, dpopChallenge);
+      return boundAsBearer(request, verified, issuer, endpoint, dpopChallenge, constraint);
     } catch (TokenValidationException e) {
       throw e.attributeTo(issuer.issuer); // the token verified: its issuer's policy refused the request
     }
   }
 
   private VerifiedToken boundAsBearer(TokenRequest request, VerifiedToken verified, TrustedIssuer issuer,
-      DpopPolicy endpoint, Challenge dpopChallenge) throws TokenValidationException {
+      DpopPolicy endpoint, Challenge dpopChallenge, SenderConstraint constraint) throws TokenValidationException {
     DpopPolicy policy = endpoint != null ? endpoint : issuer.dpopPolicy;
     if (policy == DpopPolicy.REQUIRED) {
       throw dpopRequired().challenge(dpopChallenge);
