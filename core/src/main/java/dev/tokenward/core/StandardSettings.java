@@ -85,6 +85,15 @@ public final class StandardSettings {
   public static final Setting<Boolean> WARM_UP_FAIL_FAST = validator("warmUpFailFast", Setting.bool(
       "warm-up-fail-fast", "true: keys that cannot be fetched within warm-up-seconds fail the start"),
       AccessTokenValidator.Builder::warmUpFailFast);
+  /** How long cached keys may stand in for an issuer whose JWKS cannot be fetched. */
+  public static final Setting<java.time.Duration> JWKS_MAX_STALENESS_SECONDS = validator("jwksMaxStaleness",
+      Setting.seconds("jwks-max-staleness-seconds", "how long cached keys may stand in for an unreachable JWKS, "
+      + "counted from the last successful fetch; beyond it the issuer's tokens answer 503", 60, 30 * 24 * 3600),
+      AccessTokenValidator.Builder::jwksMaxStaleness);
+  /** How often the keys are refreshed in the background. */
+  public static final Setting<java.time.Duration> JWKS_REFRESH_INTERVAL_SECONDS = validator("jwksRefreshInterval",
+      Setting.seconds("jwks-refresh-interval-seconds", "background JWKS refresh once the keys are this old",
+      10, 24 * 3600), AccessTokenValidator.Builder::jwksRefreshInterval);
 
   // ---- sender-constrained tokens: DPoP (RFC 9449) and certificate binding (RFC 8705)
 

@@ -167,6 +167,19 @@ class TokenwardConfigTest {
   }
 
   @Test
+  void validatorWhenJwksStalenessNotLongerThanRefreshThenFailsNamingTheVariable() {
+    TokenwardConfig config = TokenwardConfig.fromEnvironment(Map.of("TOKENWARD_ISSUER", ISSUER, "TOKENWARD_AUDIENCE",
+        API, "TOKENWARD_JWKS_MAX_STALENESS_SECONDS", "120", "TOKENWARD_JWKS_REFRESH_INTERVAL_SECONDS", "600"));
+    assertThat(config.get(StandardSettings.JWKS_MAX_STALENESS_SECONDS)).isEqualTo(Duration.ofSeconds(120));
+    assertThat(config.get(StandardSettings.JWKS_REFRESH_INTERVAL_SECONDS)).isEqualTo(Duration.ofSeconds(600));
+    assertThatThrownBy(config::validator).isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("TOKENWARD_JWKS_MAX_STALENESS_SECONDS: ");
+    assertThatThrownBy(() -> TokenwardConfig.fromEnvironment(Map.of("TOKENWARD_JWKS_MAX_STALENESS_SECONDS", "30")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("TOKENWARD_JWKS_MAX_STALENESS_SECONDS: ");
+  }
+
+  @Test
   void initParametersWhenUnknownOrRenamedThenNamedAsInitParams() {
     assertThatThrownBy(() -> TokenwardConfig.builder().initParameters(Map.of("audiance", "x")).build())
         .hasMessage("init-param 'audiance': unknown setting; did you mean init-param 'audience'?");

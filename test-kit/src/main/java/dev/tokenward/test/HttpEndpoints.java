@@ -45,13 +45,17 @@ final class HttpEndpoints implements HttpHandler {
     private final KeyRing keys;
     private final Supplier<Map<String, Object>> discovery;
     private final EndpointControls controls;
+    private final DpopProofCheck dpop;
+    private final String tokenEndpoint;
 
     HttpEndpoints(TokenService tokens, KeyRing keys, Supplier<Map<String, Object>> discovery,
-                  EndpointControls controls) {
+                  EndpointControls controls, DpopProofCheck dpop, String tokenEndpoint) {
         this.tokens = tokens;
         this.keys = keys;
         this.discovery = discovery;
         this.controls = controls;
+        this.dpop = dpop;
+        this.tokenEndpoint = tokenEndpoint;
     }
 
     @Override
@@ -127,14 +131,16 @@ final class HttpEndpoints implements HttpHandler {
             throw new TestIssuerException(403, "unauthorized_client",
                     "Grant type '" + grantType + "' not allowed for the client.");
         }
+        // RFC 9449 section 5: a proof binds the token to its key; a bad one is 400 invalid_dpop_proof
+        String jkt = dpop.check(ex.getRequestHeaders().get("DPoP"), ex.getRequestMethod(), tokenEndpoint);
         TokenService.TokenResponse answer;
         if (grantType.equals(TokenService.GRANT_CLIENT_CREDENTIALS)) {
-            answer = tokens.clientCredentials(client, params.get("audience"), params.get("scope"));
+            answer = tokens.clientCredentials(client, params.get("audience"), params.get("scope"), jkt);
         } else {
             User user = tokens.authenticateUser(required(params, "username"), required(params, "password"))
                     .orElseThrow(() -> new TestIssuerException(403, "invalid_grant", "Wrong email or password."));
             answer = tokens.password(client, user, params.get("audience"), params.get("scope"), params.get("nonce"),
-                    params.get("acr_values"));
+                    params.get("acr_values"), jkt);
         }
         send(ex, 200, answer.toJson());
     }

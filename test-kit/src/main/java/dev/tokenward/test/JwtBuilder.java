@@ -120,6 +120,22 @@ public final class JwtBuilder {
         return this;
     }
 
+    /**
+     * Binds the token to a DPoP key: {@code cnf: {"jkt": key.thumbprint()}} (RFC 9449 section 6.1),
+     * as an issuer writes it for a token request that carried a proof made with {@code key}.
+     */
+    public JwtBuilder boundTo(DpopKey key) {
+        return claim("cnf", Map.of("jkt", Objects.requireNonNull(key, "key").thumbprint()));
+    }
+
+    /**
+     * Binds the token to a TLS client certificate: {@code cnf: {"x5t#S256": thumbprint}} (RFC 8705
+     * section 3.1), the base64url SHA-256 of the certificate's DER encoding.
+     */
+    public JwtBuilder boundToCertificate(String x5tS256) {
+        return claim("cnf", Map.of("x5t#S256", Objects.requireNonNull(x5tS256, "x5tS256")));
+    }
+
     /** The {@code acr} claim (how the user authenticated, e.g. {@link TestIssuer#MFA_ACR}); default none. */
     public JwtBuilder acr(String acr) {
         return claim("acr", acr);

@@ -81,6 +81,14 @@ public final class OpaqueTokenBuilder {
         return this;
     }
 
+    /**
+     * Binds the token to a DPoP key: introspection answers {@code cnf.jkt} and {@code token_type: DPoP}
+     * (RFC 9449 section 6.2); userinfo does not show the binding.
+     */
+    public OpaqueTokenBuilder boundTo(DpopKey key) {
+        return claim("cnf", Map.of("jkt", Objects.requireNonNull(key, "key").thumbprint()));
+    }
+
     /** How long the token is active; default the issuer's token lifetime. */
     public OpaqueTokenBuilder lifetime(Duration lifetime) {
         this.lifetime = Objects.requireNonNull(lifetime, "lifetime");

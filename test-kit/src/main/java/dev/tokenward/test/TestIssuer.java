@@ -47,7 +47,9 @@ import java.util.function.Consumer;
  *       (RSA-2048 public keys, {@code alg: RS256}, current key first; then one P-256 key for ES256 and
  *       one Ed25519 key for EdDSA test tokens; all {@code use: sig}).</li>
  *   <li>{@code POST /oauth/token}: {@code client_credentials} and {@code password}; form-encoded or
- *       JSON body; client authentication in the body or with HTTP Basic.</li>
+ *       JSON body; client authentication in the body or with HTTP Basic. With a {@code DPoP} proof
+ *       header (RFC 9449 section 5) the access token is bound to the proof's key ({@code cnf.jkt},
+ *       {@code "token_type": "DPoP"}), as Auth0 does; a bad proof is 400 {@code invalid_dpop_proof}.</li>
  *   <li>{@code GET /userinfo}, {@code POST /oauth/introspect} (RFC 7662),
  *       {@code POST /oauth/revoke} (RFC 7009) and the dev-only {@code POST /dev/rotate-keys}.</li>
  * </ul>
@@ -251,7 +253,8 @@ public final class TestIssuer implements AutoCloseable {
             // 8 threads: a test may slow an endpoint down (delay) while others keep answering
             ExecutorService pool = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
                     daemonThreads(), new ThreadPoolExecutor.AbortPolicy());
-            http.createContext("/", new HttpEndpoints(service, keys, this::discoveryDocument, controls));
+            http.createContext("/", new HttpEndpoints(service, keys, this::discoveryDocument, controls,
+                    new DpopProofCheck(clock), iss + "oauth/token"));
             http.setExecutor(pool);
             http.start();
             this.server = http;
@@ -507,6 +510,18 @@ public final class TestIssuer implements AutoCloseable {
                 .accessToken();
     }
 
+    /**
+     * A client-credentials access token bound to a DPoP key ({@code cnf.jkt} = its thumbprint), as
+     * {@code POST /oauth/token} issues it when the request carries a proof made with {@code key}.
+     * Send it as {@code Authorization: DPoP <token>} with a proof from {@code key.proof()}.
+     */
+    public String dpopAccessToken(DpopKey key, String clientId, String audience, String... scopes) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(audience, "audience");
+        return service().clientCredentials(requireClient(clientId), audience, join(scopes), key.thumbprint())
+                .accessToken();
+    }
+
     /** An opaque client-credentials token (no audience), good only at {@code /userinfo}. */
     public String opaqueToken(String clientId, String... scopes) {
         return service().clientCredentials(requireClient(clientId), null, join(scopes)).accessToken();
@@ -588,6 +603,7 @@ public final class TestIssuer implements AutoCloseable {
         doc.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
         doc.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
         doc.put("revocation_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        doc.put("dpop_signing_alg_values_supported", DpopProofCheck.ALGORITHMS);
         doc.put("claims_supported", List.of("aud", "email", "email_verified", "exp", "iat", "iss", "name",
                 "nickname", "sub", "updated_at"));
         return doc;

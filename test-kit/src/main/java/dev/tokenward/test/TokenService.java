@@ -90,8 +90,15 @@ final class TokenService {
                 .format(clock.instant());
     }
 
-    /** A successful token endpoint answer. {@code scope} and {@code idToken} may be null. */
-    record TokenResponse(String accessToken, long expiresIn, String scope, String idToken) {
+    /**
+     * A successful token endpoint answer. {@code scope} and {@code idToken} may be null;
+     * {@code dpopBound} answers {@code token_type: DPoP} (RFC 9449 section 5).
+     */
+    record TokenResponse(String accessToken, long expiresIn, String scope, String idToken, boolean dpopBound) {
+
+        TokenResponse(String accessToken, long expiresIn, String scope, String idToken) {
+            this(accessToken, expiresIn, scope, idToken, false);
+        }
 
         Map<String, Object> toJson() {
             Map<String, Object> json = new LinkedHashMap<>();
@@ -103,7 +110,7 @@ final class TokenService {
                 json.put("scope", scope);
             }
             json.put("expires_in", expiresIn);
-            json.put("token_type", "Bearer");
+            json.put("token_type", dpopBound ? "DPoP" : "Bearer");
             return json;
         }
     }
@@ -161,6 +168,14 @@ final class TokenService {
      * without a {@code scope} parameter the token gets all granted scopes.
      */
     TokenResponse clientCredentials(Client client, String audience, String scopeParam) {
+        return clientCredentials(client, audience, scopeParam, null);
+    }
+
+    /**
+     * As {@link #clientCredentials(Client, String, String)}; a non-null {@code jkt} (the thumbprint of
+     * a checked DPoP proof's key) binds the token to that key: {@code cnf.jkt} and {@code token_type: DPoP}.
+     */
+    TokenResponse clientCredentials(Client client, String audience, String scopeParam, String jkt) {
         List<String> requested = parseScope(scopeParam);
         Instant now = now();
         if (isNoApiAudience(audience)) {
@@ -168,9 +183,9 @@ final class TokenService {
             client.authorizations().values().forEach(permitted::addAll);
             List<String> granted = requireGranted(requested, permitted);
             String token = newOpaque(new ActiveToken(client.clientId() + "@clients", client.clientId(), granted,
-                    granted, now, now.plus(tokenLifetime), userinfoUrl, true, null, Map.of()));
+                    granted, now, now.plus(tokenLifetime), userinfoUrl, true, null, confirmation(jkt)));
             LOG.debug("issued opaque client-credentials token to {}", client.clientId());
-            return new TokenResponse(token, tokenLifetime.toSeconds(), joinOrNull(granted), null);
+            return new TokenResponse(token, tokenLifetime.toSeconds(), joinOrNull(granted), null, jkt != null);
         }
         Api api = requireApi(audience);
         List<String> grant = client.authorizations().get(api.identifier());
@@ -180,10 +195,10 @@ final class TokenService {
         }
         List<String> granted = requireGranted(requested, new LinkedHashSet<>(grant));
         String jwt = signAccessToken(api, client.clientId() + "@clients", api.identifier(), client.clientId(),
-                "client-credentials", granted, granted, now);
+                "client-credentials", granted, granted, now, confirmation(jkt));
         LOG.debug("issued {} client-credentials token to {} for {}", api.algorithm(), client.clientId(),
                 api.identifier());
-        return new TokenResponse(jwt, tokenLifetime.toSeconds(), joinOrNull(granted), null);
+        return new TokenResponse(jwt, tokenLifetime.toSeconds(), joinOrNull(granted), null, jkt != null);
     }
 
     /**
@@ -205,6 +220,12 @@ final class TokenService {
     /** As {@link #password(Client, User, String, String, String)}, with the request's {@code acr_values}. */
     TokenResponse password(Client client, User user, String audience, String scopeParam, String nonce,
                            String acrValues) {
+        return password(client, user, audience, scopeParam, nonce, acrValues, null);
+    }
+
+    /** As {@link #password(Client, User, String, String, String, String)}, bound to {@code jkt} when not null. */
+    TokenResponse password(Client client, User user, String audience, String scopeParam, String nonce,
+                           String acrValues, String jkt) {
         List<String> requested = parseScope(scopeParam);
         List<String> oidc = requested == null ? List.of()
                 : requested.stream().filter(OIDC_SCOPES::contains).toList();
@@ -218,7 +239,7 @@ final class TokenService {
             List<String> apiScopes = intersect(requested, permitted);
             scopes.addAll(apiScopes);
             accessToken = newOpaque(new ActiveToken(user.userId(), client.clientId(), List.copyOf(scopes),
-                    apiScopes, now, now.plus(tokenLifetime), userinfoUrl, true, user, Map.of()));
+                    apiScopes, now, now.plus(tokenLifetime), userinfoUrl, true, user, confirmation(jkt)));
         } else {
             Api api = requireApi(audience);
             if (openid && api.algorithm() == TestIssuer.Algorithm.HS256) {
@@ -236,12 +257,13 @@ final class TokenService {
                 authentication.put("acr", TestIssuer.MFA_ACR);
             }
             authentication.put("amr", mfa ? List.of("pwd", "mfa") : List.of("pwd"));
+            authentication.putAll(confirmation(jkt));
             accessToken = signAccessToken(api, user.userId(), aud, client.clientId(), "password", scopes,
                     userPermissions, now, authentication);
         }
         String idToken = openid ? signIdToken(user, client.clientId(), scopes, nonce, accessToken, now) : null;
         LOG.debug("issued password-grant token to {} for {}", client.clientId(), audience);
-        return new TokenResponse(accessToken, tokenLifetime.toSeconds(), joinOrNull(scopes), idToken);
+        return new TokenResponse(accessToken, tokenLifetime.toSeconds(), joinOrNull(scopes), idToken, jkt != null);
     }
 
     /** A standalone ID token with the openid, profile and email claims (no at_hash). */
@@ -280,9 +302,9 @@ final class TokenService {
         return requested.stream().filter(permitted::contains).toList();
     }
 
-    private String signAccessToken(Api api, String subject, Object audience, String clientId, String gty,
-                                   List<String> scopes, List<String> permissions, Instant now) {
-        return signAccessToken(api, subject, audience, clientId, gty, scopes, permissions, now, Map.of());
+    /** {@code cnf} binding the token to a DPoP key (RFC 9449 section 6), or nothing for a bearer token. */
+    static Map<String, Object> confirmation(String jkt) {
+        return jkt == null ? Map.of() : Map.of("cnf", Map.of("jkt", jkt));
     }
 
     /** With {@code extra} claims (the user's authentication: {@code auth_time}, {@code acr}, {@code amr}). */
@@ -450,8 +472,9 @@ final class TokenService {
             String sub = claims.getSubject();
             User user = users.values().stream().filter(u -> u.userId().equals(sub)).findFirst().orElse(null);
             Object audience = aud.size() == 1 ? aud.get(0) : List.copyOf(aud);
+            Map<String, Object> cnf = claims.getJSONObjectClaim("cnf");
             return Optional.of(new ActiveToken(sub, clientId, scopes, permissions, iat.toInstant(),
-                    exp.toInstant(), audience, false, user, Map.of()));
+                    exp.toInstant(), audience, false, user, cnf == null ? Map.of() : Map.of("cnf", cnf)));
         } catch (ParseException | JOSEException | RuntimeException e) {
             return Optional.empty();
         }
@@ -475,7 +498,11 @@ final class TokenService {
                 json.put("permissions", t.permissions());
             }
         }
-        json.putAll(t.extraClaims());
+        t.extraClaims().forEach((name, value) -> {
+            if (!name.equals("cnf")) { // the binding is the resource server's business, not userinfo's
+                json.put(name, value);
+            }
+        });
         return json;
     }
 
@@ -501,7 +528,9 @@ final class TokenService {
         json.put("iat", t.issuedAt().getEpochSecond());
         json.put("iss", issuer);
         json.put("aud", t.audience());
-        json.put("token_type", "access_token");
+        // RFC 9449 section 6.2: a DPoP-bound token is introspected as token_type DPoP with its cnf
+        boolean bound = t.extraClaims().get("cnf") instanceof Map<?, ?> cnf && cnf.containsKey("jkt");
+        json.put("token_type", bound ? "DPoP" : "access_token");
         json.putAll(t.extraClaims());
         return json;
     }

@@ -19,6 +19,7 @@ class ReadmeExamplesTest {
     @ParameterizedTest
     @ValueSource(strings = {
             "servlet-filter/src/test/java/com/example/orders/OrdersServletTest.java",
+            "servlet-filter/src/test/java/com/example/orders/OrdersDpopTest.java",
             "jaxrs-filter/src/test/java/com/example/orders/OrdersResourceTest.java"})
     void readmeWhenItShowsAnExampleThenItIsTheTestedFileVerbatim(String example) throws IOException {
         String readme = Files.readString(ROOT.resolve("README.md"));
