@@ -106,6 +106,44 @@ public abstract class ShadedJarContract {
     }
   }
 
+  @Test
+  void theJarWithTokenwardRedisUriRecordsDpopProofsInThatRedis() throws Exception {
+    try (dev.tokenward.redis.LocalRedis redis = dev.tokenward.redis.LocalRedis.start();
+        dev.tokenward.test.TestIssuer issuer = dev.tokenward.test.TestIssuer.defaults().start()) {
+      Process process = launch(Map.of(SampleConfiguration.PORT, "0", SampleConfiguration.ISSUER, issuer.issuer(),
+          SampleConfiguration.AUDIENCE, dev.tokenward.test.TestIssuer.DEFAULT_API, "TOKENWARD_REDIS_URI", redis.uri()));
+      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+      try {
+        URI base = CompletableFuture.supplyAsync(() -> {
+          try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+              Matcher m = LISTENING.matcher(line);
+              if (m.find()) {
+                return URI.create(m.group(1));
+              }
+            }
+            return null;
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }).get(60, TimeUnit.SECONDS);
+        assertThat(base).as("no 'listening on' line").isNotNull();
+        dev.tokenward.redis.DpopClient client = new dev.tokenward.redis.DpopClient();
+        String token = issuer.jwt().claim("cnf", client.cnf()).sign();
+        String proof = client.proof("GET", base + Endpoint.PRIVATE.path(), token);
+        List<String> headers = List.of("Authorization: DPoP " + token, "DPoP: " + proof);
+
+        assertThat(ContractHttp.get(base, Endpoint.PRIVATE.path(), headers).status()).isEqualTo(200);
+        assertThat(ContractHttp.get(base, Endpoint.PRIVATE.path(), headers).status()).isEqualTo(401);
+        assertThat(redis.keys()).singleElement().satisfies(k -> assertThat(k).startsWith("tokenward:dpop:"));
+      } finally {
+        process.toHandle().destroy();
+        process.waitFor(20, TimeUnit.SECONDS);
+        process.destroyForcibly();
+      }
+    }
+  }
+
   private static String readAll(java.io.InputStream in) {
     try {
       return ContractHttp.read(in);
