@@ -74,6 +74,16 @@ public final class SampleConfiguration {
 
   /** The variable of the resource identifier (RFC 9728 {@code resource}): {@code TOKENWARD_RESOURCE}. */
   public static final String RESOURCE = StandardSettings.RESOURCE.environmentVariable();
+  /** The variable of the DPoP policy, off, allowed or required: {@code TOKENWARD_DPOP}. */
+  public static final String DPOP = StandardSettings.DPOP.environmentVariable();
+  /** The variable that makes every DPoP proof carry a server nonce: {@code TOKENWARD_DPOP_NONCE}. */
+  public static final String DPOP_NONCE = StandardSettings.DPOP_NONCE.environmentVariable();
+  /** The variable of the DPoP proof algorithms: {@code TOKENWARD_DPOP_ALGORITHMS}. */
+  public static final String DPOP_ALGORITHMS = StandardSettings.DPOP_ALGORITHMS.environmentVariable();
+  /** The variable of a DPoP proof's maximum age: {@code TOKENWARD_DPOP_MAX_AGE_SECONDS}. */
+  public static final String DPOP_MAX_AGE_SECONDS = StandardSettings.DPOP_MAX_AGE_SECONDS.environmentVariable();
+  /** The variable of the external base URL a proof's {@code htu} is compared with: {@code TOKENWARD_BASE_URL}. */
+  public static final String BASE_URL = StandardSettings.BASE_URL.environmentVariable();
   /** The variable of the step-up {@code acr} values: {@code TOKENWARD_STEP_UP_ACR}. */
   public static final String STEP_UP_ACR = STEP_UP_ACR_SETTING.environmentVariable();
   /** The variable of the step-up maximum age: {@code TOKENWARD_STEP_UP_MAX_AGE_SECONDS}. */

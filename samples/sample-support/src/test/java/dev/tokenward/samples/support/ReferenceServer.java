@@ -4,15 +4,14 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.BearerErrorResponse;
-import dev.tokenward.core.BearerTokenExtractor;
 import dev.tokenward.core.ResourceMetadataEndpoint;
+import dev.tokenward.core.TokenRequest;
 import dev.tokenward.core.TokenValidationException;
 import dev.tokenward.core.VerifiedToken;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -91,25 +90,28 @@ final class ReferenceServer implements SampleServer {
 
   private static void serveProtected(HttpExchange exchange, Endpoint endpoint, AccessTokenValidator validator,
       SampleConfiguration config, String metadataUrl) throws IOException {
+    TokenRequest request = null;
     try {
-      Optional<String> raw = BearerTokenExtractor.headerOnly()
-          .extract(exchange.getRequestHeaders().get("Authorization"));
-      if (raw.isEmpty()) {
-        refuse(exchange, BearerErrorResponse.missingToken(BearerErrorResponse.DEFAULT_REALM, metadataUrl));
-        return;
-      }
-      VerifiedToken token = validator.validate(raw.get());
+      // as the filters do: the whole request goes to core (Bearer or DPoP, RFC 9449), headers unparsed
+      java.util.List<String> authorization = exchange.getRequestHeaders().getOrDefault("Authorization", java.util.List.of());
+      java.util.List<String> proofs = exchange.getRequestHeaders().getOrDefault("DPoP", java.util.List.of());
+      request = TokenRequest.builder(exchange.getRequestMethod(), origin(exchange) + exchange.getRequestURI())
+          .authorization(authorization).dpopProofs(proofs).build();
+      VerifiedToken token = validator.validate(request);
       if (endpoint.requirement(config.stepUp()).isPresent()) {
         endpoint.requirement(config.stepUp()).get().check(token);
       }
+      validator.dpopNonce(request).ifPresent(nonce -> exchange.getResponseHeaders().set("DPoP-Nonce", nonce));
       send(exchange, 200, SampleResponses.verified(token));
     } catch (TokenValidationException e) {
-      refuse(exchange, BearerErrorResponse.of(e, BearerErrorResponse.DEFAULT_REALM, metadataUrl));
+      refuse(exchange, BearerErrorResponse.of(request == null ? e : validator.withChallenge(request, e),
+          BearerErrorResponse.DEFAULT_REALM, metadataUrl));
     }
   }
 
   private static void refuse(HttpExchange exchange, BearerErrorResponse answer) throws IOException {
     answer.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+    exchange.getResponseHeaders().put("WWW-Authenticate", answer.challenges()); // one header per challenge
     send(exchange, answer.status(), answer.body());
   }
 

@@ -3,9 +3,14 @@ package dev.tokenward.samples.support;
 import static dev.tokenward.samples.support.SampleConfiguration.ALGORITHMS;
 import static dev.tokenward.samples.support.SampleConfiguration.ALLOW_HTTP;
 import static dev.tokenward.samples.support.SampleConfiguration.AUDIENCE;
+import static dev.tokenward.samples.support.SampleConfiguration.BASE_URL;
 import static dev.tokenward.samples.support.SampleConfiguration.CLIENT_ID;
 import static dev.tokenward.samples.support.SampleConfiguration.CLIENT_SECRET;
 import static dev.tokenward.samples.support.SampleConfiguration.CLOCK_SKEW_SECONDS;
+import static dev.tokenward.samples.support.SampleConfiguration.DPOP;
+import static dev.tokenward.samples.support.SampleConfiguration.DPOP_ALGORITHMS;
+import static dev.tokenward.samples.support.SampleConfiguration.DPOP_MAX_AGE_SECONDS;
+import static dev.tokenward.samples.support.SampleConfiguration.DPOP_NONCE;
 import static dev.tokenward.samples.support.SampleConfiguration.HS256_SECRET;
 import static dev.tokenward.samples.support.SampleConfiguration.INTROSPECTION_URI;
 import static dev.tokenward.samples.support.SampleConfiguration.ISSUER;
@@ -25,6 +30,7 @@ import static dev.tokenward.test.TestIssuer.LIMITED_CLIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tokenward.test.DpopKey;
 import dev.tokenward.test.IssuerEndpoint;
 import dev.tokenward.test.TestClock;
 import dev.tokenward.test.TestIssuer;
@@ -1179,6 +1185,295 @@ public abstract class SampleContractTest {
     @Test
     void needsNoToken() {
       assertThat(ContractHttp.get(sample.base(), "/metrics").status()).isEqualTo(200);
+    }
+  }
+
+  // ================================================================== Sender-constrained tokens (RFC 9449, RFC 8705)
+
+  @Nested
+  @DisplayName("Sender-constrained tokens: DPoP (RFC 9449) and mTLS-bound tokens (RFC 8705)")
+  class SenderConstrainedTokens {
+    private final DpopKey key = DpopKey.es256();
+
+    private String boundToken() {
+      return issuer.dpopAccessToken(key, DEMO_CLIENT, DEFAULT_API); // read:messages, cnf.jkt of key
+    }
+
+    private Answer dpop(Started s, Endpoint endpoint, String token) {
+      return DpopCalls.get(s.base(), endpoint.path(), token, DpopCalls.proof(key, s.base(), endpoint.path(), token));
+    }
+
+    /**
+     * A refusal carrying the contract's {@code DPoP} challenge: realm, the accepted {@code algs}, the
+     * error and description of the body, {@code resource_metadata}; JSON body, {@code no-store}.
+     *
+     * @return the DPoP challenge
+     */
+    private String assertDpopRefused(Answer a, int status, String error) {
+      assertThat(a.status()).as("%s", a).isEqualTo(status);
+      assertThat(a.header("Content-Type")).get().asString().startsWith("application/json");
+      assertThat(a.header("Cache-Control")).hasValue("no-store");
+      String challenge = DpopCalls.challenge(a, "DPoP").orElseThrow(() -> new AssertionError("no DPoP challenge: " + a));
+      assertThat(challenge).startsWith("DPoP realm=\"tokenward\"");
+      assertThat(DpopCalls.parameter(challenge, "algs")).get().asString().isNotBlank();
+      assertThat(DpopCalls.parameter(challenge, "error")).hasValue(error);
+      assertThat(a.json()).containsEntry("error", error);
+      assertThat(DpopCalls.parameter(challenge, "error_description")).hasValue((String) a.json().get("error_description"));
+      assertThat(DpopCalls.parameter(challenge, "resource_metadata")).get().asString()
+          .matches("https?://[^/\"]+/\\.well-known/oauth-protected-resource(/[^\"]*)?");
+      return challenge;
+    }
+
+    @Test
+    void allowedAcceptsABoundTokenWithAProofOfItsKey() {
+      String token = boundToken();
+      assertVerified(dpop(sample, Endpoint.PRIVATE_SCOPED, token), token, "jwt");
+    }
+
+    @Test
+    void allowedStillAcceptsAnUnboundTokenUnderBearer() {
+      String token = demoToken();
+      assertVerified(call(Endpoint.PRIVATE, token), token, "jwt");
+    }
+
+    /** 401 {@code invalid_token} in the body and in a challenge of either scheme (the contract names no scheme). */
+    private void assertInvalidTokenInSomeChallenge(Answer a) {
+      assertThat(a.status()).as("%s", a).isEqualTo(401);
+      assertThat(a.json()).containsEntry("error", "invalid_token");
+      assertThat(DpopCalls.challenges(a)).as("%s", a).anySatisfy(c -> {
+        assertThat(c).matches("(Bearer|DPoP) realm=\"tokenward\".*");
+        assertThat(DpopCalls.parameter(c, "error")).hasValue("invalid_token");
+      });
+    }
+
+    @Test
+    void aBoundTokenUnderBearerIs401InvalidTokenInAnyMode() {
+      String token = boundToken();
+      assertInvalidTokenInSomeChallenge(call(Endpoint.PRIVATE, token));
+      try (Started off = start(issuerEnv(DPOP, "off")); Started required = start(issuerEnv(DPOP, "required"))) {
+        assertRefused(call(off, Endpoint.PRIVATE, token), 401, "invalid_token", token); // off: Bearer only
+        assertInvalidTokenInSomeChallenge(call(required, Endpoint.PRIVATE, token));
+      }
+    }
+
+    @Test
+    void theDpopSchemeWithAnUnboundTokenIs401InvalidToken() {
+      String token = demoToken();
+      assertDpopRefused(dpop(sample, Endpoint.PRIVATE, token), 401, "invalid_token");
+    }
+
+    @Test
+    void aMissingProofIs401InvalidDpopProof() {
+      assertDpopRefused(DpopCalls.get(sample.base(), Endpoint.PRIVATE.path(), boundToken()), 401, "invalid_dpop_proof");
+    }
+
+    @Test
+    void twoProofsAre401InvalidDpopProof() {
+      String token = boundToken();
+      String path = Endpoint.PRIVATE.path();
+      Answer a = DpopCalls.get(sample.base(), path, token, DpopCalls.proof(key, sample.base(), path, token),
+          DpopCalls.proof(key, sample.base(), path, token));
+      assertDpopRefused(a, 401, "invalid_dpop_proof");
+    }
+
+    static Stream<Arguments> brokenProofs() {
+      return Stream.of(
+          Arguments.of("typ JWT", (Broken) (k, url, t) -> k.proof().url(url).accessToken(t).type("JWT").sign()),
+          Arguments.of("alg none", (Broken) (k, url, t) -> k.proof().url(url).accessToken(t).unsigned("c2ln")),
+          Arguments.of("private key in jwk", (Broken) (k, url, t) -> k.proof().url(url).accessToken(t).privateKeyInHeader().sign()),
+          Arguments.of("bad signature", (Broken) (k, url, t) -> k.proof().url(url).accessToken(t).wronglySigned().sign()),
+          Arguments.of("htm POST", (Broken) (k, url, t) -> k.proof().method("POST").url(url).accessToken(t).sign()),
+          Arguments.of("htu of another path", (Broken) (k, url, t) -> k.proof().url(url + "-other").accessToken(t).sign()),
+          Arguments.of("iat 10 minutes old", (Broken) (k, url, t) -> k.proof().url(url).accessToken(t)
+              .age(Duration.ofMinutes(10)).sign()),
+          Arguments.of("iat 10 minutes ahead", (Broken) (k, url, t) -> k.proof().url(url).accessToken(t)
+              .age(Duration.ofMinutes(-10)).sign()),
+          Arguments.of("ath of another token", (Broken) (k, url, t) -> k.proof().url(url).accessToken(t + "x").sign()),
+          Arguments.of("no ath", (Broken) (k, url, t) -> k.proof().url(url).sign()));
+    }
+
+    /** Makes a broken proof by {@code key} for a GET of {@code url} with {@code token}. */
+    interface Broken {
+      String proof(DpopKey key, String url, String token);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenProofs")
+    void aProofFailingAnyCheckIs401InvalidDpopProof(String name, Broken broken) {
+      String token = boundToken();
+      String path = Endpoint.PRIVATE.path();
+      assertDpopRefused(DpopCalls.get(sample.base(), path, token, broken.proof(key, sample.base() + path, token)),
+          401, "invalid_dpop_proof");
+    }
+
+    @Test
+    void aReplayedProofIs401InvalidDpopProof() {
+      String token = boundToken();
+      String proof = DpopCalls.proof(key, sample.base(), Endpoint.PRIVATE.path(), token);
+      assertThat(DpopCalls.get(sample.base(), Endpoint.PRIVATE.path(), token, proof).status()).isEqualTo(200);
+      assertDpopRefused(DpopCalls.get(sample.base(), Endpoint.PRIVATE.path(), token, proof), 401, "invalid_dpop_proof");
+    }
+
+    @Test
+    void aProofByAnotherKeyThanCnfJktIs401InvalidToken() {
+      String token = boundToken();
+      String path = Endpoint.PRIVATE.path();
+      Answer a = DpopCalls.get(sample.base(), path, token, DpopCalls.proof(DpopKey.es256(), sample.base(), path, token));
+      assertDpopRefused(a, 401, "invalid_token");
+    }
+
+    @Test
+    void aValidDpopRequestWithoutTheScopeIs403WithADpopChallenge() {
+      String challenge = assertDpopRefused(dpop(sample, Endpoint.ADMIN, boundToken()), 403, "insufficient_scope");
+      assertThat(DpopCalls.parameter(challenge, "scope")).hasValue(Endpoint.ADMIN_ALL);
+    }
+
+    @Test
+    void noCredentialsUnderAllowedGetsABearerAndADpopChallenge() {
+      Answer a = call(Endpoint.PRIVATE, null);
+      assertRefused(a, 401, null, null);
+      assertThat(DpopCalls.challenge(a, "Bearer")).isPresent();
+      String dpop = DpopCalls.challenge(a, "DPoP").orElseThrow(() -> new AssertionError("no DPoP challenge: " + a));
+      assertThat(dpop).startsWith("DPoP realm=\"tokenward\"");
+      assertThat(DpopCalls.parameter(dpop, "algs")).get().asString().contains("ES256", "EdDSA", "RS256", "PS256");
+      assertThat(DpopCalls.parameter(dpop, "error")).isEmpty();
+    }
+
+    @Test
+    void requiredRefusesBearerWithADpopChallengeAndAcceptsDpop() {
+      try (Started required = start(issuerEnv(DPOP, "required"))) {
+        String unbound = demoToken();
+        assertDpopRefused(call(required, Endpoint.PRIVATE, unbound), 401, "invalid_token");
+        Answer none = call(required, Endpoint.PRIVATE, null);
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(DpopCalls.challenge(none, "DPoP")).isPresent();
+        String token = boundToken();
+        assertVerified(dpop(required, Endpoint.PRIVATE, token), token, "jwt");
+      }
+    }
+
+    @Test
+    void offTreatsTheDpopSchemeAsUnknownAndOffersNoDpopChallenge() {
+      try (Started off = start(issuerEnv(DPOP, "off"))) {
+        Answer a = dpop(off, Endpoint.PRIVATE, boundToken());
+        assertRefused(a, 401, null, null);
+        assertThat(DpopCalls.challenge(a, "DPoP")).isEmpty();
+        assertThat(DpopCalls.challenge(call(off, Endpoint.PRIVATE, null), "DPoP")).isEmpty();
+        String unbound = demoToken();
+        assertVerified(call(off, Endpoint.PRIVATE, unbound), unbound, "jwt");
+      }
+    }
+
+    @Test
+    void nonceTrueAsksForANonceWithDpopNonceThenAcceptsTheProofCarryingIt() {
+      try (Started nonced = start(issuerEnv(DPOP_NONCE, "true"))) {
+        String token = boundToken();
+        String path = Endpoint.PRIVATE.path();
+        Answer first = dpop(nonced, Endpoint.PRIVATE, token);
+        assertDpopRefused(first, 401, "use_dpop_nonce");
+        String nonce = first.header("DPoP-Nonce").orElseThrow(() -> new AssertionError("no DPoP-Nonce: " + first));
+
+        String withNonce = key.proof().url(nonced.base() + path).accessToken(token).nonce(nonce).sign();
+        assertVerified(DpopCalls.get(nonced.base(), path, token, withNonce), token, "jwt");
+
+        String stale = key.proof().url(nonced.base() + path).accessToken(token).nonce("not-a-nonce-we-issued").sign();
+        Answer refused = DpopCalls.get(nonced.base(), path, token, stale);
+        assertDpopRefused(refused, 401, "use_dpop_nonce");
+        assertThat(refused.header("DPoP-Nonce")).isPresent();
+      }
+    }
+
+    @Test
+    void algorithmsVariableLimitsTheProofAlgorithmsTheChallengeAndTheMetadata() {
+      try (Started es256 = start(issuerEnv(DPOP_ALGORITHMS, "ES256"))) {
+        DpopKey ed = DpopKey.ed25519();
+        String edToken = issuer.dpopAccessToken(ed, DEMO_CLIENT, DEFAULT_API);
+        String path = Endpoint.PRIVATE.path();
+        String challenge = assertDpopRefused(DpopCalls.get(es256.base(), path, edToken,
+            DpopCalls.proof(ed, es256.base(), path, edToken)), 401, "invalid_dpop_proof");
+        assertThat(DpopCalls.parameter(challenge, "algs")).hasValue("ES256");
+        String token = boundToken();
+        assertVerified(dpop(es256, Endpoint.PRIVATE, token), token, "jwt");
+        assertThat(strings(ContractHttp.get(es256.base(), "/.well-known/oauth-protected-resource").json()
+            .get("dpop_signing_alg_values_supported"))).containsExactly("ES256");
+      }
+      try (Started eddsa = start(issuerEnv(DPOP_ALGORITHMS, "EdDSA"))) {
+        DpopKey ed = DpopKey.ed25519();
+        String token = issuer.dpopAccessToken(ed, DEMO_CLIENT, DEFAULT_API);
+        String path = Endpoint.PRIVATE.path();
+        for (String alg : List.of("EdDSA", "Ed25519")) { // RFC 9864's fully-specified name is admitted with EdDSA
+          String proof = ed.proof().algorithm(alg).url(eddsa.base() + path).accessToken(token).sign();
+          assertVerified(DpopCalls.get(eddsa.base(), path, token, proof), token, "jwt");
+        }
+      }
+    }
+
+    @Test
+    void maxAgeVariableSetsHowOldAProofMayBe() {
+      try (Started s = start(issuerEnv(DPOP_MAX_AGE_SECONDS, "60"))) {
+        String token = boundToken();
+        String url = s.base() + Endpoint.PRIVATE.path();
+        assertVerified(DpopCalls.get(s.base(), Endpoint.PRIVATE.path(), token,
+            key.proof().url(url).accessToken(token).age(Duration.ofSeconds(20)).sign()), token, "jwt");
+        assertDpopRefused(DpopCalls.get(s.base(), Endpoint.PRIVATE.path(), token,
+            key.proof().url(url).accessToken(token).age(Duration.ofSeconds(120)).sign()), 401, "invalid_dpop_proof");
+        // the future is bounded by TOKENWARD_CLOCK_SKEW_SECONDS (60 by default)
+        assertDpopRefused(DpopCalls.get(s.base(), Endpoint.PRIVATE.path(), token,
+            key.proof().url(url).accessToken(token).age(Duration.ofSeconds(-120)).sign()), 401, "invalid_dpop_proof");
+      }
+    }
+
+    @Test
+    void baseUrlVariableIsTheOriginHtuMustName() {
+      try (Started s = start(issuerEnv(BASE_URL, "https://api.example.test"))) {
+        String token = boundToken();
+        String path = Endpoint.PRIVATE.path();
+        assertVerified(DpopCalls.get(s.base(), path, token,
+            key.proof().url("https://api.example.test" + path).accessToken(token).sign()), token, "jwt");
+        assertDpopRefused(DpopCalls.get(s.base(), path, token, DpopCalls.proof(key, s.base(), path, token)),
+            401, "invalid_dpop_proof");
+      }
+    }
+
+    @Test
+    void anMtlsBoundTokenOverPlainHttpIs401InvalidToken() {
+      String token = issuer.jwt().boundToCertificate("bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2")
+          .scopes(Endpoint.READ_MESSAGES).sign();
+      assertInvalidTokenInSomeChallenge(call(Endpoint.PRIVATE, token));
+    }
+
+    @Test
+    void theIssuerBindsATokenRequestedWithAProofAndTheSampleAcceptsIt() throws Exception {
+      String tokenProof = key.proof().method("POST").url(issuer.tokenEndpoint()).sign();
+      java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(URI.create(issuer.tokenEndpoint()))
+              .header("Content-Type", "application/x-www-form-urlencoded").header("DPoP", tokenProof)
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id="
+                  + DEMO_CLIENT + "&client_secret=" + DEMO_SECRET + "&audience=" + DEFAULT_API)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      Map<String, Object> json = new Answer(r.statusCode(), Map.of(), r.body()).json();
+      assertThat(json.get("token_type")).isEqualTo("DPoP");
+      String token = (String) json.get("access_token");
+      assertThat(ForgedTokens.claims(token).get("cnf")).isEqualTo(Map.of("jkt", key.thumbprint()));
+      assertVerified(dpop(sample, Endpoint.PRIVATE_SCOPED, token), token, "jwt");
+    }
+
+    static Stream<Arguments> badVariables() {
+      return Stream.of(
+          Arguments.of(DPOP, env(DPOP, "sometimes")),
+          Arguments.of(DPOP_NONCE, env(DPOP_NONCE, "yes")),
+          Arguments.of(DPOP_ALGORITHMS, env(DPOP_ALGORITHMS, "ES256,HS256")),
+          Arguments.of(DPOP_ALGORITHMS, env(DPOP_ALGORITHMS, "none")),
+          Arguments.of(DPOP_MAX_AGE_SECONDS, env(DPOP_MAX_AGE_SECONDS, "0")),
+          Arguments.of(BASE_URL, env(BASE_URL, "api.example.test")));
+    }
+
+    @ParameterizedTest(name = "{0} in {1}")
+    @MethodSource("badVariables")
+    void aBadDpopVariableStopsTheStartNamingIt(String variable, Map<String, String> env) {
+      Launched l = launch(env);
+      assertThat(l.outcome().exitCode()).isEqualTo(SampleLauncher.EXIT_CONFIGURATION_ERROR);
+      assertThat(l.err()).startsWith(variable + ": ").hasLineCount(1);
     }
   }
 }
