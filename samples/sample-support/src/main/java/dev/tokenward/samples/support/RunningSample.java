@@ -35,10 +35,7 @@ public final class RunningSample implements AutoCloseable {
     return Optional.ofNullable(devIssuer);
   }
 
-  /**
-   * Stops the server, then the validator (its key fetches and any shared-state connection, such as
-   * Redis's), then the dev issuer. Idempotent enough for a shutdown hook and a test.
-   */
+  /** Stops the server, then the dev issuer. Idempotent enough for a shutdown hook and a test. */
   @Override
   public void close() {
     try {
@@ -46,7 +43,6 @@ public final class RunningSample implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop the sample's server: " + e, e);
     } finally {
-      validator.close();
       if (devIssuer != null) {
         devIssuer.close();
       }

@@ -54,7 +54,10 @@ public abstract class SampleReplicasContract {
 
   @AfterAll
   void stopAll() {
-    replicas.forEach(RunningSample::close);
+    for (RunningSample replica : replicas) {
+      replica.close();
+      replica.validator().close(); // its Redis connection and threads (main leaves that to the JVM's exit)
+    }
     if (issuer != null) {
       issuer.close();
     }

@@ -78,6 +78,12 @@ public abstract class ShadedJarContract {
       assertThat(refused.status()).isEqualTo(401);
       assertThat(refused.header("WWW-Authenticate")).get().asString().startsWith("Bearer realm=\"tokenward\"");
 
+      // GET /health started the key fetch in the background; let it finish, or the shutdown below cuts it
+      // and its WARN (a SocketException from the closing dev issuer) lands on stderr (seen under load)
+      long ready = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (ContractHttp.get(base, SampleResponses.READY_PATH).status() != 200 && System.nanoTime() < ready) {
+        Thread.sleep(50);
+      }
       // SIGTERM: the shutdown hook stops the server. Through the ProcessHandle, because
       // Process.destroy() also closes the child's stdout and stderr streams, so the stderr reader
       // above fails with "Stream closed" whenever it has not reached end-of-file yet (a CI flake).
