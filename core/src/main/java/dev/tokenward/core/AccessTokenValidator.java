@@ -114,19 +114,30 @@ public final class AccessTokenValidator implements AutoCloseable {
    * @throws TokenValidationException with the reason it was refused
    */
   public VerifiedToken validate(String token, URI requestUri) throws TokenValidationException {
+    return checked(token, requestUri, false);
+  }
+
+  /**
+   * The token path of {@link #validate(String, URI)} and {@link #validateOnline(String, URI)}, timed and
+   * reported once to the listener, whichever check refused the token (the online answer included).
+   */
+  private VerifiedToken checked(String token, URI requestUri, boolean online) throws TokenValidationException {
     ValidationListener listener = settings.listener; // null unless set: then no clock read, no call
     long start = listener == null ? 0 : System.nanoTime();
     try {
       VerifiedToken verified = verify(token, requestUri);
       TokenBinding.refuseUnproven(verified); // a sender-constrained token needs a proof this path does not have
+      if (online) {
+        verified = checkedOnline(verified, token);
+      }
       if (listener != null) {
-        listener.tokenAccepted(verified.issuer(), System.nanoTime() - start);
+        listener.tokenAccepted(issuerOf(verified).config.issuer, System.nanoTime() - start);
       }
       return verified;
     } catch (TokenValidationException e) {
       refusals.refused(e); // a repeated wrong audience/issuer/opaque token is logged, rate-limited
       if (listener != null) {
-        listener.tokenRefused(e.reason(), null, System.nanoTime() - start);
+        listener.tokenRefused(e.reason(), e.attributedIssuer(), System.nanoTime() - start);
       }
       throw e;
     }
@@ -163,7 +174,7 @@ public final class AccessTokenValidator implements AutoCloseable {
                 settings.maxTokenAgeSeconds);
           } catch (TokenValidationException e) {
             tokenCache.invalidate(hash);
-            throw e;
+            throw e.attributeTo(hit.issuer().config.issuer);
           }
           if (settings.listener != null) {
             settings.listener.tokenCacheHit();
@@ -190,13 +201,17 @@ public final class AccessTokenValidator implements AutoCloseable {
 
   /** {@link #validateOnline(String)} for a token that arrived with this request (see {@link #validate(String, URI)}). */
   public VerifiedToken validateOnline(String token, URI requestUri) throws TokenValidationException {
-    return checkedOnline(validate(token, requestUri), token);
+    return checked(token, requestUri, true);
   }
 
   private VerifiedToken checkedOnline(VerifiedToken verified, String token) throws TokenValidationException {
     if (verified.kind() == TokenKind.JWT) {
       IssuerState issuer = issuerOf(verified);
-      issuer.online.check(token, issuer.config.clientId != null ? OpaqueTokenPolicy.INTROSPECT : OpaqueTokenPolicy.USERINFO);
+      try {
+        issuer.online.check(token, issuer.config.clientId != null ? OpaqueTokenPolicy.INTROSPECT : OpaqueTokenPolicy.USERINFO);
+      } catch (TokenValidationException e) {
+        throw e.attributeTo(issuer.config.issuer);
+      }
     }
     return verified;
   }
@@ -214,7 +229,22 @@ public final class AccessTokenValidator implements AutoCloseable {
    * @throws TokenValidationException with the reason the request was refused
    */
   public VerifiedToken validate(TokenRequest request) throws TokenValidationException {
-    return senderConstraints.validate(Objects.requireNonNull(request, "request"));
+    Objects.requireNonNull(request, "request");
+    ValidationListener listener = settings.listener; // null unless set: then no clock read, no call
+    long start = listener == null ? 0 : System.nanoTime();
+    try {
+      VerifiedToken verified = senderConstraints.validate(request);
+      if (listener != null) {
+        listener.tokenAccepted(issuerOf(verified).config.issuer, System.nanoTime() - start);
+      }
+      return verified;
+    } catch (TokenValidationException e) {
+      refusals.refused(e); // a repeated wrong audience/issuer/opaque token is logged, rate-limited
+      if (listener != null) { // every refusal of the request, before, at and after its token: reported once
+        listener.tokenRefused(e.reason(), e.attributedIssuer(), System.nanoTime() - start);
+      }
+      throw e;
+    }
   }
 
   /**
@@ -252,22 +282,18 @@ public final class AccessTokenValidator implements AutoCloseable {
 
   /** A token check for the request-level path: a bound token is accepted here, its binding is checked by the caller. */
   VerifiedToken verifyBoundOrNot(String token, URI requestUri, boolean online) throws TokenValidationException {
-    ValidationListener listener = settings.listener; // null unless set: then no clock read, no call
-    long start = listener == null ? 0 : System.nanoTime();
+    VerifiedToken verified = verify(token, requestUri); // the listener hears of it from validate(TokenRequest)
     try {
-      VerifiedToken verified = verify(token, requestUri);
       TokenBinding.refuseUnprovable(verified); // a cnf method no path can prove (neither jkt nor x5t#S256)
-      verified = online ? checkedOnline(verified, token) : verified;
-      if (listener != null) {
-        listener.tokenAccepted(verified.issuer(), System.nanoTime() - start);
-      }
-      return verified;
     } catch (TokenValidationException e) {
-      if (listener != null) {
-        listener.tokenRefused(e.reason(), null, System.nanoTime() - start);
-      }
-      throw e;
+      throw e.attributeTo(issuerOf(verified).config.issuer);
     }
+    return online ? checkedOnline(verified, token) : verified;
+  }
+
+  /** The listener, or null when none is set; for the request-level path's own events. */
+  ValidationListener listener() {
+    return settings.listener;
   }
 
   /** The configuration of the issuer that vouched for a verified token. */
@@ -277,6 +303,31 @@ public final class AccessTokenValidator implements AutoCloseable {
 
   private VerifiedToken verifyJwt(String token, byte[] bytes, TokenHash hash) throws TokenValidationException {
     ParsedJws jws = ParsedJws.parse(token, bytes, settings.maxTokenLength, verifiedHeaders);
+    try {
+      return verifyParsed(jws, hash);
+    } catch (TokenValidationException e) {
+      throw attributed(e, jws.claims.get("iss"));
+    }
+  }
+
+  /**
+   * Attributes a refusal to the configured issuer the token's {@code iss} selected, or differs from only
+   * by a trailing slash; a refusal of a token naming no configured issuer stays unattributed. Only a
+   * configured issuer's name is ever attached, never the token's own {@code iss}.
+   */
+  private TokenValidationException attributed(TokenValidationException e, Object iss) {
+    if (iss instanceof String name) {
+      for (IssuerState s : issuers) {
+        if (s.discovery.effectiveIssuer().equals(name)
+            || Discovery.stripSlash(s.config.issuer).equals(Discovery.stripSlash(name))) {
+          return e.attributeTo(s.config.issuer);
+        }
+      }
+    }
+    return e;
+  }
+
+  private VerifiedToken verifyParsed(ParsedJws jws, TokenHash hash) throws TokenValidationException {
     String alg = jws.algorithm;
     if (alg.equalsIgnoreCase("none")) {
       throw new TokenValidationException(Reason.DISALLOWED_ALGORITHM, "token 'alg' is none: unsigned tokens are never accepted");
@@ -308,7 +359,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     for (ClaimCheck check : settings.claimChecks) {
       check.check(verified);
     }
-    if (hash != null) {
+    if (hash != null && tokenCache.admits(hash)) { // a full cache takes a token from its second sighting
       tokenCache.put(hash, new TokenCache.Entry(verified, issuer, times));
     }
     if (!jws.headerKnown) {
@@ -338,6 +389,9 @@ public final class AccessTokenValidator implements AutoCloseable {
       }
       if (fitted || attempt == 1) {
         break;
+      }
+      if (settings.listener != null && keys.isLoaded()) { // not the first token's wait for the first keys
+        settings.listener.unknownKey(issuer.config.issuer);
       }
       KeySet newer = issuer.refreshForUnknownKey(keys);
       if (newer == null || newer == keys) {
@@ -888,6 +942,9 @@ public final class AccessTokenValidator implements AutoCloseable {
           throw new IllegalStateException("warmUpFailFast: the keys of " + String.join(", ", missing)
               + " could not be fetched within " + warmUp.toMillis() + " ms");
         }
+      }
+      if (listener != null) {
+        listener.validatorBuilt(validator);
       }
       return validator;
     }

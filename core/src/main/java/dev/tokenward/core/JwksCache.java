@@ -54,6 +54,11 @@ final class JwksCache {
     this.waitTimeout = http.callTimeout().multipliedBy(2);
     this.refresher = new Refresher<>("JWKS of " + config.issuer, KeySet.EMPTY, this::fetch, executor, clock,
         settings.jwksRefetchCooldown, settings.issuerRetryBackoff);
+    if (listener != null) {
+      ValidationListener l = listener;
+      String name = config.issuer;
+      refresher.onRateLimited(() -> l.keyFetchRateLimited(name));
+    }
   }
 
   /**
@@ -116,12 +121,13 @@ final class JwksCache {
 
   /**
    * The key source's health. Before the first fetch, or after a failed one once its backoff has
-   * passed, it starts a fetch in the background, so a readiness probe brings the keys in by itself.
+   * passed, it starts a fetch in the background, so a readiness probe brings the keys in by itself
+   * and a health check sees a recovered issuer without waiting for the next refresh.
    */
   IssuerHealth health() {
     KeySet keys = refresher.value();
-    if (!keys.isLoaded()) {
-      refresher.refresh(false);
+    if (!keys.isLoaded() || refresher.failing()) {
+      refresher.refresh(false); // not while backing off from the failure, nor twice at once
       keys = refresher.value();
     }
     Throwable error = refresher.lastError();

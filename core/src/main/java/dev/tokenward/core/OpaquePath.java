@@ -65,11 +65,15 @@ final class OpaquePath {
           + "client omits the audience parameter: request the token with audience=" + audience);
     }
     IssuerState s = resolver == null ? accepting.get(0) : resolve(requestUri);
-    VerifiedToken verified = s.online.check(token, s.config.opaqueTokens);
-    for (ClaimCheck check : claimChecks) {
-      check.check(verified);
+    try {
+      VerifiedToken verified = s.online.check(token, s.config.opaqueTokens);
+      for (ClaimCheck check : claimChecks) {
+        check.check(verified);
+      }
+      return verified;
+    } catch (TokenValidationException e) {
+      throw e.attributeTo(s.config.issuer); // the issuer asked about the token is known, whatever it answered
     }
-    return verified;
   }
 
   private IssuerState resolve(URI requestUri) throws TokenValidationException {

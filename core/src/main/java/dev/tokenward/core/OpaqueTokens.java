@@ -80,7 +80,13 @@ final class OpaqueTokens {
     TokenHash key = TokenHash.of(token);
     VerifiedToken cached = cache.getIfPresent(key);
     if (cached != null) {
+      if (listener != null) {
+        listener.onlineCacheHit(config.issuer);
+      }
       return notExpired(key, cached);
+    }
+    if (listener != null) {
+      listener.onlineCacheMiss(config.issuer);
     }
     CompletableFuture<VerifiedToken> mine = new CompletableFuture<>();
     CompletableFuture<VerifiedToken> other = inFlight.putIfAbsent(key, mine); // the map's lock is held for the insert only

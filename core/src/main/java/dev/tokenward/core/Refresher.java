@@ -42,6 +42,7 @@ final class Refresher<T> {
   private volatile T value;
   private volatile Throwable lastError;
   private volatile long lastRateLimitedStart = Long.MIN_VALUE / 2;
+  private volatile Runnable onRateLimited; // told of each rate-limited fetch the cooldown skipped; null: nobody
 
   Refresher(String what, T initial, Loader<T> loader, Executor executor, Clock clock, Duration cooldown,
       Duration failureBackoff) {
@@ -52,6 +53,11 @@ final class Refresher<T> {
     this.clock = clock;
     this.cooldownMillis = cooldown.toMillis();
     this.failureBackoffMillis = failureBackoff.toMillis();
+  }
+
+  /** Who to tell when a rate-limited fetch is skipped because of the cooldown (a listener's event). */
+  void onRateLimited(Runnable r) {
+    this.onRateLimited = r;
   }
 
   T value() {
@@ -86,6 +92,10 @@ final class Refresher<T> {
         return null;
       }
       if (rateLimited && now - lastRateLimitedStart < cooldownMillis) {
+        Runnable told = onRateLimited;
+        if (told != null) {
+          told.run();
+        }
         return null;
       }
       Attempt<T> mine = new Attempt<>(now, new CompletableFuture<>());

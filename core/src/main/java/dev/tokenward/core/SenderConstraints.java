@@ -115,6 +115,15 @@ final class SenderConstraints {
     }
     VerifiedToken verified = validator.verifyBoundOrNot(token, request.uri(), request.online());
     TrustedIssuer issuer = validator.trustedIssuerOf(verified);
+    try {
+      return boundAsBearer(request, verified, issuer, endpoint, dpopChallenge);
+    } catch (TokenValidationException e) {
+      throw e.attributeTo(issuer.issuer); // the token verified: its issuer's policy refused the request
+    }
+  }
+
+  private VerifiedToken boundAsBearer(TokenRequest request, VerifiedToken verified, TrustedIssuer issuer,
+      DpopPolicy endpoint, Challenge dpopChallenge) throws TokenValidationException {
     DpopPolicy policy = endpoint != null ? endpoint : issuer.dpopPolicy;
     if (policy == DpopPolicy.REQUIRED) {
       throw dpopRequired().challenge(dpopChallenge);
@@ -147,6 +156,15 @@ final class SenderConstraints {
     DpopProofVerifier.Proof proof = proofs.verify(values.get(0), request.method(), requestUri(request), token);
     VerifiedToken verified = validator.verifyBoundOrNot(token, request.uri(), request.online());
     TrustedIssuer issuer = validator.trustedIssuerOf(verified);
+    try {
+      return provenBinding(request, proof, verified, issuer, endpoint);
+    } catch (TokenValidationException e) {
+      throw e.attributeTo(issuer.issuer); // the token verified: its issuer's policy refused the request
+    }
+  }
+
+  private VerifiedToken provenBinding(TokenRequest request, DpopProofVerifier.Proof proof, VerifiedToken verified,
+      TrustedIssuer issuer, DpopPolicy endpoint) throws TokenValidationException {
     DpopPolicy policy = endpoint != null ? endpoint : issuer.dpopPolicy;
     if (policy == DpopPolicy.OFF) {
       throw noCredentials(DpopPolicy.OFF, "the DPoP scheme is not accepted for tokens of this issuer; "
@@ -174,12 +192,12 @@ final class SenderConstraints {
     if (x5t != null) {
       CertificateBinding.check(x5t, request, certificateHeader);
     }
-    recordFirstUse(proof);
+    recordFirstUse(proof, issuer.issuer);
     return verified;
   }
 
   /** Marks the proof used; a second use within its lifetime, or a store that cannot tell, is a refusal. */
-  private void recordFirstUse(DpopProofVerifier.Proof proof) throws TokenValidationException {
+  private void recordFirstUse(DpopProofVerifier.Proof proof, String issuer) throws TokenValidationException {
     String key = replayKey(proof.thumbprint(), proof.jti());
     Instant until = Instant.ofEpochSecond(proof.issuedAt() + maxAgeSeconds + 1);
     boolean first;
@@ -191,6 +209,10 @@ final class SenderConstraints {
           null, Duration.ofSeconds(5), null);
     }
     if (!first) {
+      ValidationListener listener = validator.listener();
+      if (listener != null) {
+        listener.dpopReplayDetected(issuer);
+      }
       throw new TokenValidationException(Reason.DPOP_PROOF_REPLAY, "the DPoP proof's jti was already used: a proof is "
           + "good for one request only; sign a new proof for each request");
     }

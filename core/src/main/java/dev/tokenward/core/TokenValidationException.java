@@ -22,6 +22,7 @@ public final class TokenValidationException extends Exception {
   private final String acrValues; // RFC 9470, for INSUFFICIENT_USER_AUTHENTICATION
   private final Long maxAgeSeconds; // RFC 9470, for INSUFFICIENT_USER_AUTHENTICATION
   private transient Challenge challenge; // set once by the validator for a request-level refusal
+  private transient String issuer; // the configured issuer whose rules refused the token; null when none is known
 
   /** A failure with the given reason and a description of which check failed. */
   public TokenValidationException(Reason reason, String description) {
@@ -55,6 +56,22 @@ public final class TokenValidationException extends Exception {
 
   static TokenValidationException unavailable(String description, Duration retryAfter, Throwable cause) {
     return new TokenValidationException(Reason.ISSUER_UNAVAILABLE, description, null, retryAfter, cause);
+  }
+
+  /**
+   * Names the configured issuer whose rules refused the token, for the listener's issuer tag; the
+   * first attribution stands. Never a token's own {@code iss}: only a configured issuer's name.
+   */
+  TokenValidationException attributeTo(String configuredIssuer) {
+    if (issuer == null) {
+      issuer = configuredIssuer;
+    }
+    return this;
+  }
+
+  /** The configured issuer the refusal is attributed to, or null when no configured issuer is known. */
+  String attributedIssuer() {
+    return issuer;
   }
 
   /** Attaches the challenges for the request that was refused; returns this exception. */

@@ -13,19 +13,26 @@ package dev.tokenward.core;
 public interface ValidationListener {
 
   /**
-   * A token passed {@link AccessTokenValidator#validate(String)}.
+   * A token passed validation: {@link AccessTokenValidator#validate(String)}, {@code validateOnline},
+   * or the whole request's check, {@link AccessTokenValidator#validate(TokenRequest)}.
    *
-   * @param issuer the configured issuer that vouched for it
+   * @param issuer the configured issuer that vouched for it, spelled as configured
    * @param nanos how long the validation took
    */
   default void tokenAccepted(String issuer, long nanos) {}
 
   /**
-   * A token was refused by {@link AccessTokenValidator#validate(String)}.
+   * A token or a request was refused, by any validation method: the token checks, the issuer's
+   * online answer ({@code validateOnline}), and on the request-level path
+   * {@link AccessTokenValidator#validate(TokenRequest)} also what comes before and after the token:
+   * no credentials ({@link Reason#MISSING_TOKEN}), a malformed {@code Authorization} header, a DPoP
+   * proof or binding that fails. Each refusal is reported once, however it was reached.
    *
    * @param reason why
-   * @param issuer always null for now: the refusal is not yet attributed to a configured issuer (a
-   *     token's own {@code iss} is never passed, since the caller chooses it)
+   * @param issuer the configured issuer whose rules refused it (spelled as configured), once the token
+   *     named one: a wrong audience, a bad signature, an expired token of that issuer. Null when no
+   *     configured issuer is known: the token's {@code iss} is not configured (never passed on, since the
+   *     caller chooses it), or the request was refused before its token was read
    * @param nanos how long the validation took
    */
   default void tokenRefused(Reason reason, String issuer, long nanos) {}
@@ -51,6 +58,58 @@ public interface ValidationListener {
    * @param cause what failed; its message may name the URL, never a token
    */
   default void keyFetchFailed(String issuer, Exception cause) {}
+
+  /**
+   * A refetch of the issuer's JWKS for a token with an unknown {@code kid} was not made, because one
+   * was made within the refetch cooldown ({@code jwksRefetchCooldown}); the token was decided with the
+   * cached keys. Many of these mean tokens signed by a key the issuer does not publish (a
+   * misconfigured client, another tenant, an attack), or a rotation the cache has not caught up with.
+   *
+   * @param issuer the configured issuer
+   */
+  default void keyFetchRateLimited(String issuer) {}
+
+  /**
+   * A token of this issuer named a {@code kid} (or, without a {@code kid}, an algorithm) that no cached
+   * key fits, while keys were loaded: a key rotation or a token signed elsewhere. A refetch follows
+   * unless rate-limited. The {@code kid} itself is not passed: the caller chooses it.
+   *
+   * @param issuer the configured issuer
+   */
+  default void unknownKey(String issuer) {}
+
+  /**
+   * A DPoP proof was used a second time within its lifetime and the request refused
+   * ({@link Reason#DPOP_PROOF_REPLAY}): a stolen proof, or a client that reuses proofs.
+   *
+   * @param issuer the configured issuer of the token the proof came with
+   */
+  default void dpopReplayDetected(String issuer) {}
+
+  /**
+   * An opaque token, or a JWT checked online, was answered from the online cache, without a call to
+   * the issuer.
+   *
+   * @param issuer the configured issuer whose answer was cached
+   */
+  default void onlineCacheHit(String issuer) {}
+
+  /**
+   * The online cache held no answer for the token: a call to the issuer follows ({@link #onlineCall}),
+   * or the request joins one in flight for the same token.
+   *
+   * @param issuer the configured issuer that is asked
+   */
+  default void onlineCacheMiss(String issuer) {}
+
+  /**
+   * Called once by {@link AccessTokenValidator.Builder#build()} with the validator this listener
+   * was given to, before {@code build()} returns it: a listener that reports state rather than
+   * events (gauges of {@link AccessTokenValidator#health()}) keeps it to read that state.
+   *
+   * @param validator the validator just built
+   */
+  default void validatorBuilt(AccessTokenValidator validator) {}
 
   /**
    * The issuer was asked about a token (userinfo or RFC 7662 introspection); answers served from the

@@ -50,6 +50,36 @@ class ValidationListenerTest {
     public void onlineCall(String iss, OpaqueTokenPolicy policy) {
       events.add("online " + iss + " " + policy);
     }
+
+    @Override
+    public void keyFetchRateLimited(String iss) {
+      events.add("rate-limited " + iss);
+    }
+
+    @Override
+    public void unknownKey(String iss) {
+      events.add("unknown kid " + iss);
+    }
+
+    @Override
+    public void dpopReplayDetected(String iss) {
+      events.add("replay " + iss);
+    }
+
+    @Override
+    public void onlineCacheHit(String iss) {
+      events.add("online hit " + iss);
+    }
+
+    @Override
+    public void onlineCacheMiss(String iss) {
+      events.add("online miss " + iss);
+    }
+
+    @Override
+    public void validatorBuilt(AccessTokenValidator v) {
+      events.add("built " + v.issuers().size());
+    }
   };
 
   @AfterEach
@@ -62,9 +92,17 @@ class ValidationListenerTest {
         .listener(recorder);
   }
 
+  /** Builds, checks the build was announced, and forgets that event so each test lists only its own. */
+  private AccessTokenValidator built(AccessTokenValidator.Builder b) {
+    AccessTokenValidator validator = b.build();
+    assertThat(events).containsExactly("built 1");
+    events.clear();
+    return validator;
+  }
+
   @Test
   void validateWhenAcceptedThenFetchMissAcceptedAndThenHit() throws Exception {
-    AccessTokenValidator validator = builder().build();
+    AccessTokenValidator validator = built(builder());
     String token = issuer.jwt().sign();
 
     validator.validate(token);
@@ -77,38 +115,153 @@ class ValidationListenerTest {
 
   @Test
   void validateWhenRefusedThenReasonAndNoTokenValue() throws Exception {
-    AccessTokenValidator validator = builder().build();
+    AccessTokenValidator validator = built(builder());
 
     assertRefused(() -> validator.validate(issuer.jwt().claim("aud", "https://other.api").claim("sub", "secret-sub")
         .sign()), Reason.WRONG_AUDIENCE);
     assertRefused(() -> validator.validate(""), Reason.MALFORMED);
 
-    assertThat(events).containsExactly("miss", "fetched " + issuer.issuer() + " 2", "refused WRONG_AUDIENCE null",
-        "refused MALFORMED null");
+    assertThat(events).containsExactly("miss", "fetched " + issuer.issuer() + " 2", "refused WRONG_AUDIENCE " + issuer.issuer(), "refused MALFORMED null");
     validator.close();
   }
 
   @Test
   void validateWhenJwksFailsThenFetchFailedAndUnavailable() throws Exception {
     issuer.answer("/.well-known/jwks.json", new MockResponse().setResponseCode(500));
-    AccessTokenValidator validator = builder().build();
+    AccessTokenValidator validator = built(builder());
 
     assertRefused(() -> validator.validate(issuer.jwt().sign()), Reason.ISSUER_UNAVAILABLE);
 
-    assertThat(events).containsExactly("miss", "fetch failed " + issuer.issuer(), "refused ISSUER_UNAVAILABLE null");
+    assertThat(events).containsExactly("miss", "fetch failed " + issuer.issuer(),
+        "refused ISSUER_UNAVAILABLE " + issuer.issuer());
     validator.close();
   }
 
   @Test
   void validateWhenOpaqueThenOneOnlineCallThenServedFromOnlineCache() throws Exception {
     issuer.opaque("opaque-token-1", Map.of("sub", "u"));
-    AccessTokenValidator validator = builder().opaqueTokens(OpaqueTokenPolicy.USERINFO).build();
+    AccessTokenValidator validator = built(builder().opaqueTokens(OpaqueTokenPolicy.USERINFO));
 
     validator.validate("opaque-token-1");
     validator.validate("opaque-token-1");
 
-    assertThat(events).containsExactly("online " + issuer.issuer() + " USERINFO", "accepted " + issuer.issuer(),
-        "accepted " + issuer.issuer());
+    assertThat(events).containsExactly("online miss " + issuer.issuer(), "online " + issuer.issuer() + " USERINFO",
+        "accepted " + issuer.issuer(), "online hit " + issuer.issuer(), "accepted " + issuer.issuer());
+    validator.close();
+  }
+
+  @Test
+  void validateWhenTokenNamesNoConfiguredIssuerThenRefusalIsNotAttributed() throws Exception {
+    AccessTokenValidator validator = built(builder());
+
+    assertRefused(() -> validator.validate(issuer.jwt().claim("iss", "https://attacker.example/").sign()),
+        Reason.WRONG_ISSUER);
+    assertRefused(() -> validator.validate(issuer.jwt().claim("iss", issuer.issuer().replaceAll("/$", "")).sign()),
+        Reason.WRONG_ISSUER); // the trailing-slash trap of a configured issuer: attributed to it
+
+    assertThat(events).containsExactly("miss", "refused WRONG_ISSUER null", "miss",
+        "refused WRONG_ISSUER " + issuer.issuer());
+    validator.close();
+  }
+
+  @Test
+  void validateWhenSignatureFailsOrExpiredThenAttributedToTheConfiguredIssuer() throws Exception {
+    AccessTokenValidator validator = built(builder());
+    validator.validate(issuer.jwt().sign());
+    events.clear();
+
+    assertRefused(() -> validator.validate(issuer.jwt().claim("exp", clock.millis() / 1000 - 3600).sign()),
+        Reason.EXPIRED);
+    assertRefused(() -> validator.validate(issuer.jwt().header("alg", "none").unsigned("c2ln")), Reason.DISALLOWED_ALGORITHM);
+    String forged = issuer.jwt().sign();
+    assertRefused(() -> validator.validate(forged.substring(0, forged.length() - 8) + "AAAAAAAA"), Reason.BAD_SIGNATURE);
+
+    assertThat(events).containsExactly("miss", "refused EXPIRED " + issuer.issuer(), "miss",
+        "refused DISALLOWED_ALGORITHM " + issuer.issuer(), "miss", "refused BAD_SIGNATURE " + issuer.issuer());
+    validator.close();
+  }
+
+  @Test
+  void validateWhenKidUnknownThenUnknownKeyAndRefetchOnceThenRateLimited() throws Exception {
+    AccessTokenValidator validator = built(builder());
+    validator.validate(issuer.jwt().sign());
+    events.clear();
+
+    assertRefused(() -> validator.validate(issuer.jwt().header("kid", "rotated-1").sign()), Reason.UNKNOWN_KEY);
+    assertRefused(() -> validator.validate(issuer.jwt().header("kid", "rotated-2").sign()), Reason.UNKNOWN_KEY);
+
+    assertThat(events).containsExactly(
+        "miss", "unknown kid " + issuer.issuer(), "fetched " + issuer.issuer() + " 2",
+        "refused UNKNOWN_KEY " + issuer.issuer(),
+        "miss", "unknown kid " + issuer.issuer(), "rate-limited " + issuer.issuer(),
+        "refused UNKNOWN_KEY " + issuer.issuer());
+    assertThat(issuer.jwksHits()).isEqualTo(2);
+    validator.close();
+  }
+
+  @Test
+  void validateWhenFirstTokenWaitsForTheFirstKeysThenNoUnknownKeyEvent() throws Exception {
+    AccessTokenValidator validator = built(builder());
+
+    validator.validate(issuer.jwt().sign());
+
+    assertThat(events).noneMatch(e -> e.startsWith("unknown kid"));
+    validator.close();
+  }
+
+  @Test
+  void validateOnlineWhenTheIssuerSaysInactiveThenOneRefusalAttributedAndNoAcceptance() throws Exception {
+    AccessTokenValidator validator = built(builder());
+
+    assertRefused(() -> validator.validateOnline(issuer.jwt().sign()), Reason.INACTIVE);
+
+    assertThat(events).containsExactly("miss", "fetched " + issuer.issuer() + " 2", "online miss " + issuer.issuer(),
+        "online " + issuer.issuer() + " USERINFO", "refused INACTIVE " + issuer.issuer());
+    validator.close();
+  }
+
+  @Test
+  void validateRequestWhenNoCredentialsOrMalformedHeaderThenRefusalsCountedOnceUnattributed() throws Exception {
+    AccessTokenValidator validator = built(builder());
+
+    assertRefused(() -> validator.validate(DpopTestSupport.request().build()), Reason.MISSING_TOKEN);
+    assertRefused(() -> validator.validate(DpopTestSupport.request().authorization("Bearer a b").build()),
+        Reason.INVALID_REQUEST);
+    assertRefused(() -> validator.validate(DpopTestSupport.request().authorization("Basic dXNlcjpwdw==").build()),
+        Reason.MISSING_TOKEN);
+
+    assertThat(events).containsExactly("refused MISSING_TOKEN null", "refused INVALID_REQUEST null",
+        "refused MISSING_TOKEN null");
+    validator.close();
+  }
+
+  @Test
+  void validateRequestWhenAcceptedOrWrongAudienceThenReportedOnceWithTheIssuer() throws Exception {
+    AccessTokenValidator validator = built(builder());
+
+    validator.validate(DpopTestSupport.bearer(issuer.jwt().sign()));
+    assertRefused(() -> validator.validate(DpopTestSupport.bearer(issuer.jwt().claim("aud", "https://other.api").sign())),
+        Reason.WRONG_AUDIENCE);
+
+    assertThat(events).containsExactly("miss", "fetched " + issuer.issuer() + " 2", "accepted " + issuer.issuer(),
+        "miss", "refused WRONG_AUDIENCE " + issuer.issuer());
+    validator.close();
+  }
+
+  @Test
+  void validateRequestWhenDpopProofReplayedThenReplayEventAndAttributedRefusal() throws Exception {
+    AccessTokenValidator validator = built(DpopTestSupport.validator(issuer, clock).listener(recorder));
+    String token = DpopTestSupport.boundTo(issuer, DpopProofs.CLIENT_EC);
+    String proof = DpopProofs.proof("GET", DpopTestSupport.URI, token).sign();
+    validator.validate(DpopTestSupport.dpop(token, proof));
+    events.clear();
+
+    assertRefused(() -> validator.validate(DpopTestSupport.dpop(token, proof)), Reason.DPOP_PROOF_REPLAY);
+    assertRefused(() -> validator.validate(DpopTestSupport.dpop(token)), Reason.DPOP_PROOF_MISSING);
+    assertRefused(() -> validator.validate(DpopTestSupport.bearer(token)), Reason.DPOP_TOKEN_AS_BEARER);
+
+    assertThat(events).containsExactly("hit", "replay " + issuer.issuer(), "refused DPOP_PROOF_REPLAY " + issuer.issuer(),
+        "refused DPOP_PROOF_MISSING null", "hit", "refused DPOP_TOKEN_AS_BEARER " + issuer.issuer());
     validator.close();
   }
 

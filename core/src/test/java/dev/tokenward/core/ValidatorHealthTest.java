@@ -83,6 +83,20 @@ class ValidatorHealthTest {
     assertThat(validator.health().get(0).status()).isEqualTo(IssuerHealth.Status.DOWN);
   }
 
+  @Test
+  void healthWhenDegradedAndTheJwksAnswersAgainThenUpWithoutWaitingForTheNextRefresh() throws Exception {
+    build().validate(issuer.jwt().sign());
+    issuer.answer(JWKS, new MockResponse().setResponseCode(503));
+    clock.advanceSeconds(6 * 60);
+    validator.validate(issuer.jwt().claim("jti", "second").sign()); // starts the refresh, which fails
+    eventually(() -> validator.health().get(0).status() == IssuerHealth.Status.DEGRADED);
+
+    issuer.clearAnswer(JWKS);
+    clock.advanceSeconds(2); // past the retry backoff; the keys are not due for a refresh for 5 minutes
+    eventually(() -> validator.health().get(0).status() == IssuerHealth.Status.UP);
+    assertThat(validator.health().get(0).lastError()).isEmpty();
+  }
+
   /** Polls a condition that a background fetch makes true; a generous bound against hangs, not a timing claim. */
   private static void eventually(BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -82,6 +82,9 @@ final class AuthenticationFilter implements ContainerRequestFilter, ContainerRes
     TokenRequest tokenRequest = null;
     try {
       tokenRequest = tokenRequest(request, needed.online);
+      if (needed.kind == AccessRule.Kind.OPTIONAL && tokenRequest.authorization().isEmpty()) {
+        return; // optional authentication and no credentials at all: anonymous, not a refusal to count
+      }
       token = validator.validate(tokenRequest); // Bearer or DPoP (RFC 9449), certificate binding (RFC 8705)
     } catch (TokenValidationException e) {
       if (e.reason() == Reason.MISSING_TOKEN && needed.kind == AccessRule.Kind.OPTIONAL) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.Reason;
+import dev.tokenward.core.TokenRequest;
 import dev.tokenward.core.TokenValidationException;
 import dev.tokenward.test.TestIssuer;
 import io.micrometer.core.instrument.Meter;
@@ -59,18 +60,91 @@ class TokenwardMetricsTest {
     assertThatThrownBy(() -> validator.validate(issuer.jwt().audience("https://other.api").sign()))
         .isInstanceOf(TokenValidationException.class);
 
-    assertThat(validations("refused", "WRONG_AUDIENCE", "unknown")).isEqualTo(2.0);
-    assertThat(validations("refused", "EXPIRED", "unknown")).isEqualTo(1.0);
-    assertThat(validations("refused", "BAD_SIGNATURE", "unknown")).isZero();
+    assertThat(validations("refused", "WRONG_AUDIENCE", issuer.issuer())).isEqualTo(2.0);
+    assertThat(validations("refused", "EXPIRED", issuer.issuer())).isEqualTo(1.0);
+    assertThat(validations("refused", "BAD_SIGNATURE", issuer.issuer())).isZero();
+    assertThat(validations("refused", "WRONG_AUDIENCE", "unknown")).as("the issuer is known: not 'unknown'").isZero();
     assertThat(validations("accepted", "none", issuer.issuer())).isEqualTo(1.0);
     assertThat(registry.get("tokenward.validation").tag("outcome", "refused").timer().count()).isEqualTo(3);
   }
 
   @Test
-  void bindWhenCreatedThenEveryReasonHasARefusalCounterAtZero() {
+  void bindWhenCreatedThenEveryReasonHasARefusalCounterAtZeroForUnknownAndTheConfiguredIssuer() {
     for (Reason reason : Reason.values()) {
       assertThat(validations("refused", reason.name(), "unknown")).as(reason.name()).isZero();
+      assertThat(validations("refused", reason.name(), issuer.issuer())).as(reason.name()).isZero();
     }
+    assertThat(validations("accepted", "none", issuer.issuer())).isZero();
+  }
+
+  @Test
+  void refusalWhenTokenNamesAnUnconfiguredIssuerThenTaggedUnknownNeverItsIss() {
+    String foreign = issuer.jwt().issuer("https://attacker.example/").sign();
+
+    assertThatThrownBy(() -> validator.validate(foreign)).isInstanceOf(TokenValidationException.class);
+
+    assertThat(validations("refused", "WRONG_ISSUER", "unknown")).isEqualTo(1.0);
+    assertThat(registry.getMeters()).noneMatch(m -> m.getId().getTags().stream()
+        .anyMatch(t -> t.getValue().contains("attacker")));
+  }
+
+  @Test
+  void requestWhenNoCredentialsOrMalformedHeaderThenCountedAsRefusedUnknown() {
+    TokenRequest none = TokenRequest.builder("GET", "https://api.example/orders").build();
+    TokenRequest twoHeaders = TokenRequest.builder("GET", "https://api.example/orders")
+        .authorization(List.of("Bearer a", "Bearer b")).build();
+
+    assertThatThrownBy(() -> validator.validate(none)).isInstanceOf(TokenValidationException.class);
+    assertThatThrownBy(() -> validator.validate(none)).isInstanceOf(TokenValidationException.class);
+    assertThatThrownBy(() -> validator.validate(twoHeaders)).isInstanceOf(TokenValidationException.class);
+
+    assertThat(validations("refused", "MISSING_TOKEN", "unknown")).isEqualTo(2.0);
+    assertThat(validations("refused", "INVALID_REQUEST", "unknown")).isEqualTo(1.0);
+  }
+
+  @Test
+  void validateWhenKidUnknownTwiceThenUnknownKidCountedAndTheSecondRefetchRateLimited() throws Exception {
+    validator.validate(issuer.jwt().sign());
+
+    for (int i = 0; i < 2; i++) {
+      String unknown = issuer.jwt().keyId("not-published-" + i).sign();
+      assertThatThrownBy(() -> validator.validate(unknown)).isInstanceOfSatisfying(TokenValidationException.class,
+          e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_KEY));
+    }
+
+    assertThat(registry.get("tokenward.jwks.unknown.kid").tag("issuer", issuer.issuer()).counter().count())
+        .isEqualTo(2.0);
+    assertThat(fetches("success")).isEqualTo(2.0);
+    assertThat(fetches("rate_limited")).isEqualTo(1.0);
+    assertThat(validations("refused", "UNKNOWN_KEY", issuer.issuer())).isEqualTo(2.0);
+  }
+
+  @Test
+  void gaugesWhenKeysLoadedThenKeyCountAgeAndUp() throws Exception {
+    validator.validate(issuer.jwt().sign());
+
+    assertThat(gauge("tokenward.jwks.keys")).isEqualTo(issuer.publicKeys().getKeys().size());
+    assertThat(gauge("tokenward.jwks.last.fetch.age")).isBetween(0.0, 60.0);
+    assertThat(gauge("tokenward.issuer.status")).isEqualTo(2.0);
+  }
+
+  @Test
+  void gaugesWhenTheJwksIsDownFromTheStartThenNoKeysStatusDownAgeUnknown() {
+    issuer.takeDown(dev.tokenward.test.IssuerEndpoint.JWKS);
+    assertThatThrownBy(() -> validator.validate(issuer.jwt().sign())).isInstanceOf(TokenValidationException.class);
+
+    assertThat(gauge("tokenward.jwks.keys")).isZero();
+    assertThat(gauge("tokenward.issuer.status")).isZero();
+    assertThat(gauge("tokenward.jwks.last.fetch.age")).isNaN();
+  }
+
+  private double fetches(String outcome) {
+    return registry.get("tokenward.jwks.fetches").tag("outcome", outcome).tag("issuer", issuer.issuer())
+        .counter().count();
+  }
+
+  private double gauge(String name) {
+    return registry.get(name).tag("issuer", issuer.issuer()).gauge().value();
   }
 
   @Test
@@ -83,7 +157,7 @@ class TokenwardMetricsTest {
 
     assertThat(registry.get("tokenward.jwks.fetches").tag("outcome", "failure").tag("issuer", issuer.issuer())
         .counter().count()).isEqualTo(1.0);
-    assertThat(validations("refused", "ISSUER_UNAVAILABLE", "unknown")).isEqualTo(1.0);
+    assertThat(validations("refused", "ISSUER_UNAVAILABLE", issuer.issuer())).isEqualTo(1.0);
   }
 
   @Test
@@ -101,7 +175,7 @@ class TokenwardMetricsTest {
       }
     }
     List<String> allowed = new ArrayList<>(List.of("accepted", "refused", "none", "unknown", "success", "failure",
-        "hit", "miss", "userinfo", "introspection", issuer.issuer()));
+        "hit", "miss", "userinfo", "introspection", "rate_limited", issuer.issuer()));
     for (Reason reason : Reason.values()) {
       allowed.add(reason.name());
     }

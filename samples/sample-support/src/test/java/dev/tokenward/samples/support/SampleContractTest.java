@@ -716,6 +716,152 @@ public abstract class SampleContractTest {
   }
 
   @Nested
+  @DisplayName("issuer outage (issue #15, done means): /health, /health/ready and /metrics follow the JWKS down and back, without a restart")
+  class IssuerOutageAndRecovery {
+    private static final String UNAVAILABLE = "reason=\"ISSUER_UNAVAILABLE\"";
+
+    @Test
+    void jwksDownFromTheStartThenDownReady503AndEach503CountedThenAllThreeRecover() throws Exception {
+      try (TestIssuer own = TestIssuer.defaults().start()) {
+        own.takeDown(IssuerEndpoint.JWKS);
+        try (Started s = start(env(ISSUER, own.issuer(), AUDIENCE, DEFAULT_API))) {
+          String issuerLabel = "issuer=\"" + own.issuer() + "\"";
+          Answer health = awaitHealth(s, h -> issuerField(h, "lastError") != null);
+          assertThat(health.status()).as("liveness stays 200").isEqualTo(200);
+          assertThat(issuerField(health, "status")).isEqualTo("DOWN");
+          assertThat(((Number) issuerField(health, "keys")).intValue()).isZero();
+          assertThat((String) issuerField(health, "lastError")).contains(own.jwksUri());
+          Answer ready = ContractHttp.get(s.base(), SampleResponses.READY_PATH);
+          assertThat(ready.status()).isEqualTo(503);
+          assertThat(ready.json().get("status")).isEqualTo("DOWN");
+          String scrape = scrape(s);
+          double refusedBefore = metric(scrape, "tokenward_validations_total", "outcome=\"refused\"", UNAVAILABLE,
+              issuerLabel);
+          double refusedElsewhere = metric(scrape, "tokenward_validations_total", "outcome=\"refused\"")
+              - refusedBefore;
+          assertThat(scrape).contains("tokenward_jwks_keys{" + issuerLabel, "tokenward_issuer_status{" + issuerLabel);
+          assertThat(metric(scrape, "tokenward_jwks_keys", issuerLabel)).isZero();
+          assertThat(metric(scrape, "tokenward_issuer_status", issuerLabel)).isZero();
+
+          String token = own.accessToken(DEMO_CLIENT, DEFAULT_API);
+          int requests = 3;
+          for (int i = 0; i < requests; i++) {
+            Answer a = call(s, Endpoint.PRIVATE, token);
+            assertRefused(a, 503, "temporarily_unavailable", token);
+            assertThat(a.header("Retry-After")).get().asString().matches("[1-9][0-9]*");
+          }
+
+          scrape = scrape(s);
+          assertThat(metric(scrape, "tokenward_validations_total", "outcome=\"refused\"", UNAVAILABLE, issuerLabel))
+              .as("one ISSUER_UNAVAILABLE refusal per 503, under the configured issuer")
+              .isEqualTo(refusedBefore + requests);
+          assertThat(metric(scrape, "tokenward_validations_total", "outcome=\"refused\"") - refusedBefore - requests)
+              .as("no other refusal counted").isEqualTo(refusedElsewhere);
+          assertThat(metric(scrape, "tokenward_jwks_fetches_total", "outcome=\"failure\"", issuerLabel)).isPositive();
+          assertThat(scrape).doesNotContain(token.substring(token.lastIndexOf('.') + 1));
+
+          own.bringUp(IssuerEndpoint.JWKS);
+          ready = awaitReady(s);
+          assertThat(ready.status()).as("ready once the JWKS answers, without a restart").isEqualTo(200);
+          health = ContractHttp.get(s.base(), Endpoint.HEALTH.path());
+          assertThat(issuerField(health, "status")).isEqualTo("UP");
+          assertThat(((Number) issuerField(health, "keys")).intValue()).isPositive();
+          assertThat(issuerField(health, "lastError")).isNull();
+          assertVerified(call(s, Endpoint.PRIVATE, token), token, "jwt");
+          scrape = scrape(s);
+          assertThat(metric(scrape, "tokenward_validations_total", "outcome=\"accepted\"", issuerLabel)).isEqualTo(1);
+          assertThat(metric(scrape, "tokenward_validations_total", "outcome=\"refused\"", UNAVAILABLE, issuerLabel))
+              .as("no more 503s once it is back").isEqualTo(refusedBefore + requests);
+          assertThat(metric(scrape, "tokenward_issuer_status", issuerLabel)).isEqualTo(2);
+          assertThat(metric(scrape, "tokenward_jwks_keys", issuerLabel)).isPositive();
+        }
+      }
+    }
+
+    @Test
+    void jwksDownWhileKeysAreCachedThenDegradedStillReadyKnownKeysServeThenUp() throws Exception {
+      try (TestIssuer own = TestIssuer.defaults().start();
+           Started s = start(env(ISSUER, own.issuer(), AUDIENCE, DEFAULT_API))) {
+        String issuerLabel = "issuer=\"" + own.issuer() + "\"";
+        String token = own.accessToken(DEMO_CLIENT, DEFAULT_API);
+        assertVerified(call(s, Endpoint.PRIVATE, token), token, "jwt");
+
+        own.takeDown(IssuerEndpoint.JWKS);
+        String rotated = own.jwt().keyId("a-key-published-while-the-jwks-is-down").sign();
+        double before = metric(scrape(s), "tokenward_validations_total", "outcome=\"refused\"", UNAVAILABLE,
+            issuerLabel);
+        Answer unknownKey = call(s, Endpoint.PRIVATE, rotated); // its refetch fails: neither found nor ruled out
+        assertRefused(unknownKey, 503, "temporarily_unavailable", rotated);
+
+        Answer health = ContractHttp.get(s.base(), Endpoint.HEALTH.path());
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(issuerField(health, "status")).as("serving cached keys while the JWKS fails").isEqualTo("DEGRADED");
+        assertThat(((Number) issuerField(health, "keys")).intValue()).isPositive();
+        assertThat((String) issuerField(health, "lastError")).contains(own.jwksUri());
+        assertThat(ContractHttp.get(s.base(), SampleResponses.READY_PATH).status())
+            .as("keys are loaded: still ready").isEqualTo(200);
+        assertVerified(call(s, Endpoint.PRIVATE, token), token, "jwt");
+        String scrape = scrape(s);
+        assertThat(metric(scrape, "tokenward_validations_total", "outcome=\"refused\"", UNAVAILABLE, issuerLabel))
+            .isEqualTo(before + 1);
+        assertThat(metric(scrape, "tokenward_issuer_status", issuerLabel)).isEqualTo(1);
+        assertThat(metric(scrape, "tokenward_jwks_unknown_kid_total", issuerLabel)).isEqualTo(1);
+
+        own.bringUp(IssuerEndpoint.JWKS);
+        health = awaitHealth(s, h -> "UP".equals(issuerField(h, "status")));
+        assertThat(issuerField(health, "status")).as("UP again without a restart or a token").isEqualTo("UP");
+        assertThat(issuerField(health, "lastError")).isNull();
+        assertThat(metric(scrape(s), "tokenward_issuer_status", issuerLabel)).isEqualTo(2);
+      }
+    }
+
+    /** Polls {@code /health} (each probe may start the retry itself) until {@code done}, at most 30 s. */
+    private Answer awaitHealth(Started s, java.util.function.Predicate<Answer> done) throws InterruptedException {
+      Answer health = ContractHttp.get(s.base(), Endpoint.HEALTH.path());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!done.test(health) && System.nanoTime() < deadline) {
+        Thread.sleep(250);
+        health = ContractHttp.get(s.base(), Endpoint.HEALTH.path());
+      }
+      return health;
+    }
+
+    private Answer awaitReady(Started s) throws InterruptedException {
+      Answer ready = ContractHttp.get(s.base(), SampleResponses.READY_PATH);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (ready.status() == 503 && System.nanoTime() < deadline) {
+        Thread.sleep(250); // past the failure backoff, the probe's own retry loads the keys
+        ready = ContractHttp.get(s.base(), SampleResponses.READY_PATH);
+      }
+      return ready;
+    }
+
+    private Object issuerField(Answer health, String field) {
+      return ((Map<?, ?>) ((List<?>) health.json().get("issuers")).get(0)).get(field);
+    }
+
+    private String scrape(Started s) {
+      Answer a = ContractHttp.get(s.base(), SampleMetrics.PATH);
+      assertThat(a.status()).isEqualTo(200);
+      return a.body();
+    }
+
+    /** The sum of the sample lines of {@code name} whose labels include all of {@code labels}; 0 when none. */
+    private double metric(String scrape, String name, String... labels) {
+      double sum = 0;
+      for (String line : scrape.split("\n")) {
+        if (line.startsWith(name + "{")) {
+          String labelSet = line.substring(name.length(), line.lastIndexOf('}') + 1);
+          if (Arrays.stream(labels).allMatch(labelSet::contains)) {
+            sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          }
+        }
+      }
+      return sum;
+    }
+  }
+
+  @Nested
   @DisplayName("GET /api/public: no rule, 200 {\"message\": ...}")
   class PublicEndpoint {
     @Test
