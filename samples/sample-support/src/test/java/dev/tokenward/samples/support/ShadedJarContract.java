@@ -71,6 +71,8 @@ public abstract class ShadedJarContract {
       URI base = listening.get(60, TimeUnit.SECONDS);
       assertThat(base).as("no 'listening on' line; stdout %s", out).isNotNull();
       assertThat(out).anyMatch(l -> l.startsWith("TOKEN=$(curl"));
+      // the DPoP example signs its proofs with this very jar
+      assertThat(out).anyMatch(l -> l.startsWith("PROOF=$(java -jar " + jar().toAbsolutePath() + " dpop-proof --key "));
 
       assertThat(ContractHttp.get(base, Endpoint.HEALTH.path()).status()).isEqualTo(200);
       assertThat(ContractHttp.get(base, Endpoint.PUBLIC.path()).json()).containsKey("message");
@@ -78,6 +80,12 @@ public abstract class ShadedJarContract {
       assertThat(refused.status()).isEqualTo(401);
       assertThat(refused.header("WWW-Authenticate")).get().asString().startsWith("Bearer realm=\"tokenward\"");
 
+      // GET /health started the key fetch in the background; let it finish, or the shutdown below cuts it
+      // and its WARN (a SocketException from the closing dev issuer) lands on stderr (seen under load)
+      long ready = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (ContractHttp.get(base, SampleResponses.READY_PATH).status() != 200 && System.nanoTime() < ready) {
+        Thread.sleep(50);
+      }
       // SIGTERM: the shutdown hook stops the server. Through the ProcessHandle, because
       // Process.destroy() also closes the child's stdout and stderr streams, so the stderr reader
       // above fails with "Stream closed" whenever it has not reached end-of-file yet (a CI flake).
@@ -103,6 +111,68 @@ public abstract class ShadedJarContract {
       assertThat(out.get(5, TimeUnit.SECONDS)).doesNotContain("listening on");
     } finally {
       process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void theJarPrintsADpopProofWithAKeyFileOnlyItsOwnerCanRead(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path keyFile = dir.resolve("keys").resolve("dpop-key.json");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx128m", "-jar", jar().toString(), DpopProofCommand.NAME, "--key", keyFile.toString(), "GET",
+        "http://127.0.0.1:8080/api/private", "a-token");
+    Process process = pb.start();
+    try {
+      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as("stderr: %s", err.get(5, TimeUnit.SECONDS)).isZero();
+      String proof = out.get(5, TimeUnit.SECONDS).trim();
+      assertThat(proof).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(keyFile)))
+          .isEqualTo("rw-------");
+      String key = java.nio.file.Files.readString(keyFile);
+      assertThat(dev.tokenward.test.DpopKey.fromPrivateJson(key).proof().url("http://x/").sign().split("\\.")[0])
+          .isEqualTo(proof.split("\\.")[0]); // the proof's header carries the file's public key
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void theJarWithTokenwardRedisUriRecordsDpopProofsInThatRedis() throws Exception {
+    try (dev.tokenward.redis.LocalRedis redis = dev.tokenward.redis.LocalRedis.start();
+        dev.tokenward.test.TestIssuer issuer = dev.tokenward.test.TestIssuer.defaults().start()) {
+      Process process = launch(Map.of(SampleConfiguration.PORT, "0", SampleConfiguration.ISSUER, issuer.issuer(),
+          SampleConfiguration.AUDIENCE, dev.tokenward.test.TestIssuer.DEFAULT_API, "TOKENWARD_REDIS_URI", redis.uri()));
+      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+      try {
+        URI base = CompletableFuture.supplyAsync(() -> {
+          try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+              Matcher m = LISTENING.matcher(line);
+              if (m.find()) {
+                return URI.create(m.group(1));
+              }
+            }
+            return null;
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }).get(60, TimeUnit.SECONDS);
+        assertThat(base).as("no 'listening on' line").isNotNull();
+        dev.tokenward.redis.DpopClient client = new dev.tokenward.redis.DpopClient();
+        String token = issuer.jwt().claim("cnf", client.cnf()).sign();
+        String proof = client.proof("GET", base + Endpoint.PRIVATE.path(), token);
+        List<String> headers = List.of("Authorization: DPoP " + token, "DPoP: " + proof);
+
+        assertThat(ContractHttp.get(base, Endpoint.PRIVATE.path(), headers).status()).isEqualTo(200);
+        assertThat(ContractHttp.get(base, Endpoint.PRIVATE.path(), headers).status()).isEqualTo(401);
+        assertThat(redis.keys()).singleElement().satisfies(k -> assertThat(k).startsWith("tokenward:dpop:"));
+      } finally {
+        process.toHandle().destroy();
+        process.waitFor(20, TimeUnit.SECONDS);
+        process.destroyForcibly();
+      }
     }
   }
 
