@@ -40,15 +40,20 @@ import org.eclipse.jetty.server.ServerConnector;
  *   <li>repeated: every request carries the same token, as one client session does (the cache-hit path);</li>
  *   <li>distinct: many clients, each with its own token: {@code tokens} distinct tokens, each sent once. The first
  *       {@value #FILL} are the warm-up (they fill the filter's default 10,000-entry token cache); the measured
- *       requests carry tokens the filter has never seen, until the time is up or the tokens run out. A loop over a
- *       pool would not do: the cache's admission policy keeps part of a repeating pool, and those would be hits.</li>
+ *       requests carry tokens the filter has never seen, an equal share of the rest per run. A loop over a pool would
+ *       not do: the cache's admission policy keeps part of a repeating pool, and those would be hits.</li>
  * </ul>
+ *
+ * After a warm-up of each service, {@value #ROUNDS} rounds measure the services in turn (unprotected, filtered,
+ * for each load), so load from other processes on a shared machine falls on both alike; each row sums a service's
+ * rounds (requests over time; p50 and p99 over all their requests) and the per-round ratios are printed too.
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.tokenward.benchmarks.EndToEnd [seconds] [tokens]}
  */
 public final class EndToEnd {
   private static final int CONNECTIONS = 16;
   private static final int FILL = 10_240;
+  private static final int ROUNDS = 3;
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
@@ -69,20 +74,44 @@ public final class EndToEnd {
       Server withoutFilter = plainServer(SampleResponses.verified(verified));
       int plainPort = ((ServerConnector) withoutFilter.getConnectors()[0]).getLocalPort();
       try {
-        System.out.printf("%d connections, %d s per run after a %d s warm-up, GET /api/private-scoped%n%n",
-            CONNECTIONS, seconds, Math.max(3, seconds / 3));
+        int perRun = (distinct - FILL) / (2 * ROUNDS);
+        System.out.printf("%d connections, GET /api/private-scoped; %d rounds, each service in turn: repeated token %d s"
+            + " per run (after a %d s warm-up), distinct tokens %,d per run (after %,d warm-up requests)%n%n",
+            CONNECTIONS, ROUNDS, seconds, Math.max(3, seconds / 3), perRun, FILL);
+        warmUp(plainPort, token, tokens, seconds);
+        warmUp(withFilter.port(), token, tokens, seconds); // the distinct warm-up fills the filter's token cache
+        List<Result> plain = new ArrayList<>();
+        List<Result> filtered = new ArrayList<>();
+        List<Result> plainDistinct = new ArrayList<>();
+        List<Result> filteredDistinct = new ArrayList<>();
+        int next = FILL;
+        for (int round = 0; round < ROUNDS; round++) {
+          // alternate the services, so a neighbour's load on the shared machine falls on both alike
+          plain.add(load(plainPort, token, seconds));
+          filtered.add(load(withFilter.port(), token, seconds));
+          plainDistinct.add(loadDistinct(plainPort, tokens, next, next + perRun));
+          next += perRun;
+          filteredDistinct.add(loadDistinct(withFilter.port(), tokens, next, next + perRun));
+          next += perRun;
+        }
         System.out.println("| load: service | requests/s | p50 µs | p99 µs | measured |");
         System.out.println("|---|---:|---:|---:|---:|");
-        Result plain = load(plainPort, token, seconds);
-        Result filtered = load(withFilter.port(), token, seconds);
-        Result plainDistinct = loadDistinct(plainPort, tokens, seconds);
-        Result filteredDistinct = loadDistinct(withFilter.port(), tokens, seconds);
-        System.out.println(plain.row("repeated token: servlet, filter removed"));
-        System.out.println(filtered.row("repeated token: servlet sample with BearerTokenFilter"));
-        System.out.println(plainDistinct.row("distinct tokens: servlet, filter removed"));
-        System.out.println(filteredDistinct.row("distinct tokens: servlet sample with BearerTokenFilter"));
+        Result p = Result.of(plain);
+        Result f = Result.of(filtered);
+        Result pd = Result.of(plainDistinct);
+        Result fd = Result.of(filteredDistinct);
+        System.out.println(p.row("repeated token: servlet, filter removed"));
+        System.out.println(f.row("repeated token: servlet sample with BearerTokenFilter"));
+        System.out.println(pd.row("distinct tokens: servlet, filter removed"));
+        System.out.println(fd.row("distinct tokens: servlet sample with BearerTokenFilter"));
         System.out.printf("%nfilter kept %.2f of the throughput without it (repeated token), %.2f (distinct tokens)%n",
-            filtered.rate / plain.rate, filteredDistinct.rate / plainDistinct.rate);
+            f.rate / p.rate, fd.rate / pd.rate);
+        System.out.print("per round (filtered / unprotected):");
+        for (int round = 0; round < ROUNDS; round++) {
+          System.out.printf(" %.2f / %.2f", filtered.get(round).rate / plain.get(round).rate,
+              filteredDistinct.get(round).rate / plainDistinct.get(round).rate);
+        }
+        System.out.println(" (repeated / distinct)");
       } finally {
         withFilter.stop();
         withoutFilter.stop();
@@ -114,39 +143,50 @@ public final class EndToEnd {
     return server;
   }
 
-  private record Result(double rate, long p50Nanos, long p99Nanos, long requests, double seconds) {
+  private record Result(double rate, long p50Nanos, long p99Nanos, long requests, double seconds, long[] sorted) {
     String row(String name) {
       return String.format("| %s | %,.0f | %,d | %,d | %,d in %.1f s |", name, rate, p50Nanos / 1000,
           p99Nanos / 1000, requests, seconds);
     }
+
+    /** The rounds of one service and load together: all their requests over all their time; percentiles over all. */
+    static Result of(List<Result> rounds) {
+      long[] all = rounds.stream().flatMapToLong(r -> Arrays.stream(r.sorted)).sorted().toArray();
+      double seconds = rounds.stream().mapToDouble(Result::seconds).sum();
+      return new Result(all.length / seconds, all[all.length / 2], all[(int) (all.length * 0.99)], all.length, seconds,
+          all);
+    }
   }
 
-  /** Sends each of {@code tokens} once: the first {@value #FILL} as warm-up, then the rest until time or tokens run out. */
-  private static Result loadDistinct(int port, String[] tokens, int seconds) throws Exception {
+  /** JIT warm-up for both loads; the distinct part sends the first {@value #FILL} tokens (filling a token cache). */
+  private static void warmUp(int port, String token, String[] tokens, int seconds) throws Exception {
+    load(port, token, Math.max(3, seconds / 3));
+    loadDistinct(port, tokens, 0, FILL);
+  }
+
+  /** Sends each of {@code tokens[from, to)} once, {@value #CONNECTIONS} at a time. */
+  private static Result loadDistinct(int port, String[] tokens, int from, int to) throws Exception {
     URI uri = URI.create("http://127.0.0.1:" + port + "/api/private-scoped");
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest[] requests = new HttpRequest[tokens.length];
-    for (int i = 0; i < tokens.length; i++) {
-      requests[i] = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + tokens[i])
+    HttpRequest[] requests = new HttpRequest[to - from];
+    for (int i = from; i < to; i++) {
+      requests[i - from] = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + tokens[i])
           .timeout(Duration.ofSeconds(5)).GET().build();
     }
     java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-    run(client, () -> {
-      int i = next.getAndIncrement();
-      return i < FILL ? requests[i] : null;
-    }, Long.MAX_VALUE / 2); // warm-up: fills the token cache
     long start = System.nanoTime();
     List<long[]> latencies = run(client, () -> {
       int i = next.getAndIncrement();
       return i < requests.length ? requests[i] : null;
-    }, seconds * 1000L);
+    }, Long.MAX_VALUE / 4);
     return result(latencies, (System.nanoTime() - start) / 1e9);
   }
 
   private static Result result(List<long[]> latencies, double elapsed) {
     long[] all = latencies.stream().flatMapToLong(Arrays::stream).filter(x -> x > 0).sorted().toArray();
-    return new Result(all.length / elapsed, all[all.length / 2], all[(int) (all.length * 0.99)], all.length, elapsed);
+    return new Result(all.length / elapsed, all[all.length / 2], all[(int) (all.length * 0.99)], all.length, elapsed,
+        all);
   }
 
   private static Result load(int port, String token, int seconds) throws Exception {
@@ -155,7 +195,6 @@ public final class EndToEnd {
         .connectTimeout(Duration.ofSeconds(2)).build();
     HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
         .timeout(Duration.ofSeconds(5)).GET().build();
-    run(client, () -> request, Math.max(3, seconds / 3) * 1000L); // warm-up
     long start = System.nanoTime();
     List<long[]> latencies = run(client, () -> request, seconds * 1000L);
     return result(latencies, (System.nanoTime() - start) / 1e9);

@@ -33,8 +33,9 @@ import java.util.concurrent.TimeUnit;
  * brand-new subject, configured as in {@link ValidateBenchmark} (tokenward: its defaults, 10,000-entry cache),
  * built and then fed {@value Material#FIRST_SEEN_FILL} tokens untimed, so its cache is full (and has started to
  * evict). The timed part validates the next {@value #MEASURED} tokens, none of which it has seen: every lookup is
- * a miss into a full cache, every insert an admission decision and an eviction. The same procedure is applied to
- * every subject, cache or not.
+ * a miss into a full cache (tokenward caches a token in a full cache only from its second sighting, so it does not
+ * insert or evict for these; a cache that inserts every token evicts one entry per token). The same procedure is
+ * applied to every subject, cache or not.
  *
  * <ul>
  *   <li>{@code first_seen_t1}: one thread validates all {@value #MEASURED};</li>
@@ -46,6 +47,13 @@ import java.util.concurrent.TimeUnit;
  * include building and filling each subject): {@code allocatedBytes / validations}, which the table prints as B/op;
  * and the validating threads' CPU time, {@code cpuNanos / validations}, printed as CPU µs/op, which a busy machine
  * disturbs less than throughput.
+ *
+ * <p>On a shared machine even CPU time per token drifts by 10–20 % from minute to minute (other processes evict the
+ * CPU caches, the hypervisor steals cycles), so a floor measured minutes before a subject makes a poor ratio. Each
+ * invocation therefore also times the bare floor over the very tokens the subject is about to validate, on the same
+ * thread, just before the timed loop (in the untimed set-up): {@code floorCpuNanos}. The table's "paired CPU ratio"
+ * is {@code floorCpuNanos / cpuNanos}, the floor's CPU time per token over the subject's, measured seconds apart
+ * rather than minutes; the floor's own row shows how far the pairing itself scatters.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -69,6 +77,8 @@ public class FirstSeenBenchmark {
     private Material.Alg algorithm;
     private String[] pool;
     private Subject fresh;
+    private Subject pairedFloor;
+    private long pendingFloorCpuNanos;
     private ExecutorService secondThread;
 
     /** Bytes allocated by the timed loops and the validations they made (summed over threads). */
@@ -79,6 +89,8 @@ public class FirstSeenBenchmark {
         public long validations;
         /** CPU time of the validating threads: on a shared machine, steadier than throughput. */
         public long cpuNanos;
+        /** CPU time of the bare floor over the same tokens, just before (see the class comment). */
+        public long floorCpuNanos;
     }
 
     @Setup(Level.Trial)
@@ -92,6 +104,7 @@ public class FirstSeenBenchmark {
         try (Subject probe = Subjects.create(subject, material, algorithm, false)) {
             Subjects.selfCheck(subject, probe, material, algorithm);
         }
+        pairedFloor = Subjects.create("floor", material, algorithm, false);
         secondThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "first-seen-second-thread");
             t.setDaemon(true);
@@ -100,8 +113,9 @@ public class FirstSeenBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws Exception {
         secondThread.shutdownNow();
+        pairedFloor.close();
     }
 
     @Setup(Level.Invocation)
@@ -110,6 +124,13 @@ public class FirstSeenBenchmark {
         for (int i = 0; i < Material.FIRST_SEEN_FILL; i++) {
             fresh.validate(pool[i]);
         }
+        long cpuBefore = THREADS.getCurrentThreadCpuTime();
+        for (int i = Material.FIRST_SEEN_FILL; i < Material.FIRST_SEEN_TOKENS; i++) {
+            if (pairedFloor.validate(pool[i]) == null) {
+                throw new IllegalStateException("the floor refused a valid first-seen token");
+            }
+        }
+        pendingFloorCpuNanos = THREADS.getCurrentThreadCpuTime() - cpuBefore;
     }
 
     @TearDown(Level.Invocation)
@@ -121,6 +142,7 @@ public class FirstSeenBenchmark {
     @Benchmark
     @OperationsPerInvocation(MEASURED)
     public long first_seen_t1(Allocation allocation) throws Exception {
+        allocation.floorCpuNanos += pendingFloorCpuNanos;
         return validate(fresh, Material.FIRST_SEEN_FILL, Material.FIRST_SEEN_TOKENS, allocation);
     }
 
@@ -128,6 +150,7 @@ public class FirstSeenBenchmark {
     @OperationsPerInvocation(MEASURED)
     public long first_seen_t2(Allocation allocation) throws Exception {
         Subject s = fresh;
+        allocation.floorCpuNanos += pendingFloorCpuNanos;
         int middle = Material.FIRST_SEEN_FILL + MEASURED / 2;
         Allocation other = new Allocation();
         Future<Long> second = secondThread.submit(() -> validate(s, middle, Material.FIRST_SEEN_TOKENS, other));

@@ -37,6 +37,8 @@ public final class ResultTable {
         double bytesPerOp = Double.NaN;
         /** CPU time per operation of the validating threads, where the benchmark measures it. */
         double cpuMicrosPerOp = Double.NaN;
+        /** First-seen: the floor's CPU time over the same tokens ÷ the subject's, measured seconds apart. */
+        double pairedCpuRatio = Double.NaN;
         /** Half the spread of the measurement iterations, shown when JMH gives no error (fewer than 3). */
         double halfRange = Double.NaN;
     }
@@ -52,8 +54,8 @@ public final class ResultTable {
                 .thenComparingInt(r -> index(Subjects.ALL, r.subject)));
 
         StringBuilder sb = new StringBuilder();
-        sb.append("| scenario | subject | ops/s | ± error | ratio to floor | B/op | CPU µs/op |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|\n");
+        sb.append("| scenario | subject | ops/s | ± error | ratio to floor | B/op | CPU µs/op | paired CPU ratio |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             Double f = floor.get(r.method + "/" + r.alg);
             sb.append("| ").append(scenario(r)).append(" | ").append(r.subject.equals("?") ? "-" : r.subject)
@@ -65,6 +67,8 @@ public final class ResultTable {
                             : String.format(Locale.ROOT, "%,.0f", r.bytesPerOp))
                     .append(" | ").append(Double.isNaN(r.cpuMicrosPerOp) ? ""
                             : String.format(Locale.ROOT, "%.1f", r.cpuMicrosPerOp))
+                    .append(" | ").append(Double.isNaN(r.pairedCpuRatio) ? ""
+                            : String.format(Locale.ROOT, "%.2f", r.pairedCpuRatio))
                     .append(" |\n");
         }
         return sb.toString();
@@ -132,6 +136,11 @@ public final class ResultTable {
                 Object cpu = secondary.get("cpuNanos");
                 if (cpu != null) {
                     r.cpuMicrosPerOp = number(((Map<String, Object>) cpu).get("score")) / count / 1000;
+                    Object floorCpu = secondary.get("floorCpuNanos");
+                    if (floorCpu != null) {
+                        r.pairedCpuRatio = number(((Map<String, Object>) floorCpu).get("score"))
+                                / number(((Map<String, Object>) cpu).get("score"));
+                    }
                 }
             } else if (norm != null) {
                 r.bytesPerOp = number(((Map<String, Object>) norm).get("score"));

@@ -356,7 +356,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     for (ClaimCheck check : settings.claimChecks) {
       check.check(verified);
     }
-    if (hash != null) {
+    if (hash != null && tokenCache.admits(hash)) { // a full cache takes a token from its second sighting
       tokenCache.put(hash, new TokenCache.Entry(verified, issuer, times));
     }
     if (!jws.headerKnown) {

@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * What the tokenward annotations on one class or method demand: {@link Authenticated},
  * {@link RequiresScopes}, {@link RequiresPermissions}, {@link RequiresGrants} and
- * {@link RequiresStepUp}, read with
+ * {@link RequiresStepUp}, and the sender constraints {@link RequiresDpop} and
+ * {@link RequiresSenderConstrained}, read with
  * {@link AnnotatedElement#getAnnotation} (so a class also gets its superclasses' annotations).
  * The filters call {@link #from} once per class or method and decide where it applies.
  *
@@ -30,15 +31,18 @@ public final class AnnotatedRequirements {
   private final List<String> annotations;
   private final Requirement requirement; // null: any valid token
   private final boolean online;
+  private final SenderConstraint senderConstraint; // null: as the issuer's DPoP policy says
 
-  private AnnotatedRequirements(List<String> annotations, Requirement requirement, boolean online) {
+  private AnnotatedRequirements(List<String> annotations, Requirement requirement, boolean online,
+      SenderConstraint senderConstraint) {
     this.annotations = List.copyOf(annotations);
     this.requirement = requirement;
     this.online = online;
+    this.senderConstraint = senderConstraint;
   }
 
   /**
-   * Reads the four annotations of {@code element}: the {@code Requires*} ones must all hold (in
+   * Reads the tokenward annotations of {@code element}: the {@code Requires*} ones must all hold (in
    * the order scopes, permissions, grants), and the online check is asked for if any of them
    * asks for it.
    *
@@ -82,7 +86,21 @@ public final class AnnotatedRequirements {
     if (stepUp != null) {
       r.addStepUp(stepUp, configuredStepUp);
     }
-    return new AnnotatedRequirements(r.found, r.requirement, r.online);
+    boolean dpop = element.isAnnotationPresent(RequiresDpop.class);
+    boolean constrained = element.isAnnotationPresent(RequiresSenderConstrained.class);
+    if (dpop && constrained) {
+      throw r.misconfigured("@RequiresDpop already demands a sender-constrained token, and only the DPoP kind; "
+          + "@RequiresSenderConstrained beside it would read as if mTLS were accepted too: keep one");
+    }
+    SenderConstraint constraint = null;
+    if (dpop) {
+      r.found.add("@RequiresDpop");
+      constraint = SenderConstraint.DPOP;
+    } else if (constrained) {
+      r.found.add("@RequiresSenderConstrained");
+      constraint = SenderConstraint.DPOP_OR_MTLS;
+    }
+    return new AnnotatedRequirements(r.found, r.requirement, r.online, constraint);
   }
 
   /** True if any of the annotations is present: a request then needs a valid token (else 401). */
@@ -100,6 +118,15 @@ public final class AnnotatedRequirements {
     return online;
   }
 
+  /**
+   * How the token must be presented ({@link RequiresDpop @RequiresDpop}: DPoP;
+   * {@link RequiresSenderConstrained @RequiresSenderConstrained}: DPoP or mTLS); empty when the
+   * issuer's DPoP policy decides alone.
+   */
+  public Optional<SenderConstraint> senderConstraint() {
+    return Optional.ofNullable(senderConstraint);
+  }
+
   /** The annotations found, such as {@code [@Authenticated, @RequiresScopes]}, for messages and logs. */
   public List<String> annotations() {
     return annotations;
@@ -111,7 +138,9 @@ public final class AnnotatedRequirements {
       return "no tokenward annotation";
     }
     return (requirement == null ? "any valid token" : "a valid token with " + requirement)
-        + (online ? ", checked online" : "") + " (" + String.join(" ", annotations) + ")";
+        + (online ? ", checked online" : "")
+        + (senderConstraint == SenderConstraint.DPOP ? ", DPoP-bound" : senderConstraint != null ? ", sender-constrained" : "")
+        + " (" + String.join(" ", annotations) + ")";
   }
 
   /** Collects the annotations of one element. */

@@ -43,16 +43,14 @@ final class ClaimChecks {
     if (!(aud instanceof String) && !(aud instanceof List<?>)) {
       throw new TokenValidationException(Reason.MALFORMED, "token 'aud' is neither a string nor an array");
     }
-    List<String> audiences = Claims.audiences(claims);
     if (alg.startsWith("HS") && aud instanceof List<?> list && list.size() > 1) {
       throw new TokenValidationException(Reason.WRONG_AUDIENCE, "an " + alg + " token must carry a single audience; "
           + "a shared secret cannot tell its audiences apart. Use RS256 for tokens with several (e.g. with /userinfo)");
     }
-    for (String a : audiences) {
-      if (accepted.contains(a)) {
-        return;
-      }
+    if (aud instanceof String s ? accepted.contains(s) : containsAny((List<?>) aud, accepted)) {
+      return; // no list built on the way in: this runs for every new token
     }
+    List<String> audiences = Claims.audiences(claims);
     String hint = audiences.size() == 1 && !audiences.get(0).contains("/")
         ? "; it looks like a client ID, so this may be an ID token: send the access token instead"
         : audiences.stream().allMatch(a -> a.endsWith("/userinfo"))
@@ -60,6 +58,15 @@ final class ClaimChecks {
             : "";
     throw new TokenValidationException(Reason.WRONG_AUDIENCE, "token 'aud' " + Json.shown(String.join(", ", audiences))
         + " does not contain this API's identifier, one of " + accepted + hint);
+  }
+
+  private static boolean containsAny(List<?> values, Set<String> accepted) {
+    for (Object v : values) {
+      if (v instanceof String s && accepted.contains(s)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Reads {@code exp} (required), {@code nbf} and {@code iat}, and checks them against now with the skew. */

@@ -99,6 +99,11 @@ public enum Reason {
   DPOP_TOKEN_AS_BEARER(401, "invalid_token"),
   /** DPoP is required here and the token came under the {@code Bearer} scheme. */
   DPOP_REQUIRED(401, "invalid_token"),
+  /**
+   * The endpoint demands a sender-constrained token ({@link SenderConstraint#DPOP_OR_MTLS}) and got a
+   * plain bearer token: neither DPoP-bound with a proof nor certificate-bound (RFC 8705).
+   */
+  SENDER_CONSTRAINT_REQUIRED(401, "invalid_token"),
   /** The token's {@code cnf} has {@code x5t#S256} and the request's client certificate is absent or has another thumbprint. */
   CERTIFICATE_MISMATCH(401, "invalid_token"),
   /** The DPoP replay store could not answer, so replay protection cannot be enforced: the request is refused, never let through. */

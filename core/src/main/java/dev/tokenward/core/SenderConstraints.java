@@ -77,7 +77,8 @@ final class SenderConstraints {
   private record Credentials(String scheme, String token) {} // scheme "bearer" or "dpop"
 
   VerifiedToken validate(TokenRequest request) throws TokenValidationException {
-    DpopPolicy endpoint = request.dpopPolicy().orElse(null);
+    SenderConstraint constraint = request.senderConstraint().orElse(null);
+    DpopPolicy endpoint = constraint == SenderConstraint.DPOP ? DpopPolicy.REQUIRED : request.dpopPolicy().orElse(null);
     DpopPolicy known = endpoint != null ? endpoint : issuerPolicies.size() == 1 ? issuerPolicies.iterator().next() : null;
     Credentials credentials;
     try {
@@ -92,7 +93,7 @@ final class SenderConstraints {
           : "the DPoP scheme is not accepted here; send the access token with the Bearer scheme");
     }
     if (credentials.scheme.equals("bearer")) {
-      return bearer(request, credentials.token, endpoint, known);
+      return bearer(request, credentials.token, endpoint, known, constraint);
     }
     Challenge dpopChallenge = new Challenge(false, true, algs, freshNonce(request.dpopNonceRequired().orElse(false)));
     try {
@@ -105,8 +106,8 @@ final class SenderConstraints {
     }
   }
 
-  private VerifiedToken bearer(TokenRequest request, String token, DpopPolicy endpoint, DpopPolicy known)
-      throws TokenValidationException {
+  private VerifiedToken bearer(TokenRequest request, String token, DpopPolicy endpoint, DpopPolicy known,
+      SenderConstraint constraint) throws TokenValidationException {
     Challenge dpopChallenge = new Challenge(false, true, algs, freshNonce(request.dpopNonceRequired().orElse(false)));
     if (known == DpopPolicy.REQUIRED) {
       throw dpopRequired().challenge(dpopChallenge);
@@ -114,14 +115,14 @@ final class SenderConstraints {
     VerifiedToken verified = validator.verifyBoundOrNot(token, request.uri(), request.online());
     TrustedIssuer issuer = validator.trustedIssuerOf(verified);
     try {
-      return boundAsBearer(request, verified, issuer, endpoint, dpopChallenge);
+      return boundAsBearer(request, verified, issuer, endpoint, dpopChallenge, constraint);
     } catch (TokenValidationException e) {
       throw e.attributeTo(issuer.issuer); // the token verified: its issuer's policy refused the request
     }
   }
 
   private VerifiedToken boundAsBearer(TokenRequest request, VerifiedToken verified, TrustedIssuer issuer,
-      DpopPolicy endpoint, Challenge dpopChallenge) throws TokenValidationException {
+      DpopPolicy endpoint, Challenge dpopChallenge, SenderConstraint constraint) throws TokenValidationException {
     DpopPolicy policy = endpoint != null ? endpoint : issuer.dpopPolicy;
     if (policy == DpopPolicy.REQUIRED) {
       throw dpopRequired().challenge(dpopChallenge);
@@ -137,6 +138,11 @@ final class SenderConstraints {
     String x5t = CertificateBinding.boundThumbprint(cnf);
     if (x5t != null) {
       CertificateBinding.check(x5t, request, certificateHeader);
+    } else if (constraint == SenderConstraint.DPOP_OR_MTLS) {
+      throw new TokenValidationException(Reason.SENDER_CONSTRAINT_REQUIRED, "this resource requires a "
+          + "sender-constrained token: a DPoP-bound token sent with the DPoP scheme and a DPoP proof, or a "
+          + "certificate-bound token (cnf x5t#S256) sent over TLS with its client certificate; a plain bearer token "
+          + "is not accepted here").challenge(policy == DpopPolicy.OFF ? Challenge.BEARER : dpopChallenge);
     }
     return verified;
   }

@@ -10,13 +10,21 @@ import java.security.NoSuchAlgorithmException;
  * would otherwise be answered as verified.
  */
 record TokenHash(long a, long b, long c, long d) {
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+  /** A thread's SHA-256 and the buffer it digests into: hashing a token allocates only the key. */
+  private static final class Sha256 {
+    final MessageDigest digest;
+    final byte[] out = new byte[32];
+
+    Sha256() {
+      try {
+        digest = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+      }
     }
-  });
+  }
+
+  private static final ThreadLocal<Sha256> SHA256 = ThreadLocal.withInitial(Sha256::new);
 
   static TokenHash of(String token) {
     return of(token.getBytes(StandardCharsets.UTF_8));
@@ -24,7 +32,15 @@ record TokenHash(long a, long b, long c, long d) {
 
   /** The hash of a token already turned into bytes (one byte per character for a JWT). */
   static TokenHash of(byte[] token) {
-    byte[] h = SHA256.get().digest(token);
+    Sha256 sha = SHA256.get();
+    byte[] h = sha.out;
+    try {
+      sha.digest.update(token);
+      sha.digest.digest(h, 0, 32);
+    } catch (java.security.DigestException e) {
+      sha.digest.reset();
+      throw new IllegalStateException("SHA-256 could not write its 32 bytes", e);
+    }
     return new TokenHash(word(h, 0), word(h, 8), word(h, 16), word(h, 24));
   }
 

@@ -36,6 +36,7 @@ public final class TokenRequest {
   private final List<String> clientCertificateHeader;
   private final DpopPolicy dpopPolicy;
   private final Boolean dpopNonceRequired;
+  private final SenderConstraint senderConstraint;
   private final boolean online;
 
   private TokenRequest(Builder b) {
@@ -47,6 +48,7 @@ public final class TokenRequest {
     this.clientCertificateHeader = List.copyOf(b.clientCertificateHeader);
     this.dpopPolicy = b.dpopPolicy;
     this.dpopNonceRequired = b.dpopNonceRequired;
+    this.senderConstraint = b.senderConstraint;
     this.online = b.online;
   }
 
@@ -103,6 +105,11 @@ public final class TokenRequest {
     return Optional.ofNullable(dpopNonceRequired);
   }
 
+  /** What this endpoint demands of how the token is presented (DPoP, or DPoP or mTLS); empty to leave it to the DPoP policy. */
+  public Optional<SenderConstraint> senderConstraint() {
+    return Optional.ofNullable(senderConstraint);
+  }
+
   /** True if the issuer must also confirm that the token is still active, as {@link AccessTokenValidator#validateOnline} does. */
   public boolean online() {
     return online;
@@ -125,6 +132,7 @@ public final class TokenRequest {
     private X509Certificate clientCertificate;
     private DpopPolicy dpopPolicy;
     private Boolean dpopNonceRequired;
+    private SenderConstraint senderConstraint;
     private boolean online;
 
     private Builder(String method, String uri) {
@@ -199,6 +207,17 @@ public final class TokenRequest {
       return this;
     }
 
+    /**
+     * This endpoint demands a sender-constrained token (an annotation or path rule said so): with
+     * {@link SenderConstraint#DPOP} the endpoint's DPoP policy is {@code REQUIRED}; with
+     * {@link SenderConstraint#DPOP_OR_MTLS} a certificate-bound token with its client certificate
+     * passes too. A plain bearer token is refused with 401 {@code invalid_token} and a DPoP challenge.
+     */
+    public Builder senderConstraint(SenderConstraint constraint) {
+      this.senderConstraint = Objects.requireNonNull(constraint, "senderConstraint");
+      return this;
+    }
+
     /** Also ask the issuer whether the token is still active (revocation), as {@link AccessTokenValidator#validateOnline}. */
     public Builder online(boolean online) {
       this.online = online;
@@ -207,6 +226,9 @@ public final class TokenRequest {
 
     /** The immutable request. */
     public TokenRequest build() {
+      if (senderConstraint == SenderConstraint.DPOP && dpopPolicy == DpopPolicy.OFF) {
+        throw new IllegalArgumentException("senderConstraint DPOP contradicts dpopPolicy OFF: keep one");
+      }
       return new TokenRequest(this);
     }
 

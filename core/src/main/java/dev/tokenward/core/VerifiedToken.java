@@ -18,9 +18,11 @@ public final class VerifiedToken {
   private final TokenKind kind;
   private final String issuer;
   private final String subject;
-  private final List<String> audiences;
-  private final Set<String> scopes;
-  private final Set<String> permissions;
+  // read from the claims on first use: a new token's path reads none of them unless the caller asks
+  // (volatile: one instance is shared by the requests the cache answers)
+  private volatile List<String> audiences;
+  private volatile Set<String> scopes;
+  private volatile Set<String> permissions;
   private final Map<String, Object> claims;
   private final Map<String, Object> header;
   private final long expiresAtSeconds; // Long.MAX_VALUE when the token has no exp (opaque tokens)
@@ -45,9 +47,6 @@ public final class VerifiedToken {
     this.claims = frozen ? claims : Json.freeze(claims);
     this.header = frozen ? header : Json.freeze(header);
     this.subject = this.claims.get("sub") instanceof String s ? s : null;
-    this.audiences = Claims.audiences(this.claims);
-    this.scopes = Claims.scopes(this.claims);
-    this.permissions = Claims.permissions(this.claims);
     this.expiresAtSeconds = expiresAtSeconds;
     this.notBeforeSeconds = notBeforeSeconds;
     this.issuedAtSeconds = issuedAtSeconds;
@@ -71,32 +70,44 @@ public final class VerifiedToken {
 
   /** The {@code aud} claim as a list (a single string becomes a one-element list). */
   public List<String> audiences() {
-    return audiences;
+    List<String> a = audiences;
+    if (a == null) {
+      audiences = a = Claims.audiences(claims);
+    }
+    return a;
   }
 
   /** Granted scopes: the space-separated {@code scope} claim and the {@code scp} claim (array or string). */
   public Set<String> scopes() {
-    return scopes;
+    Set<String> s = scopes;
+    if (s == null) {
+      scopes = s = Claims.scopes(claims);
+    }
+    return s;
   }
 
   /** Auth0 RBAC permissions from the {@code permissions} claim. */
   public Set<String> permissions() {
-    return permissions;
+    Set<String> p = permissions;
+    if (p == null) {
+      permissions = p = Claims.permissions(claims);
+    }
+    return p;
   }
 
   /** True if {@code value} is among the granted scopes. */
   public boolean hasScope(String value) {
-    return scopes.contains(value);
+    return scopes().contains(value);
   }
 
   /** True if {@code value} is among the granted permissions. */
   public boolean hasPermission(String value) {
-    return permissions.contains(value);
+    return permissions().contains(value);
   }
 
   /** True if {@code value} is granted either as a scope or as a permission. */
   public boolean grants(String value) {
-    return scopes.contains(value) || permissions.contains(value);
+    return scopes().contains(value) || permissions().contains(value);
   }
 
   /** Every claim (for an opaque token: the userinfo or introspection answer), unmodifiable. */
@@ -253,7 +264,7 @@ public final class VerifiedToken {
 
   @Override
   public String toString() {
-    return "VerifiedToken{kind=" + kind + ", iss=" + issuer + ", sub=" + subject + ", aud=" + audiences
-        + ", scopes=" + scopes + ", permissions=" + permissions + "}";
+    return "VerifiedToken{kind=" + kind + ", iss=" + issuer + ", sub=" + subject + ", aud=" + audiences()
+        + ", scopes=" + scopes() + ", permissions=" + permissions() + "}";
   }
 }

@@ -40,4 +40,19 @@ class TokenCacheTest {
   void ofWhenStringOrItsBytesThenSameHash() {
     assertThat(TokenHash.of("eyJ.abc.def")).isEqualTo(TokenHash.of(ParsedJws.bytesOf("eyJ.abc.def")));
   }
+
+  @Test
+  void admitsWhenRoomThenAlwaysAndWhenFullThenFromTheSecondSighting() {
+    TokenCache cache = new TokenCache(4, Duration.ofMinutes(5), System::nanoTime);
+    TokenHash first = TokenHash.of("first".getBytes(StandardCharsets.US_ASCII));
+    assertThat(cache.admits(first)).as("room").isTrue();
+    for (int i = 0; i < 4; i++) {
+      cache.put(TokenHash.of(("token-" + i).getBytes(StandardCharsets.US_ASCII)), entry);
+    }
+    TokenHash late = TokenHash.of("late".getBytes(StandardCharsets.US_ASCII));
+
+    assertThat(cache.admits(late)).as("full, first sighting").isFalse();
+    assertThat(cache.admits(late)).as("full, second sighting").isTrue();
+    assertThat(cache.admits(TokenHash.of("other".getBytes(StandardCharsets.US_ASCII)))).as("another, first").isFalse();
+  }
 }

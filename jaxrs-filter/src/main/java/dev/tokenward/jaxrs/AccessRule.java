@@ -2,6 +2,7 @@ package dev.tokenward.jaxrs;
 
 import dev.tokenward.core.AnnotatedRequirements;
 import dev.tokenward.core.Requirement;
+import dev.tokenward.core.SenderConstraint;
 import dev.tokenward.core.StepUp;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
@@ -48,17 +49,24 @@ final class AccessRule {
   final boolean online;
   final String origin; // where the rule comes from, for logs and messages
   final Source source;
+  final SenderConstraint senderConstraint; // null: as the issuer's DPoP policy says
 
   private AccessRule(Kind kind, Requirement requirement, boolean online, String origin) {
-    this(kind, requirement, online, origin, Source.ANNOTATED);
+    this(kind, requirement, online, origin, Source.ANNOTATED, null);
   }
 
   private AccessRule(Kind kind, Requirement requirement, boolean online, String origin, Source source) {
+    this(kind, requirement, online, origin, source, null);
+  }
+
+  private AccessRule(Kind kind, Requirement requirement, boolean online, String origin, Source source,
+      SenderConstraint senderConstraint) {
     this.kind = kind;
     this.requirement = requirement;
     this.online = online;
     this.origin = origin;
     this.source = source;
+    this.senderConstraint = senderConstraint;
   }
 
   /**
@@ -71,14 +79,18 @@ final class AccessRule {
       return new AccessRule(Kind.DENY, null, false, both);
     }
     if (kind == Kind.PUBLIC || kind == Kind.OPTIONAL && other.kind != Kind.PUBLIC) {
-      return new AccessRule(other.kind, other.requirement, other.online, both);
+      return new AccessRule(other.kind, other.requirement, other.online, both, Source.ANNOTATED, other.senderConstraint);
     }
     if (other.kind == Kind.PUBLIC || other.kind == Kind.OPTIONAL) {
-      return new AccessRule(kind, requirement, online, both);
+      return new AccessRule(kind, requirement, online, both, Source.ANNOTATED, senderConstraint);
     }
     Requirement r = requirement == null ? other.requirement
         : other.requirement == null ? requirement : requirement.and(other.requirement);
-    return new AccessRule(Kind.TOKEN, r, online || other.online, both);
+    SenderConstraint c = senderConstraint == null ? other.senderConstraint
+        : other.senderConstraint == null ? senderConstraint
+        : senderConstraint == SenderConstraint.DPOP || other.senderConstraint == SenderConstraint.DPOP
+            ? SenderConstraint.DPOP : SenderConstraint.DPOP_OR_MTLS;
+    return new AccessRule(Kind.TOKEN, r, online || other.online, both, Source.ANNOTATED, c);
   }
 
   /**
@@ -118,6 +130,23 @@ final class AccessRule {
       return new AccessRule(Kind.PUBLIC, null, false, "runtime-provided " + methodName, Source.RUNTIME);
     }
     return unannotated(methodName, protectUnannotated);
+  }
+
+  /**
+   * Fails deployment where the rule asks for what the validator can never enforce: DPoP
+   * ({@code @RequiresDpop}) while DPoP is off for one of its issuers.
+   *
+   * @throws IllegalStateException naming the annotated element and the issuers with DPoP off
+   */
+  AccessRule checkEnforceableBy(dev.tokenward.core.AccessTokenValidator validator) {
+    if (senderConstraint != null && validator != null) {
+      try {
+        senderConstraint.checkEnforceableBy(validator, origin);
+      } catch (IllegalStateException e) {
+        throw new IllegalStateException("tokenward: " + e.getMessage(), e);
+      }
+    }
+    return this;
   }
 
   /** The feature's default for code without any security annotation. */
@@ -201,7 +230,9 @@ final class AccessRule {
       case DENY -> "deny all";
       case OPTIONAL -> "a valid token if one is present";
       case TOKEN -> (requirement == null ? "any valid token" : "a valid token with " + requirement)
-          + (online ? ", checked online" : "");
+          + (online ? ", checked online" : "")
+          + (senderConstraint == SenderConstraint.DPOP ? ", DPoP-bound"
+              : senderConstraint != null ? ", sender-constrained (DPoP or mTLS)" : "");
     } + " [" + origin + "]";
   }
 
@@ -263,7 +294,8 @@ final class AccessRule {
       if (rolesAllowed != null) {
         requirement = requirement == null ? roles(where) : requirement.and(roles(where));
       }
-      return new AccessRule(Kind.TOKEN, requirement, tokenward.online(), String.join(" ", requiring) + " on " + where);
+      return new AccessRule(Kind.TOKEN, requirement, tokenward.online(), String.join(" ", requiring) + " on " + where,
+          Source.ANNOTATED, tokenward.senderConstraint().orElse(null));
     }
 
     /** Jakarta semantics: any one of the roles; a role is a granted scope or permission. */

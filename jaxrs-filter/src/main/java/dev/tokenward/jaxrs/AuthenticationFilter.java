@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -81,7 +82,7 @@ final class AuthenticationFilter implements ContainerRequestFilter, ContainerRes
     VerifiedToken token;
     TokenRequest tokenRequest = null;
     try {
-      tokenRequest = tokenRequest(request, needed.online);
+      tokenRequest = tokenRequest(request, needed);
       if (needed.kind == AccessRule.Kind.OPTIONAL && tokenRequest.authorization().isEmpty()) {
         return; // optional authentication and no credentials at all: anonymous, not a refusal to count
       }
@@ -109,12 +110,16 @@ final class AuthenticationFilter implements ContainerRequestFilter, ContainerRes
     }
   }
 
+  /** The request property a servlet container (and Grizzly, and Undertow) gives the TLS client certificate chain in. */
+  static final String CERTIFICATE_PROPERTY = "jakarta.servlet.request.X509Certificate";
+
   /**
    * What core needs of the request: method, URI, the raw {@code Authorization} and {@code DPoP}
-   * headers, and the proxy's certificate header when one is configured. A token allowed in the
-   * query or form body is passed on as a {@code Bearer} credential.
+   * headers, the TLS client certificate where the runtime offers it, the proxy's certificate header
+   * when one is configured, and the rule's sender constraint. A token allowed in the query or form
+   * body is passed on as a {@code Bearer} credential.
    */
-  private TokenRequest tokenRequest(ContainerRequestContext request, boolean online)
+  private TokenRequest tokenRequest(ContainerRequestContext request, AccessRule needed)
       throws TokenValidationException, IOException {
     List<String> authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
     authorization = authorization == null ? List.of() : authorization;
@@ -135,12 +140,34 @@ final class AuthenticationFilter implements ContainerRequestFilter, ContainerRes
       throw new TokenValidationException(Reason.INVALID_REQUEST, "the request's method or URL cannot be read: "
           + e.getMessage());
     }
-    b.authorization(authorization).dpopProofs(request.getHeaders().get("DPoP")).online(online);
+    b.authorization(authorization).dpopProofs(request.getHeaders().get("DPoP")).online(needed.online);
+    if (needed.senderConstraint != null) { // @RequiresDpop or @RequiresSenderConstrained on the way
+      b.senderConstraint(needed.senderConstraint);
+    }
+    X509Certificate certificate = clientCertificate(request.getProperty(CERTIFICATE_PROPERTY));
+    if (certificate != null) {
+      b.clientCertificate(certificate);
+    }
     Optional<String> proxyHeader = validator.clientCertificateHeader();
     if (proxyHeader.isPresent()) {
       b.clientCertificateHeader(request.getHeaders().get(proxyHeader.get()));
     }
     return b.build();
+  }
+
+  /**
+   * The client's own certificate (the first of the chain) from the servlet-style request property:
+   * an {@code X509Certificate[]} on servlet containers and Undertow, an array typed {@code Object[]}
+   * on some runtimes, or a single certificate; null when the connection has none.
+   */
+  static X509Certificate clientCertificate(Object property) {
+    if (property instanceof X509Certificate c) {
+      return c;
+    }
+    if (property instanceof Object[] chain && chain.length > 0 && chain[0] instanceof X509Certificate c) {
+      return c;
+    }
+    return null;
   }
 
   /**

@@ -33,6 +33,7 @@ final class LocatorChain {
 
   private final boolean protectUnannotated;
   private final StepUp stepUp;
+  private final dev.tokenward.core.AccessTokenValidator validator; // to refuse @RequiresDpop it cannot enforce; may be null
   private final Map<Class<?>, List<Locator>> locatorsByClass = new ConcurrentHashMap<>();
   private final Map<Class<?>, Pattern> rootTemplates = new ConcurrentHashMap<>();
 
@@ -42,8 +43,14 @@ final class LocatorChain {
 
   /** With the policy a {@code @RequiresStepUp} without attributes stands for (null: none configured). */
   LocatorChain(boolean protectUnannotated, StepUp stepUp) {
+    this(protectUnannotated, stepUp, null);
+  }
+
+  /** As above, refusing a locator rule that asks for DPoP where {@code validator} has it off (null: no such check). */
+  LocatorChain(boolean protectUnannotated, StepUp stepUp, dev.tokenward.core.AccessTokenValidator validator) {
     this.protectUnannotated = protectUnannotated;
     this.stepUp = stepUp;
+    this.validator = validator;
   }
 
   /**
@@ -137,7 +144,8 @@ final class LocatorChain {
         }
         Path path = locatorPath(m);
         if (path != null) {
-          found.add(new Locator(m, compile(path.value()), AccessRule.of(c, m, protectUnannotated, stepUp)));
+          found.add(new Locator(m, compile(path.value()),
+              AccessRule.of(c, m, protectUnannotated, stepUp).checkEnforceableBy(validator)));
         }
       }
       return List.copyOf(found);

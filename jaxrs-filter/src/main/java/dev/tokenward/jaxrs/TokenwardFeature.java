@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each resource method gets its rule at deployment, from its own annotations or else its
  * class's: core's {@link Authenticated}, {@link RequiresScopes}, {@link RequiresPermissions},
- * {@link RequiresGrants} (each with {@code online}), {@code @RolesAllowed} (a role is a scope or
- * a permission, any one of those listed),
+ * {@link RequiresGrants} (each with {@code online}), {@link dev.tokenward.core.RequiresStepUp},
+ * {@code @RolesAllowed} (a role is a scope or a permission, any one of those listed),
  * {@code @PermitAll} and {@code @DenyAll}. A method with neither method nor class annotations is
  * protected (needs a valid token) unless {@link Builder#protectUnannotated(boolean)} is turned
  * off; the runtime's own automatic {@code OPTIONS} answers (CORS preflights) stay public. A
@@ -51,6 +51,16 @@ import org.slf4j.LoggerFactory;
  * follows {@link Builder#protectUnannotated(boolean)}; a chain that cannot be explained is refused
  * with 500. A misconfigured annotation on a locator of a class with resource methods fails
  * deployment; on a class with only locators, its requests fail with 500, naming the method.
+ *
+ * <p>Sender-constrained tokens: each request goes to core whole
+ * ({@link AccessTokenValidator#validate(dev.tokenward.core.TokenRequest)}), a {@code Bearer} or {@code DPoP}
+ * token (RFC 9449) and the TLS client certificate where the runtime offers it (the request property
+ * {@code jakarta.servlet.request.X509Certificate}: a servlet container, Jersey on Grizzly, RESTEasy on
+ * Undertow), else the header named by {@code clientCertificateHeader} on the validator, for
+ * certificate-bound tokens (RFC 8705). {@link dev.tokenward.core.RequiresDpop @RequiresDpop} and
+ * {@link dev.tokenward.core.RequiresSenderConstrained @RequiresSenderConstrained} on a method, its class
+ * or a locator on the way demand a sender-constrained token there, whatever the issuer's DPoP policy
+ * allows; {@code @RequiresDpop} where DPoP is off for an issuer fails deployment, naming the method.
  *
  * <p>Every resource method gets an authentication filter at {@link Priorities#AUTHENTICATION},
  * which decides the rule and, if a token is needed, validates it, and an authorization filter at
@@ -167,7 +177,7 @@ public final class TokenwardFeature implements Feature {
 
   /** Binds the filters to each resource method, with the rule its annotations give it. */
   private final class Binder implements DynamicFeature {
-    private final LocatorChain locators = new LocatorChain(protectUnannotated, stepUp);
+    private final LocatorChain locators = new LocatorChain(protectUnannotated, stepUp, validator);
     private final AuthorizationFilter authorization = new AuthorizationFilter(realm);
 
     @Override
@@ -177,7 +187,7 @@ public final class TokenwardFeature implements Feature {
       if (resourceClass == null || method == null) {
         return;
       }
-      AccessRule rule = AccessRule.of(resourceClass, method, protectUnannotated, stepUp);
+      AccessRule rule = AccessRule.of(resourceClass, method, protectUnannotated, stepUp).checkEnforceableBy(validator);
       locators.check(resourceClass); // a misconfigured annotation on one of its locators fails deployment too
       log.debug("{}.{}: {}", resourceClass.getName(), method.getName(), rule);
       if (rule.requirement != null) {

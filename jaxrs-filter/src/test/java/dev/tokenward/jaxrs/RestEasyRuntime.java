@@ -19,14 +19,24 @@ final class RestEasyRuntime implements TestServer.Runtime {
   private final Server server;
   private final URI base;
 
-  private RestEasyRuntime(Server server) {
+  private RestEasyRuntime(Server server, String scheme) {
     this.server = server;
-    this.base = URI.create("http://127.0.0.1:" + server.port() + "/");
+    this.base = URI.create(scheme + "://127.0.0.1:" + server.port() + "/");
   }
 
   static RestEasyRuntime start(Set<Class<?>> classes, Object feature) {
+    return start(classes, feature, Undertow.builder().addHttpListener(0, "127.0.0.1"), "http");
+  }
+
+  /** Over TLS, asking for (not requiring) a client certificate, so a request without one still reaches the filter. */
+  static RestEasyRuntime startTls(Set<Class<?>> classes, Object feature, javax.net.ssl.SSLContext tls) {
+    return start(classes, feature, Undertow.builder().addHttpsListener(0, "127.0.0.1", tls)
+        .setSocketOption(org.xnio.Options.SSL_CLIENT_AUTH_MODE, org.xnio.SslClientAuthMode.REQUESTED), "https");
+  }
+
+  private static RestEasyRuntime start(Set<Class<?>> classes, Object feature, Undertow.Builder undertow, String scheme) {
     Server server = new Server();
-    server.start(Undertow.builder().addHttpListener(0, "127.0.0.1"));
+    server.start(undertow);
     try {
       server.deploy(new Application() {
         @Override
@@ -43,7 +53,7 @@ final class RestEasyRuntime implements TestServer.Runtime {
       server.stop();
       throw e;
     }
-    return new RestEasyRuntime(server);
+    return new RestEasyRuntime(server, scheme);
   }
 
   @Override

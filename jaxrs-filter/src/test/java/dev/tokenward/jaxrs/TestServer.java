@@ -52,6 +52,17 @@ final class TestServer implements AutoCloseable {
     return new TestServer(JERSEY ? JerseyRuntime.start(classes, feature) : RestEasyRuntime.start(classes, feature));
   }
 
+  /** As {@link #start}, over TLS with {@code tls}, asking clients for a certificate (want, not need). */
+  static TestServer startTls(TokenwardFeature feature, javax.net.ssl.SSLContext tls, Class<?>... resources) {
+    Set<Class<?>> classes = new LinkedHashSet<>(List.of(resources));
+    return new TestServer(JERSEY ? JerseyRuntime.startTls(classes, feature, tls) : RestEasyRuntime.startTls(classes, feature, tls));
+  }
+
+  /** The base URI, ending in {@code /}. */
+  URI base() {
+    return base;
+  }
+
   private static boolean present(String className) {
     try {
       Class.forName(className, false, TestServer.class.getClassLoader());

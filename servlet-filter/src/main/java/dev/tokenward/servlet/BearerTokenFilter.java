@@ -49,6 +49,15 @@ import org.slf4j.LoggerFactory;
  * both ask; any other request passes through untouched. Annotations are honoured on the servlet class
  * (or a superclass) only, not on its methods.
  *
+ * <p>The request goes to core whole ({@link AccessTokenValidator#validate(TokenRequest)}): a
+ * {@code Bearer} or {@code DPoP} token (RFC 9449), and the TLS client certificate
+ * ({@code jakarta.servlet.request.X509Certificate}) for certificate-bound tokens (RFC 8705). A path
+ * rule's leading word {@code dpop} or {@code sender-constrained}, or
+ * {@link dev.tokenward.core.RequiresDpop @RequiresDpop} or
+ * {@link dev.tokenward.core.RequiresSenderConstrained @RequiresSenderConstrained} on the servlet class,
+ * demands a sender-constrained token for that endpoint whatever the issuer's DPoP policy allows; one
+ * asking for DPoP where DPoP is off stops the filter at configuration or {@code init}, naming it.
+ *
  * <p>A refused request gets the RFC 6750 answer built by {@link BearerErrorResponse} (401, 400,
  * 403 or 503) and never reaches the application. An accepted one is passed on wrapped:
  * {@code getUserPrincipal()} is a {@link dev.tokenward.core.TokenPrincipal}, {@code getAuthType()} is
@@ -109,7 +118,13 @@ public final class BearerTokenFilter implements Filter {
     } else if (hasParams) {
       throw new ServletException("tokenward init-param '" + filterConfig.getInitParameterNames().nextElement()
           + "': this filter was configured programmatically, init-parameters would be ignored");
-    }    warnAboutExactRulesUnderWildcards(filterConfig);
+    }
+    try {
+      config.protections.checkAnnotatedServlets(filterConfig.getServletContext());
+    } catch (IllegalStateException e) {
+      throw new ServletException(e.getMessage(), e);
+    }
+    warnAboutExactRulesUnderWildcards(filterConfig);
   }
 
   /** One WARN per exact rule that a wildcard servlet mapping extends (see {@link PathRule}). */
@@ -147,7 +162,7 @@ public final class BearerTokenFilter implements Filter {
     VerifiedToken token;
     TokenRequest tokenRequest = null;
     try {
-      tokenRequest = tokenRequest(request, c, needed.online());
+      tokenRequest = tokenRequest(request, c, needed);
       token = c.validator.validate(tokenRequest); // Bearer or DPoP (RFC 9449), certificate binding (RFC 8705)
       needed.check(token);
     } catch (TokenValidationException e) {
@@ -165,7 +180,7 @@ public final class BearerTokenFilter implements Filter {
    * headers, the TLS client certificate, and the proxy's certificate header when one is configured.
    * A token allowed in the query or form body is passed on as a {@code Bearer} credential.
    */
-  private static TokenRequest tokenRequest(HttpServletRequest request, Config c, boolean online)
+  private static TokenRequest tokenRequest(HttpServletRequest request, Config c, Protections.Protection needed)
       throws TokenValidationException {
     Optional<String> extracted = extract(request, c.extractor); // RFC 6750 placement rules, query and form included
     List<String> authorization = Collections.list(request.getHeaders("Authorization"));
@@ -183,7 +198,10 @@ public final class BearerTokenFilter implements Filter {
       throw new TokenValidationException(Reason.INVALID_REQUEST, "the request's method or URL cannot be read: "
           + e.getMessage());
     }
-    b.authorization(authorization).dpopProofs(Collections.list(request.getHeaders("DPoP"))).online(online);
+    b.authorization(authorization).dpopProofs(Collections.list(request.getHeaders("DPoP"))).online(needed.online());
+    if (needed.senderConstraint() != null) { // a path rule or annotation asks for DPoP, or DPoP or mTLS
+      b.senderConstraint(needed.senderConstraint());
+    }
     if (request.getAttribute("jakarta.servlet.request.X509Certificate") instanceof X509Certificate[] chain
         && chain.length > 0) {
       b.clientCertificate(chain[0]);
@@ -358,9 +376,21 @@ public final class BearerTokenFilter implements Filter {
       return this;
     }
 
-    /** Adds a path rule; one rule per pattern. */
+    /**
+     * Adds a path rule; one rule per pattern.
+     *
+     * @throws IllegalArgumentException for a second rule for the same path, and for a rule that asks
+     *     for DPoP ({@code dpop}) when DPoP is off for an issuer of the validator: it could never be met
+     */
     public Builder rule(PathRule rule) {
       Objects.requireNonNull(rule, "rule");
+      if (rule.senderConstraint().isPresent()) {
+        try {
+          rule.senderConstraint().get().checkEnforceableBy(validator, "path rule " + rule.pattern());
+        } catch (IllegalStateException e) {
+          throw new IllegalArgumentException(e.getMessage(), e);
+        }
+      }
       if (!patterns.add(rule.isPrefix() ? rule.pattern() : rule.base())) {
         throw new IllegalArgumentException("rule " + rule.pattern() + ": a rule for this path is already configured");
       }
@@ -391,7 +421,7 @@ public final class BearerTokenFilter implements Filter {
     }
 
     Config config() {
-      Protections protections = new Protections(rules, stepUp);
+      Protections protections = new Protections(rules, stepUp, validator);
       ResourceMetadataEndpoint endpoint = null;
       if (metadata != null) {
         ProtectedResourceMetadata.Builder document = metadata.toBuilder();

@@ -3,6 +3,7 @@ package dev.tokenward.servlet;
 import dev.tokenward.core.Requirement;
 import dev.tokenward.core.Requirement.Match;
 import dev.tokenward.core.Requirement.Source;
+import dev.tokenward.core.SenderConstraint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,8 +25,20 @@ import java.util.Optional;
  *
  * <p>The rule's text form, used by {@code rule.PATTERN} init-parameters and {@link #parse}:
  * {@code authenticated} (any valid token), or one or more clauses separated by {@code ;}, each an
- * optional keyword and one or more values; every clause must hold. An optional leading word
- * {@code online} adds the issuer's revocation check.
+ * optional keyword and one or more values; every clause must hold. Optional leading words, in any
+ * order, say more about the token:
+ * <table>
+ *   <caption>leading words</caption>
+ *   <tr><td>{@code online}</td><td>the issuer's revocation check as well ({@code validateOnline})</td></tr>
+ *   <tr><td>{@code dpop}</td><td>a DPoP-bound token with a valid proof (RFC 9449), even where the issuer's
+ *   policy also allows bearer tokens ({@link SenderConstraint#DPOP}, as {@code @RequiresDpop})</td></tr>
+ *   <tr><td>{@code sender-constrained}</td><td>a DPoP-bound token with its proof, or a certificate-bound one
+ *   (RFC 8705) with its TLS client certificate; never a plain bearer token
+ *   ({@link SenderConstraint#DPOP_OR_MTLS}, as {@code @RequiresSenderConstrained})</td></tr>
+ * </table>
+ * A leading word says how the token is presented, not what it grants: it is followed by
+ * {@code authenticated} or by clauses ({@code dpop authenticated}, {@code online dpop payments:write}).
+ * A rule with {@code dpop} fails the filter's configuration if DPoP is off for an issuer of its validator.
  * <table>
  *   <caption>clause keywords</caption>
  *   <tr><td>(none) or {@code all-of}</td><td>every value, each as a scope or a permission</td></tr>
@@ -34,16 +47,24 @@ import java.util.Optional;
  *   <tr><td>{@code all-permissions} / {@code any-permission}</td><td>as permissions only</td></tr>
  * </table>
  * Example: {@code online all-scopes read:reports; any-permission export:csv export:pdf}.
+ * A word that is almost a keyword or a leading word ({@code al-of}, {@code DPoP}, {@code sender-constraint})
+ * is refused with a did-you-mean message rather than taken for a scope.
  */
 public final class PathRule {
   private final String pattern;
   private final Requirement requirement; // null: any valid token
   private final boolean onlineCheck;
+  private final SenderConstraint senderConstraint; // null: as the issuer's DPoP policy says
 
   private PathRule(String pattern, Requirement requirement, boolean onlineCheck) {
+    this(pattern, requirement, onlineCheck, null);
+  }
+
+  private PathRule(String pattern, Requirement requirement, boolean onlineCheck, SenderConstraint senderConstraint) {
     this.pattern = checkedPattern(pattern);
     this.requirement = requirement;
     this.onlineCheck = onlineCheck;
+    this.senderConstraint = senderConstraint;
   }
 
   /** Any valid access token. */
@@ -75,28 +96,47 @@ public final class PathRule {
   static PathRule parseText(String pattern, String rule) {
     List<String> words = new ArrayList<>(Arrays.asList(Objects.requireNonNull(rule, "rule").trim().split("\\s+")));
     words.removeIf(String::isEmpty);
-    boolean online = !words.isEmpty() && words.get(0).equals("online");
-    if (online) {
-      words.remove(0);
+    List<String> leading = new ArrayList<>(2);
+    while (!words.isEmpty() && LEADING_WORDS.contains(words.get(0))) {
+      String word = words.remove(0);
+      if (leading.contains(word)) {
+        throw new IllegalArgumentException("'" + word + "' is given twice");
+      }
+      leading.add(word);
+    }
+    boolean online = leading.contains("online");
+    SenderConstraint constraint = null;
+    if (leading.contains("dpop") && leading.contains("sender-constrained")) {
+      throw new IllegalArgumentException("'dpop' and 'sender-constrained' together: 'dpop' accepts only DPoP-bound "
+          + "tokens, 'sender-constrained' DPoP- or certificate-bound ones; keep one");
+    } else if (leading.contains("dpop")) {
+      constraint = SenderConstraint.DPOP;
+    } else if (leading.contains("sender-constrained")) {
+      constraint = SenderConstraint.DPOP_OR_MTLS;
     }
     if (words.isEmpty()) {
-      throw new IllegalArgumentException("empty rule; give 'authenticated' or the scopes/permissions required");
+      throw new IllegalArgumentException(leading.isEmpty() || leading.equals(List.of("online"))
+          ? "empty rule; give 'authenticated' or the scopes/permissions required"
+          : "'" + String.join(" ", leading) + "' says how the token is presented, not what it must grant: follow it "
+              + "with 'authenticated' or the scopes/permissions required, e.g. '" + String.join(" ", leading)
+              + " authenticated'");
     }
     if (words.size() == 1 && words.get(0).equals("authenticated")) {
-      return new PathRule(pattern, null, online);
+      return new PathRule(pattern, null, online, constraint);
     }
     Requirement all = null;
     for (String clause : String.join(" ", words).split(";")) {
       Requirement r = clause(clause.trim());
       all = all == null ? r : all.and(r);
     }
-    return new PathRule(pattern, all, online);
+    return new PathRule(pattern, all, online, constraint);
   }
 
   /** The clause keywords, and the two words that may start a rule. */
   private static final List<String> KEYWORDS = List.of("all-of", "any-of", "all-scopes", "any-scope",
       "all-permissions", "any-permission");
-  private static final List<String> RULE_WORDS = List.of("authenticated", "online");
+  private static final List<String> LEADING_WORDS = List.of("online", "dpop", "sender-constrained");
+  private static final List<String> RULE_WORDS = List.of("authenticated", "online", "dpop", "sender-constrained");
 
   private static Requirement clause(String clause) {
     List<String> words = new ArrayList<>(Arrays.asList(clause.split(" ")));
@@ -139,8 +179,14 @@ public final class PathRule {
       throw new IllegalArgumentException("keyword '" + word + "' must start its clause; separate clauses with ';'");
     }
     if (RULE_WORDS.contains(word)) {
-      throw new IllegalArgumentException("'" + word + "' must " + (word.equals("online") ? "be the first word of the rule"
-          : "stand alone (or after 'online')"));
+      throw new IllegalArgumentException("'" + word + "' must " + (LEADING_WORDS.contains(word)
+          ? "come first in the rule, before 'authenticated' or the scopes (leading words: " + String.join(", ", LEADING_WORDS) + ")"
+          : "stand alone (or after 'online', 'dpop' or 'sender-constrained')"));
+    }
+    if (word.equalsIgnoreCase("mtls")) {
+      throw new IllegalArgumentException("'" + word + "' is not a keyword: did you mean 'sender-constrained'? It accepts "
+          + "certificate-bound (mTLS) and DPoP-bound tokens; to require a scope or permission named '" + word
+          + "', write 'all-of " + word + "'");
     }
     String lower = word.toLowerCase(java.util.Locale.ROOT);
     String nearest = null;
@@ -156,7 +202,7 @@ public final class PathRule {
       throw new IllegalArgumentException(unknownKeyword(word, nearest));
     }
     for (String k : RULE_WORDS) {
-      if (distance(lower, k) <= 1) {
+      if (distance(lower, k) <= (k.equals("sender-constrained") ? 2 : 1)) {
         throw new IllegalArgumentException("'" + word + "' is not a keyword: did you mean '" + k + "'? Keywords are "
             + "lower case; to require a scope or permission named '" + word + "', write 'all-of " + word + "'");
       }
@@ -191,7 +237,21 @@ public final class PathRule {
 
   /** The same rule, and the issuer is also asked whether the token is still active ({@code validateOnline}). */
   public PathRule withOnlineCheck() {
-    return new PathRule(pattern, requirement, true);
+    return new PathRule(pattern, requirement, true, senderConstraint);
+  }
+
+  /**
+   * The same rule, and the token must be sender-constrained as {@code constraint} says: DPoP-bound
+   * with its proof ({@link SenderConstraint#DPOP}, keyword {@code dpop}), or DPoP- or certificate-bound
+   * ({@link SenderConstraint#DPOP_OR_MTLS}, keyword {@code sender-constrained}).
+   */
+  public PathRule withSenderConstraint(SenderConstraint constraint) {
+    return new PathRule(pattern, requirement, onlineCheck, Objects.requireNonNull(constraint, "constraint"));
+  }
+
+  /** How the token must be presented (DPoP, or DPoP or mTLS); empty when the issuer's DPoP policy decides alone. */
+  public Optional<SenderConstraint> senderConstraint() {
+    return Optional.ofNullable(senderConstraint);
   }
 
   /**
@@ -253,6 +313,8 @@ public final class PathRule {
 
   @Override
   public String toString() {
-    return pattern + " -> " + (onlineCheck ? "online " : "") + (requirement == null ? "authenticated" : requirement);
+    return pattern + " -> " + (onlineCheck ? "online " : "")
+        + (senderConstraint == SenderConstraint.DPOP ? "dpop " : senderConstraint != null ? "sender-constrained " : "")
+        + (requirement == null ? "authenticated" : requirement);
   }
 }

@@ -1,7 +1,9 @@
 package dev.tokenward.servlet;
 
+import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.AnnotatedRequirements;
 import dev.tokenward.core.Requirement;
+import dev.tokenward.core.SenderConstraint;
 import dev.tokenward.core.StepUp;
 import dev.tokenward.core.TokenValidationException;
 import dev.tokenward.core.VerifiedToken;
@@ -28,15 +30,26 @@ import org.slf4j.LoggerFactory;
 final class Protections {
   private static final Logger log = LoggerFactory.getLogger(Protections.class);
 
-  /** What a request needs: a valid token, perhaps checked online, satisfying the requirement if any. */
-  record Protection(Requirement requirement, boolean online) {
+  /**
+   * What a request needs: a valid token, perhaps checked online, satisfying the requirement if any,
+   * presented as the sender constraint says if there is one (null: as the issuer's DPoP policy says).
+   */
+  record Protection(Requirement requirement, boolean online, SenderConstraint senderConstraint) {
+    Protection(Requirement requirement, boolean online) {
+      this(requirement, online, null);
+    }
+
     Protection and(Protection other) {
       if (other == null) {
         return this;
       }
       Requirement r = requirement == null ? other.requirement
           : other.requirement == null ? requirement : requirement.and(other.requirement);
-      return new Protection(r, online || other.online);
+      SenderConstraint c = senderConstraint == null ? other.senderConstraint
+          : other.senderConstraint == null ? senderConstraint
+          : senderConstraint == SenderConstraint.DPOP || other.senderConstraint == SenderConstraint.DPOP
+              ? SenderConstraint.DPOP : SenderConstraint.DPOP_OR_MTLS;
+      return new Protection(r, online || other.online, c);
     }
 
     void check(VerifiedToken token) throws TokenValidationException {
@@ -51,22 +64,32 @@ final class Protections {
   private final Map<String, ServletRule> byServletClass = new ConcurrentHashMap<>();
   private final List<PathRule> rules;
   private final StepUp stepUp; // what @RequiresStepUp without attributes stands for; may be null
+  private final AccessTokenValidator validator; // to refuse @RequiresDpop it could never enforce; may be null in tests
 
   /**
    * What a servlet class's annotations ask for (null: nothing), or why they cannot be known: a
    * class that cannot be loaded, or a misconfigured annotation. Unknown fails closed.
    */
-  private record ServletRule(Protection protection, String failure) {}
+  private record ServletRule(Protection protection, String failure, boolean unenforceable) {
+    ServletRule(Protection protection, String failure) {
+      this(protection, failure, false);
+    }
+  }
 
   Protections(List<PathRule> rules) {
     this(rules, null);
   }
 
   Protections(List<PathRule> rules, StepUp stepUp) {
+    this(rules, stepUp, null);
+  }
+
+  Protections(List<PathRule> rules, StepUp stepUp, AccessTokenValidator validator) {
     this.rules = List.copyOf(rules);
     this.stepUp = stepUp;
+    this.validator = validator;
     for (PathRule rule : rules) {
-      Protection p = new Protection(rule.requirement().orElse(null), rule.onlineCheck());
+      Protection p = protection(rule);
       if (rule.isPrefix()) {
         prefixes.add(rule);
       } else {
@@ -128,10 +151,40 @@ final class Protections {
     for (PathRule rule : prefixes) {
       String base = rule.base();
       if (path.startsWith(base) && (path.length() == base.length() || path.charAt(base.length()) == '/')) {
-        return new Protection(rule.requirement().orElse(null), rule.onlineCheck());
+        return protection(rule);
       }
     }
     return null;
+  }
+
+  private static Protection protection(PathRule rule) {
+    return new Protection(rule.requirement().orElse(null), rule.onlineCheck(), rule.senderConstraint().orElse(null));
+  }
+
+  /**
+   * Reads the annotations of every registered servlet class at start-up, so that one asking for what
+   * the validator can never enforce ({@code @RequiresDpop} where DPoP is off) stops the filter now.
+   * A class that cannot be loaded, or a misconfigured annotation, fails its requests with 500 as at
+   * any other time (logged now).
+   *
+   * @throws IllegalStateException naming the servlet class and the issuers with DPoP off
+   */
+  void checkAnnotatedServlets(ServletContext context) {
+    Map<String, ? extends ServletRegistration> registrations;
+    try {
+      registrations = context.getServletRegistrations();
+    } catch (RuntimeException e) { // UnsupportedOperationException from a context that hides them
+      return;
+    }
+    for (ServletRegistration registration : registrations.values()) {
+      String className = registration.getClassName();
+      if (className != null) {
+        ServletRule rule = byServletClass.computeIfAbsent(className, name -> decide(name, registration.getName(), context));
+        if (rule.unenforceable) {
+          throw new IllegalStateException(rule.failure);
+        }
+      }
+    }
   }
 
   /**
@@ -169,11 +222,22 @@ final class Protections {
       log.error(failure);
       return new ServletRule(null, failure);
     }
+    Protection p;
     try {
-      return new ServletRule(read(c, stepUp), null);
+      p = read(c, stepUp);
     } catch (IllegalStateException e) {
       log.error("{}: requests to servlet '{}' are refused with 500", e.getMessage(), servletName);
       return new ServletRule(null, e.getMessage());
+    }
+    try {
+      if (p != null && p.senderConstraint() != null && validator != null) {
+        p.senderConstraint().checkEnforceableBy(validator, "@RequiresDpop on servlet class " + className);
+      }
+      return new ServletRule(p, null);
+    } catch (IllegalStateException e) {
+      String failure = "tokenward: " + e.getMessage();
+      log.error("{}: requests to servlet '{}' are refused with 500", failure, servletName);
+      return new ServletRule(null, failure, true);
     }
   }
 
@@ -221,7 +285,8 @@ final class Protections {
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("tokenward: " + e.getMessage(), e);
     }
-    return declared.needsToken() ? new Protection(declared.requirement().orElse(null), declared.online()) : null;
+    return declared.needsToken() ? new Protection(declared.requirement().orElse(null), declared.online(),
+        declared.senderConstraint().orElse(null)) : null;
   }
 
   /** The annotations may also stand on methods (for JAX-RS); on a servlet's {@code doGet} they would silently protect nothing. */

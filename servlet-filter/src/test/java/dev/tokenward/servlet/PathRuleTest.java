@@ -76,9 +76,10 @@ class PathRuleTest {
         .hasMessage("path rule /orders = 'read:orders any-of write:orders': keyword 'any-of' must start its clause; "
             + "separate clauses with ';'");
     assertThatThrownBy(() -> PathRule.parse("/orders", "read:orders authenticated"))
-        .hasMessageEndingWith("'authenticated' must stand alone (or after 'online')");
+        .hasMessageEndingWith("'authenticated' must stand alone (or after 'online', 'dpop' or 'sender-constrained')");
     assertThatThrownBy(() -> PathRule.parse("/orders", "read:orders online"))
-        .hasMessageEndingWith("'online' must be the first word of the rule");
+        .hasMessageEndingWith("'online' must come first in the rule, before 'authenticated' or the scopes (leading "
+            + "words: online, dpop, sender-constrained)");
   }
 
   @Test
@@ -150,5 +151,51 @@ class PathRuleTest {
         .issuer("https://tenant.example.com/").audience("A").build()).authenticated("/api/x");
     assertThatThrownBy(() -> b.require("/api/x/", Requirement.allOf("y")))
         .hasMessage("rule /api/x/: a rule for this path is already configured");
+  }
+
+  @Test
+  void parseWhenLeadingDpopOrSenderConstrainedThenTheConstraintAndTheRequirement() {
+    PathRule dpop = PathRule.parse("/pay/*", "dpop authenticated");
+    assertThat(dpop.senderConstraint()).contains(dev.tokenward.core.SenderConstraint.DPOP);
+    assertThat(dpop.requirement()).isEmpty();
+    assertThat(dpop).hasToString("/pay/* -> dpop authenticated");
+    PathRule both = PathRule.parse("/r", "sender-constrained online all-scopes read:reports");
+    assertThat(both.senderConstraint()).contains(dev.tokenward.core.SenderConstraint.DPOP_OR_MTLS);
+    assertThat(both.onlineCheck()).isTrue();
+    assertThat(both).hasToString("/r -> online sender-constrained all of scope read:reports");
+    assertThat(PathRule.parse("/a", "read:messages").senderConstraint()).isEmpty();
+    assertThat(PathRule.parse("/a", "all-of dpop").requirement().orElseThrow().values()).containsExactly("dpop");
+  }
+
+  @Test
+  void parseWhenALeadingWordIsMisusedThenConfigurationErrorSayingWhatToWrite() {
+    assertThatThrownBy(() -> PathRule.parse("/pay/*", "dpop")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("path rule /pay/* = 'dpop': 'dpop' says how the token is presented, not what it must grant: follow "
+            + "it with 'authenticated' or the scopes/permissions required, e.g. 'dpop authenticated'");
+    assertThatThrownBy(() -> PathRule.parse("/pay/*", "dpop sender-constrained authenticated"))
+        .hasMessageContaining("keep one");
+    assertThatThrownBy(() -> PathRule.parse("/pay/*", "dpop dpop authenticated")).hasMessageContaining("'dpop' is given twice");
+    assertThatThrownBy(() -> PathRule.parse("/pay/*", "pay:write dpop"))
+        .hasMessageContaining("'dpop' must come first in the rule");
+  }
+
+  @Test
+  void parseWhenALeadingWordIsMisspeltThenDidYouMean() {
+    assertThatThrownBy(() -> PathRule.parse("/pay/*", "DPoP authenticated"))
+        .hasMessageContaining("'DPoP' is not a keyword: did you mean 'dpop'? Keywords are lower case");
+    assertThatThrownBy(() -> PathRule.parse("/pay/*", "dpopp pay:write")).hasMessageContaining("did you mean 'dpop'?");
+    assertThatThrownBy(() -> PathRule.parse("/pay/*", "sender-constraint authenticated"))
+        .hasMessageContaining("did you mean 'sender-constrained'?");
+    assertThatThrownBy(() -> PathRule.parse("/pay/*", "sender_constrained authenticated"))
+        .hasMessageContaining("did you mean 'sender-constrained'?");
+    assertThatThrownBy(() -> PathRule.parse("/pay/*", "mtls authenticated"))
+        .hasMessageContaining("did you mean 'sender-constrained'? It accepts certificate-bound (mTLS) and DPoP-bound tokens");
+  }
+
+  @Test
+  void withSenderConstraintThenKeptByWithOnlineCheck() {
+    PathRule r = PathRule.authenticated("/x").withSenderConstraint(dev.tokenward.core.SenderConstraint.DPOP).withOnlineCheck();
+    assertThat(r.senderConstraint()).contains(dev.tokenward.core.SenderConstraint.DPOP);
+    assertThat(r.onlineCheck()).isTrue();
   }
 }
