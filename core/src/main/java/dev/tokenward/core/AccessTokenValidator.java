@@ -46,9 +46,11 @@ public final class AccessTokenValidator implements AutoCloseable {
   private final RefusalLog refusals;
   private final SenderConstraints senderConstraints;
   private final VerifiedHeaders verifiedHeaders = new VerifiedHeaders();
+  private final SharedState sharedState; // owned: closed by close(); null when none
 
-  private AccessTokenValidator(Builder b, List<TrustedIssuer> trusted) {
-    this.settings = new Settings(b);
+  private AccessTokenValidator(Builder b, List<TrustedIssuer> trusted, SharedState sharedState) {
+    this.sharedState = sharedState;
+    this.settings = new Settings(b, sharedState != null ? sharedState.onlineCache() : b.sharedOnlineCache);
     this.clock = b.clock;
     OkHttpClient client = b.httpClient != null ? b.httpClient : IssuerHttp.defaultClient();
     IssuerHttp http = new IssuerHttp(client);
@@ -63,7 +65,8 @@ public final class AccessTokenValidator implements AutoCloseable {
     }
     this.issuers = List.copyOf(states);
     this.opaquePath = new OpaquePath(issuers, b.opaqueTokenResolver, settings.claimChecks);
-    this.senderConstraints = new SenderConstraints(this, b.dpop, trusted, settings.clockSkewSeconds, clock);
+    this.senderConstraints = new SenderConstraints(this, b.dpop, sharedState != null ? sharedState.dpopReplayStore() : null,
+        trusted, settings.clockSkewSeconds, clock);
     this.refusals = new RefusalLog(clock);
     ValidatorStartup.started(issuers);
   }
@@ -481,6 +484,19 @@ public final class AccessTokenValidator implements AutoCloseable {
   public void close() {
     closed = true;
     issuers.forEach(IssuerState::close);
+    closeSharedState();
+  }
+
+  /** Closes the shared state this validator owns (its connections and threads), if any. */
+  private void closeSharedState() {
+    if (sharedState != null) {
+      try {
+        sharedState.close();
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(AccessTokenValidator.class).warn("closing the shared state failed: {}",
+            e.toString());
+      }
+    }
   }
 
   /** Validator-wide settings, read on the hot path; package-private for the engine. */
@@ -499,8 +515,10 @@ public final class AccessTokenValidator implements AutoCloseable {
     final Duration onlineCacheTtl;
     final List<ClaimCheck> claimChecks;
     final ValidationListener listener; // null when none is set
+    final SharedOnlineCache sharedOnlineCache; // null when answers are not shared
 
-    Settings(Builder b) {
+    Settings(Builder b, SharedOnlineCache sharedOnlineCache) {
+      this.sharedOnlineCache = sharedOnlineCache;
       this.clockSkewSeconds = b.clockSkew.toSeconds();
       this.maxTokenAgeSeconds = b.maxTokenAge == null ? 0 : b.maxTokenAge.toSeconds();
       this.requireAccessTokenType = b.requireAccessTokenType;
@@ -549,6 +567,10 @@ public final class AccessTokenValidator implements AutoCloseable {
     private Duration warmUp; // null: keys are fetched for the first token
     private boolean warmUpFailFast;
     private final SenderConstraints.Options dpop = new SenderConstraints.Options();
+    private SharedState sharedState; // owned by the validator built
+    private SharedStateProvider sharedStateProvider; // with sharedStateUri: opened by build()
+    private String sharedStateUri;
+    private SharedOnlineCache sharedOnlineCache;
 
     private Builder() {}
 
@@ -832,6 +854,40 @@ public final class AccessTokenValidator implements AutoCloseable {
     }
 
     /**
+     * State the replicas of this service share (DPoP replay records, the issuer's answers about opaque
+     * tokens), such as {@code tokenward-redis}'s {@code RedisSharedState}. The validator owns it: its
+     * {@link AccessTokenValidator#close()} closes it. Replaces {@link #dpopReplayStore} and
+     * {@link #sharedOnlineCache}, which must then be left unset. Default: none, all state is in-process.
+     */
+    public Builder sharedState(SharedState state) {
+      this.sharedState = Objects.requireNonNull(state, "sharedState");
+      this.sharedStateProvider = null;
+      return this;
+    }
+
+    /**
+     * As {@link #sharedState(SharedState)}, by URI ({@code redis://host:port[/db]}, the text form
+     * {@code TOKENWARD_REDIS_URI}): the module serving its scheme is found on the class path now
+     * (none fails here, naming the module to add), and the store is opened by {@link #build()}.
+     */
+    public Builder sharedState(String uri) {
+      Objects.requireNonNull(uri, "sharedState");
+      this.sharedStateProvider = SharedStates.providerFor(uri);
+      this.sharedStateUri = uri;
+      this.sharedState = null;
+      return this;
+    }
+
+    /**
+     * Shares the issuer's userinfo and introspection answers with other replicas, behind the local
+     * online cache; not closed by the validator. Default: none (set by {@link #sharedState}).
+     */
+    public Builder sharedOnlineCache(SharedOnlineCache cache) {
+      this.sharedOnlineCache = Objects.requireNonNull(cache, "sharedOnlineCache");
+      return this;
+    }
+
+    /**
      * The external {@code scheme://host[:port]} clients address this service by, when a proxy sits in
      * front: a DPoP proof's {@code htu} is compared with the request path on this base instead of the
      * URL the request arrived on. Default: none.
@@ -872,7 +928,18 @@ public final class AccessTokenValidator implements AutoCloseable {
 
     /** Checks the configuration; an unreachable issuer is not an error here unless a fail-fast warm-up was asked for. */
     public AccessTokenValidator build() {
-      AccessTokenValidator validator = new AccessTokenValidator(this, trustedIssuers());
+      List<TrustedIssuer> trusted = trustedIssuers();
+      SharedState shared = sharedState != null ? sharedState
+          : sharedStateProvider != null ? sharedStateProvider.open(sharedStateUri) : null;
+      AccessTokenValidator validator;
+      try {
+        validator = new AccessTokenValidator(this, trusted, shared);
+      } catch (RuntimeException | Error e) {
+        if (shared != null) {
+          shared.close();
+        }
+        throw e;
+      }
       if (warmUp != null) {
         List<String> missing = ValidatorStartup.warmUp(validator.issuers, warmUp);
         if (!missing.isEmpty() && warmUpFailFast) {
@@ -906,6 +973,10 @@ public final class AccessTokenValidator implements AutoCloseable {
       if (jwksMaxStaleness.compareTo(jwksRefreshInterval) <= 0) {
         throw new IllegalStateException("jwksMaxStaleness: " + jwksMaxStaleness + " must be longer than "
             + "jwksRefreshInterval (" + jwksRefreshInterval + "), or keys would count as stale before their first refresh");
+      }
+      if ((sharedState != null || sharedStateProvider != null) && (dpop.replayStore != null || sharedOnlineCache != null)) {
+        throw new IllegalStateException("sharedState: set together with " + (dpop.replayStore != null ? "dpopReplayStore"
+            : "sharedOnlineCache") + ", which the shared state replaces; set one or the other");
       }
       if (dpop.nonceSecret == null) {
         dpop.nonceSecret = new byte[32];

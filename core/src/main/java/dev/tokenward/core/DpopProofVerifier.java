@@ -1,5 +1,7 @@
 package dev.tokenward.core;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.jwk.JWK;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -23,15 +25,23 @@ final class DpopProofVerifier {
   /** Longest proof read: a proof carries one public key, so even RSA-4096 fits in well under this. */
   static final int MAX_PROOF_LENGTH = 8 * 1024;
   static final int MAX_JTI_LENGTH = 256;
+  /** Proof headers remembered once checked (one per client key in use), and the longest one remembered. */
+  static final int KEY_CACHE_SIZE = 1024;
+  static final int MAX_CACHED_HEADER = 2048;
   private static final Set<String> PRIVATE_MEMBERS = Set.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
 
   private final Set<String> algorithms;
   private final long maxAgeSeconds;
   private final long skewSeconds;
   private final Clock clock;
+  /** Checked proof headers by their base64url segment: a client's proofs share one, so its key is parsed once. */
+  private final Cache<String, ProofKey> keys = Caffeine.newBuilder().maximumSize(KEY_CACHE_SIZE).build();
 
   /** What the proof says, once every stateless check passed. */
   record Proof(String thumbprint, String jti, long issuedAt, String nonce) {}
+
+  /** A checked proof header: its algorithm, the key of its {@code jwk} ready to verify, and that key's thumbprint. */
+  private record ProofKey(String algorithm, KeyCandidate key, String thumbprint) {}
 
   DpopProofVerifier(Set<String> algorithms, long maxAgeSeconds, long skewSeconds, Clock clock) {
     this.algorithms = Set.copyOf(algorithms);
@@ -56,58 +66,16 @@ final class DpopProofVerifier {
         || proof.indexOf('.', secondDot + 1) >= 0 || !isBase64Url(proof)) {
       throw malformed("it is not a compact JWS of three non-empty base64url segments");
     }
-    Map<String, Object> header = decode(proof.substring(0, firstDot), "header");
-
-    // typ: RFC 7515 section 4.1.9 lets the "application/" prefix be left out; media types ignore case
-    Object typ = header.get("typ");
-    String t = typ instanceof String s ? s.toLowerCase(Locale.ROOT) : null;
-    if (!"dpop+jwt".equals(t) && !"application/dpop+jwt".equals(t)) {
-      throw malformed("its header 'typ' is " + Json.shown(typ) + ", not 'dpop+jwt'");
-    }
-    if (header.containsKey("crit") || header.containsKey("b64")) {
-      throw malformed("its header has 'crit' or 'b64', which are refused");
-    }
-    Object alg = header.get("alg");
-    if (!(alg instanceof String algorithm)) {
-      throw new TokenValidationException(Reason.DPOP_PROOF_ALGORITHM, "the DPoP proof's header has no 'alg' string");
-    }
-    if (!algorithms.contains(algorithm)) {
-      throw new TokenValidationException(Reason.DPOP_PROOF_ALGORITHM, "the DPoP proof's 'alg' " + Json.shown(algorithm)
-          + " is not among the proof algorithms accepted here " + algorithms
-          + (algorithm.equalsIgnoreCase("none") || algorithm.startsWith("HS") ? "; a proof must be signed with a private key" : ""));
-    }
-
-    KeyCandidate key;
-    JWK jwk;
-    Object jwkValue = header.get("jwk");
-    if (!(jwkValue instanceof Map<?, ?> jwkMap)) {
-      throw new TokenValidationException(Reason.DPOP_PROOF_KEY, "the DPoP proof's header has no 'jwk' object");
-    }
-    for (Object member : jwkMap.keySet()) {
-      if (PRIVATE_MEMBERS.contains(member)) {
-        throw new TokenValidationException(Reason.DPOP_PROOF_KEY, "the DPoP proof's 'jwk' has the private member '"
-            + member + "'; a proof carries only a public key (and this one's private key is now exposed)");
+    String headerSegment = proof.substring(0, firstDot);
+    ProofKey proofKey = headerSegment.length() <= MAX_CACHED_HEADER ? keys.getIfPresent(headerSegment) : null;
+    if (proofKey == null) {
+      proofKey = readHeader(headerSegment);
+      if (headerSegment.length() <= MAX_CACHED_HEADER) {
+        keys.put(headerSegment, proofKey);
       }
     }
-    try {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> members = (Map<String, Object>) jwkMap;
-      jwk = JWK.parse(members);
-    } catch (ParseException | RuntimeException e) {
-      throw new TokenValidationException(Reason.DPOP_PROOF_KEY, "the DPoP proof's 'jwk' is not a valid JWK");
-    }
-    if (jwk.isPrivate()) {
-      throw new TokenValidationException(Reason.DPOP_PROOF_KEY, "the DPoP proof's 'jwk' is a private key");
-    }
-    try {
-      key = KeyCandidate.fromJwk(jwk);
-    } catch (IllegalArgumentException e) {
-      throw new TokenValidationException(Reason.DPOP_PROOF_KEY, "the DPoP proof's 'jwk' is unusable: " + e.getMessage());
-    }
-    if (!key.fits(algorithm)) {
-      throw new TokenValidationException(Reason.DPOP_PROOF_KEY, "the DPoP proof's 'jwk' (" + jwk.getKeyType()
-          + ") cannot verify 'alg' " + Json.shown(algorithm));
-    }
+    String algorithm = proofKey.algorithm;
+    KeyCandidate key = proofKey.key;
     byte[] input = proof.substring(0, secondDot).getBytes(StandardCharsets.US_ASCII);
     if (!key.verify(algorithm, input, proof.substring(secondDot + 1))) {
       throw new TokenValidationException(Reason.DPOP_PROOF_SIGNATURE,
@@ -168,7 +136,69 @@ final class DpopProofVerifier {
     if (nonce != null && !(nonce instanceof String)) {
       throw malformed("its 'nonce' is not a string");
     }
-    return new Proof(JwkThumbprint.sha256(jwk), jti, iat, (String) nonce);
+    return new Proof(proofKey.thumbprint, jti, iat, (String) nonce);
+  }
+
+  /**
+   * Everything the proof's header decides, checked (RFC 9449 section 4.3 steps 4, 5 and 7): {@code typ},
+   * no {@code crit}/{@code b64}, {@code alg} on the allow-list, a public {@code jwk} that fits it; and
+   * the key's RFC 7638 thumbprint. A client signs every proof with the same key and header, so the
+   * answer is kept per header segment (its exact bytes, which the signature covers).
+   */
+  private ProofKey readHeader(String headerSegment) throws TokenValidationException {
+    Map<String, Object> header = decode(headerSegment, "header");
+
+    // typ: RFC 7515 section 4.1.9 lets the "application/" prefix be left out; media types ignore case
+    Object typ = header.get("typ");
+    String t = typ instanceof String s ? s.toLowerCase(Locale.ROOT) : null;
+    if (!"dpop+jwt".equals(t) && !"application/dpop+jwt".equals(t)) {
+      throw malformed("its header 'typ' is " + Json.shown(typ) + ", not 'dpop+jwt'");
+    }
+    if (header.containsKey("crit") || header.containsKey("b64")) {
+      throw malformed("its header has 'crit' or 'b64', which are refused");
+    }
+    Object alg = header.get("alg");
+    if (!(alg instanceof String algorithm)) {
+      throw new TokenValidationException(Reason.DPOP_PROOF_ALGORITHM, "the DPoP proof's header has no 'alg' string");
+    }
+    if (!algorithms.contains(algorithm)) {
+      throw new TokenValidationException(Reason.DPOP_PROOF_ALGORITHM, "the DPoP proof's 'alg' " + Json.shown(algorithm)
+          + " is not among the proof algorithms accepted here " + algorithms
+          + (algorithm.equalsIgnoreCase("none") || algorithm.startsWith("HS") ? "; a proof must be signed with a private key" : ""));
+    }
+
+    KeyCandidate key;
+    JWK jwk;
+    Object jwkValue = header.get("jwk");
+    if (!(jwkValue instanceof Map<?, ?> jwkMap)) {
+      throw new TokenValidationException(Reason.DPOP_PROOF_KEY, "the DPoP proof's header has no 'jwk' object");
+    }
+    for (Object member : jwkMap.keySet()) {
+      if (PRIVATE_MEMBERS.contains(member)) {
+        throw new TokenValidationException(Reason.DPOP_PROOF_KEY, "the DPoP proof's 'jwk' has the private member '"
+            + member + "'; a proof carries only a public key (and this one's private key is now exposed)");
+      }
+    }
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> members = (Map<String, Object>) jwkMap;
+      jwk = JWK.parse(members);
+    } catch (ParseException | RuntimeException e) {
+      throw new TokenValidationException(Reason.DPOP_PROOF_KEY, "the DPoP proof's 'jwk' is not a valid JWK");
+    }
+    if (jwk.isPrivate()) {
+      throw new TokenValidationException(Reason.DPOP_PROOF_KEY, "the DPoP proof's 'jwk' is a private key");
+    }
+    try {
+      key = KeyCandidate.fromJwk(jwk);
+    } catch (IllegalArgumentException e) {
+      throw new TokenValidationException(Reason.DPOP_PROOF_KEY, "the DPoP proof's 'jwk' is unusable: " + e.getMessage());
+    }
+    if (!key.fits(algorithm)) {
+      throw new TokenValidationException(Reason.DPOP_PROOF_KEY, "the DPoP proof's 'jwk' (" + jwk.getKeyType()
+          + ") cannot verify 'alg' " + Json.shown(algorithm));
+    }
+    return new ProofKey(algorithm, key, JwkThumbprint.sha256(jwk));
   }
 
   private static String string(Map<String, Object> claims, String name) throws TokenValidationException {

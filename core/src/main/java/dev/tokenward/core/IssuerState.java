@@ -27,7 +27,8 @@ final class IssuerState {
     // discovery runs in the thread that needs it (a key fetch, or a request that must wait anyway),
     // so a fetch never waits for a pool thread that is itself waiting for discovery
     this.discovery = new Discovery(config, http, Runnable::run, clock, settings.issuerRetryBackoff);
-    this.online = new OpaqueTokens(config, discovery, http, clock, onlineCache, settings.listener);
+    this.online = new OpaqueTokens(config, discovery, http, clock, onlineCache, settings.listener,
+        settings.sharedOnlineCache, settings.onlineCacheTtl);
     this.hmacKey = config.hmacSecret == null ? null : KeyCandidate.fromSecret(config.hmacSecret);
     boolean asymmetric = config.algorithms.stream().anyMatch(a -> !a.startsWith("HS"));
     if (config.staticKeys != null) {

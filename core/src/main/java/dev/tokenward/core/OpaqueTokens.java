@@ -28,6 +28,11 @@ import okhttp3.HttpUrl;
  * the first request, outside any lock of the cache (the others wait on a per-token future kept
  * beside it), so a slow answer for one token never holds up another. A refusal by the issuer is an invalid token; an
  * issuer that cannot be reached is a distinct, retryable outcome.
+ *
+ * <p>With a {@link SharedOnlineCache} (replicas sharing Redis), a local miss asks it before the issuer,
+ * and an answer from the issuer is stored there too, so one token costs one call across the replicas.
+ * An answer read from it is checked again as if the issuer had just given it, and kept locally no
+ * longer than it would have been kept there. A shared cache that fails is skipped: the issuer is asked.
  */
 final class OpaqueTokens {
   static final int MAX_ANSWER_BYTES = 64 * 1024;
@@ -41,10 +46,12 @@ final class OpaqueTokens {
   private final ValidationListener listener; // null when none is set
   /** Calls in flight, by token: a request for the same token joins the call instead of starting one. */
   private final ConcurrentHashMap<TokenHash, CompletableFuture<VerifiedToken>> inFlight = new ConcurrentHashMap<>();
+  private final SharedAnswers shared; // null when answers are not shared
 
   OpaqueTokens(TrustedIssuer config, Discovery discovery, IssuerHttp http, Clock clock,
-      Cache<TokenHash, VerifiedToken> cache, ValidationListener listener) {
+      Cache<TokenHash, VerifiedToken> cache, ValidationListener listener, SharedOnlineCache sharedCache, Duration ttl) {
     this.listener = listener;
+    this.shared = sharedCache == null ? null : new SharedAnswers(sharedCache, config.issuer, ttl, clock);
     this.config = config;
     this.discovery = discovery;
     this.http = http;
@@ -88,12 +95,18 @@ final class OpaqueTokens {
     }
     try {
       VerifiedToken answer = cache.getIfPresent(key); // a call for this token may have ended a moment ago
+      if (answer == null && shared != null) {
+        answer = fromShared(key, token, policy);
+      }
       if (answer == null) {
         if (listener != null) {
           listener.onlineCall(config.issuer, policy);
         }
         answer = policy == OpaqueTokenPolicy.INTROSPECT ? introspect(token) : userinfo(token);
         cache.put(key, answer); // only answers are cached, never failures
+        if (shared != null) {
+          shared.put(token, policy, answer);
+        }
       }
       mine.complete(answer);
       return notExpired(key, answer);
@@ -103,6 +116,24 @@ final class OpaqueTokens {
     } finally {
       inFlight.remove(key, mine);
     }
+  }
+
+  /**
+   * The answer another replica stored, checked again as the issuer's own would be and cached locally
+   * until the shared entry ends; null when there is none (or the shared cache cannot answer). An
+   * answer that now fails a check (say, this replica trusts another audience) is a refusal, as it would
+   * have been from the issuer.
+   */
+  private VerifiedToken fromShared(TokenHash key, String token, OpaqueTokenPolicy policy) throws TokenValidationException {
+    SharedAnswers.Stored stored = shared.get(token, policy);
+    if (stored == null) {
+      return null;
+    }
+    VerifiedToken answer = policy == OpaqueTokenPolicy.INTROSPECT ? introspectionAnswer(stored.claims())
+        : userinfoAnswer(stored.claims());
+    cache.policy().expireVariably().ifPresentOrElse(
+        v -> v.put(key, answer, stored.remaining()), () -> cache.put(key, answer));
+    return answer;
   }
 
   /** The shared answer; a request that joined another's call waits at most twice the call timeout. */
@@ -150,7 +181,10 @@ final class OpaqueTokens {
       throw new TokenValidationException(Reason.INACTIVE, "the issuer's userinfo endpoint refused the token (HTTP "
           + answer.code() + "): it is expired, revoked, or not one of this issuer's tokens");
     }
-    Map<String, Object> claims = parse(answer, "userinfo");
+    return userinfoAnswer(parse(answer, "userinfo"));
+  }
+
+  private VerifiedToken userinfoAnswer(Map<String, Object> claims) {
     return new VerifiedToken(TokenKind.OPAQUE, config.issuer, claims, Map.of(), Long.MAX_VALUE, Long.MIN_VALUE,
         Long.MIN_VALUE, null);
   }
@@ -171,7 +205,11 @@ final class OpaqueTokens {
       throw TokenValidationException.unavailable("the introspection endpoint refused this API's client credentials (HTTP "
           + answer.code() + "); check clientId and clientSecret", null, null);
     }
-    Map<String, Object> claims = parse(answer, "introspection");
+    return introspectionAnswer(parse(answer, "introspection"));
+  }
+
+  /** The checks an introspection answer must pass, whether it came from the issuer now or from the shared cache. */
+  private VerifiedToken introspectionAnswer(Map<String, Object> claims) throws TokenValidationException {
     if (!Boolean.TRUE.equals(claims.get("active"))) {
       throw new TokenValidationException(Reason.INACTIVE,
           "the issuer's introspection endpoint says the token is not active (expired, revoked or unknown)");

@@ -35,11 +35,13 @@ final class SenderConstraints {
   private final Set<DpopPolicy> issuerPolicies;
   private final boolean anyIssuerNonce;
 
-  SenderConstraints(AccessTokenValidator validator, Options o, List<TrustedIssuer> issuers, long skewSeconds, Clock clock) {
+  SenderConstraints(AccessTokenValidator validator, Options o, DpopReplayStore shared, List<TrustedIssuer> issuers,
+      long skewSeconds, Clock clock) {
     this.validator = validator;
     this.proofs = new DpopProofVerifier(o.algorithms, o.maxAge.toSeconds(), skewSeconds, clock);
     this.nonces = new DpopNonces(o.nonceSecret, o.nonceRotation, clock);
-    this.replayStore = o.replayStore != null ? o.replayStore : DpopReplayStore.inMemory(o.replayStoreSize, clock);
+    this.replayStore = shared != null ? shared : o.replayStore != null ? o.replayStore
+        : DpopReplayStore.inMemory(o.replayStoreSize, clock);
     this.externalBaseUrl = o.externalBaseUrl;
     this.certificateHeader = o.certificateHeader;
     this.maxAgeSeconds = o.maxAge.toSeconds();

@@ -127,6 +127,18 @@ public final class StandardSettings {
       + "(RFC 9440 Client-Cert, or URL-encoded PEM), for certificate-bound tokens; read only when set"),
       AccessTokenValidator.Builder::clientCertificateHeader);
 
+  // ---- state shared by the replicas of a service
+
+  /**
+   * The Redis the replicas share DPoP replay records and the issuer's userinfo/introspection answers
+   * in, read by the {@code tokenward-redis} module (found on the class path; without it the validator
+   * refuses to start). A secret: it may carry a password.
+   */
+  public static final Setting<String> REDIS_URI = validator("sharedState", Setting.secret("redis-uri",
+      "redis://[:password@]host:port[/db] (rediss:// for TLS) shared by every replica for DPoP replay records and "
+      + "userinfo/introspection answers; needs dev.tokenward:tokenward-redis (unset: in-process only)"),
+      AccessTokenValidator.Builder::sharedState);
+
   // ---- the filters (servlet filter and JAX-RS feature)
 
   /** The {@code realm} of the {@code WWW-Authenticate} challenge. */

@@ -78,6 +78,12 @@ public abstract class ShadedJarContract {
       assertThat(refused.status()).isEqualTo(401);
       assertThat(refused.header("WWW-Authenticate")).get().asString().startsWith("Bearer realm=\"tokenward\"");
 
+      // GET /health started the key fetch in the background; let it finish, or the shutdown below cuts it
+      // and its WARN (a SocketException from the closing dev issuer) lands on stderr (seen under load)
+      long ready = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (ContractHttp.get(base, SampleResponses.READY_PATH).status() != 200 && System.nanoTime() < ready) {
+        Thread.sleep(50);
+      }
       // SIGTERM: the shutdown hook stops the server. Through the ProcessHandle, because
       // Process.destroy() also closes the child's stdout and stderr streams, so the stderr reader
       // above fails with "Stream closed" whenever it has not reached end-of-file yet (a CI flake).
@@ -103,6 +109,44 @@ public abstract class ShadedJarContract {
       assertThat(out.get(5, TimeUnit.SECONDS)).doesNotContain("listening on");
     } finally {
       process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void theJarWithTokenwardRedisUriRecordsDpopProofsInThatRedis() throws Exception {
+    try (dev.tokenward.redis.LocalRedis redis = dev.tokenward.redis.LocalRedis.start();
+        dev.tokenward.test.TestIssuer issuer = dev.tokenward.test.TestIssuer.defaults().start()) {
+      Process process = launch(Map.of(SampleConfiguration.PORT, "0", SampleConfiguration.ISSUER, issuer.issuer(),
+          SampleConfiguration.AUDIENCE, dev.tokenward.test.TestIssuer.DEFAULT_API, "TOKENWARD_REDIS_URI", redis.uri()));
+      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+      try {
+        URI base = CompletableFuture.supplyAsync(() -> {
+          try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+              Matcher m = LISTENING.matcher(line);
+              if (m.find()) {
+                return URI.create(m.group(1));
+              }
+            }
+            return null;
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }).get(60, TimeUnit.SECONDS);
+        assertThat(base).as("no 'listening on' line").isNotNull();
+        dev.tokenward.redis.DpopClient client = new dev.tokenward.redis.DpopClient();
+        String token = issuer.jwt().claim("cnf", client.cnf()).sign();
+        String proof = client.proof("GET", base + Endpoint.PRIVATE.path(), token);
+        List<String> headers = List.of("Authorization: DPoP " + token, "DPoP: " + proof);
+
+        assertThat(ContractHttp.get(base, Endpoint.PRIVATE.path(), headers).status()).isEqualTo(200);
+        assertThat(ContractHttp.get(base, Endpoint.PRIVATE.path(), headers).status()).isEqualTo(401);
+        assertThat(redis.keys()).singleElement().satisfies(k -> assertThat(k).startsWith("tokenward:dpop:"));
+      } finally {
+        process.toHandle().destroy();
+        process.waitFor(20, TimeUnit.SECONDS);
+        process.destroyForcibly();
+      }
     }
   }
 

@@ -1,0 +1,146 @@
+package dev.tokenward.samples.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenward.redis.DpopClient;
+import dev.tokenward.redis.LocalRedis;
+import dev.tokenward.test.IssuerEndpoint;
+import dev.tokenward.test.TestIssuer;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The contract's "Shared state across replicas (Redis)": three replicas of a sample, each started as
+ * its {@code main} starts it with {@code TOKENWARD_REDIS_URI} naming one real redis-server
+ * ({@link LocalRedis}), behind one external URL ({@code TOKENWARD_BASE_URL}, as behind a load balancer),
+ * over HTTP. Each sample runs it by extending this class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class SampleReplicasContract {
+  private static final String EXTERNAL = "https://api.replicas.test";
+  private static final String PATH = "/api/private";
+
+  private LocalRedis redis;
+  private TestIssuer issuer;
+  private final List<RunningSample> replicas = new ArrayList<>();
+
+  /** The sample's name, as in its output line. */
+  protected abstract String name();
+
+  /** How the sample starts its server, as its {@code main} does. */
+  protected abstract SampleServer.Factory factory();
+
+  @BeforeAll
+  void startRedisIssuerAndReplicas() throws Exception {
+    redis = LocalRedis.start();
+    issuer = TestIssuer.defaults().start();
+    Map<String, String> env = Map.of("PORT", "0", "TOKENWARD_ISSUER", issuer.issuer(), "TOKENWARD_AUDIENCE",
+        TestIssuer.DEFAULT_API, "TOKENWARD_OPAQUE", "userinfo",
+        "TOKENWARD_BASE_URL", EXTERNAL, "TOKENWARD_REDIS_URI", redis.uri());
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    for (int i = 0; i < 3; i++) {
+      replicas.add(SampleLauncher.start(name(), env, quiet, factory()));
+    }
+  }
+
+  @AfterAll
+  void stopAll() {
+    for (RunningSample replica : replicas) {
+      replica.close();
+      replica.validator().close(); // its Redis connection and threads (main leaves that to the JVM's exit)
+    }
+    if (issuer != null) {
+      issuer.close();
+    }
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @BeforeEach
+  void resetCounts() {
+    issuer.reset();
+  }
+
+  private static Answer dpop(RunningSample replica, String token, String proof) {
+    return ContractHttp.get(replica.baseUri(), PATH, List.of("Authorization: DPoP " + token, "DPoP: " + proof));
+  }
+
+  private String boundToken(DpopClient client) {
+    return issuer.jwt().claim("cnf", client.cnf()).sign();
+  }
+
+  @Test
+  void aDpopProofAcceptedByOneReplicaIsAReplayAtEveryOther() {
+    DpopClient client = new DpopClient();
+    String token = boundToken(client);
+    String proof = client.proof("GET", EXTERNAL + PATH, token);
+
+    assertThat(dpop(replicas.get(0), token, proof).status()).isEqualTo(200);
+    for (RunningSample other : replicas) {
+      Answer replay = dpop(other, token, proof);
+      assertThat(replay.status()).isEqualTo(401);
+      assertThat(replay.json()).containsEntry("error", "invalid_dpop_proof");
+      assertThat((String) replay.json().get("error_description")).contains("already used");
+      assertThat(replay.header("WWW-Authenticate")).hasValueSatisfying(h -> assertThat(h).startsWith("DPoP "));
+    }
+    assertThat(dpop(replicas.get(2), token, client.proof("GET", EXTERNAL + PATH, token)).status()).isEqualTo(200);
+  }
+
+  @Test
+  void oneOpaqueTokenCausesOneUserinfoCallAcrossTheReplicas() {
+    String opaque = issuer.opaqueToken(TestIssuer.DEMO_CLIENT, "read:messages");
+    for (int round = 0; round < 2; round++) {
+      for (RunningSample replica : replicas) {
+        Answer a = ContractHttp.getWithToken(replica.baseUri(), PATH, opaque);
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.json()).containsEntry("tokenType", "opaque");
+      }
+    }
+    assertThat(issuer.requestCount(IssuerEndpoint.USERINFO)).isEqualTo(1);
+  }
+
+  @Test
+  void redisStoppedMidRunThenDpopIs503BearerWorksAndAllRecoverWithoutARestart() throws Exception {
+    DpopClient client = new DpopClient();
+    String token = boundToken(client);
+    String bearer = issuer.accessToken(TestIssuer.DEMO_CLIENT, TestIssuer.DEFAULT_API, "read:messages");
+    for (RunningSample replica : replicas) { // every replica connected
+      assertThat(dpop(replica, token, client.proof("GET", EXTERNAL + PATH, token)).status()).isEqualTo(200);
+    }
+
+    redis.stop();
+    try {
+      for (RunningSample replica : replicas) {
+        Answer down = dpop(replica, token, client.proof("GET", EXTERNAL + PATH, token));
+        assertThat(down.status()).isEqualTo(503);
+        assertThat(down.json()).containsEntry("error", "temporarily_unavailable");
+        assertThat(down.header("Retry-After")).isPresent();
+        assertThat(ContractHttp.getWithToken(replica.baseUri(), PATH, bearer).status()).isEqualTo(200);
+      }
+      String opaque = issuer.opaqueToken(TestIssuer.DEMO_CLIENT, "read:messages");
+      assertThat(ContractHttp.getWithToken(replicas.get(1).baseUri(), PATH, opaque).status()).isEqualTo(200);
+    } finally {
+      redis.restart();
+    }
+
+    for (RunningSample replica : replicas) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      int status;
+      do {
+        Thread.sleep(100);
+        status = dpop(replica, token, client.proof("GET", EXTERNAL + PATH, token)).status();
+      } while (status == 503 && System.nanoTime() < deadline);
+      assertThat(status).as("DPoP at %s after Redis came back", replica.baseUri()).isEqualTo(200);
+    }
+  }
+}
