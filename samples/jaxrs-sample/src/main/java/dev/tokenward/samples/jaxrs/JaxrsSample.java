@@ -31,7 +31,7 @@ public final class JaxrsSample {
   private JaxrsSample() {}
 
   public static void main(String[] args) {
-    SampleLauncher.main(NAME, JaxrsSample::server);
+    SampleLauncher.main(NAME, JaxrsSample::server, args);
   }
 
   /** Starts Jersey on Grizzly at {@code address}, with the feature built from {@code validator}, with the contract's default settings. */

@@ -1,6 +1,7 @@
 package dev.tokenward.samples.support;
 
 import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.core.DpopPolicy;
 import dev.tokenward.core.OpaqueTokenPolicy;
 import dev.tokenward.core.ProtectedResourceMetadata;
 import dev.tokenward.core.Setting;
@@ -41,9 +42,14 @@ public final class SampleConfiguration {
       "how old auth_time may be at /api/step-up", 1, 31_536_000)
       .withDefault(Duration.ofSeconds(DEFAULT_STEP_UP_MAX_AGE_SECONDS));
 
+  /** The sample's own: the file of the DPoP key that the printed "Try it" commands sign proofs with. */
+  public static final Setting<String> DPOP_KEY_FILE_SETTING = Setting.string("dpop-key-file",
+      "file of the ES256 key the printed DPoP example signs proofs with (made on first use, mode 600)")
+      .withDefault(DpopProofCommand.defaultKeyFile().toString());
+
   /** The settings a sample reads besides core's. */
   public static final List<Setting<?>> SAMPLE_SETTINGS = List.of(PORT_SETTING, STEP_UP_ACR_SETTING,
-      STEP_UP_MAX_AGE_SECONDS_SETTING);
+      STEP_UP_MAX_AGE_SECONDS_SETTING, DPOP_KEY_FILE_SETTING);
 
   /** The variable of the HTTP port: {@code PORT}. */
   public static final String PORT = PORT_SETTING.environmentVariable();
@@ -88,6 +94,9 @@ public final class SampleConfiguration {
   public static final String STEP_UP_ACR = STEP_UP_ACR_SETTING.environmentVariable();
   /** The variable of the step-up maximum age: {@code TOKENWARD_STEP_UP_MAX_AGE_SECONDS}. */
   public static final String STEP_UP_MAX_AGE_SECONDS = STEP_UP_MAX_AGE_SECONDS_SETTING.environmentVariable();
+
+  /** The variable of the DPoP example's key file: {@code TOKENWARD_DPOP_KEY_FILE}. */
+  public static final String DPOP_KEY_FILE = DPOP_KEY_FILE_SETTING.environmentVariable();
 
   /** Every environment variable a sample reads: {@code PORT} and each of core's settings. */
   public static final List<String> VARIABLES = variables();
@@ -160,6 +169,26 @@ public final class SampleConfiguration {
   /** {@code TOKENWARD_CLOCK_SKEW_SECONDS}. */
   public int clockSkewSeconds() {
     return (int) config.get(StandardSettings.CLOCK_SKEW_SECONDS).toSeconds();
+  }
+
+  /** {@code TOKENWARD_DPOP}. */
+  public DpopPolicy dpop() {
+    return config.get(StandardSettings.DPOP);
+  }
+
+  /** {@code TOKENWARD_DPOP_NONCE}. */
+  public boolean dpopNonce() {
+    return config.get(StandardSettings.DPOP_NONCE);
+  }
+
+  /** {@code TOKENWARD_BASE_URL}, or empty when {@code htu} is the URL the request arrived on. */
+  public Optional<String> baseUrl() {
+    return config.find(StandardSettings.BASE_URL);
+  }
+
+  /** {@code TOKENWARD_DPOP_KEY_FILE}: the key the printed DPoP example signs with. */
+  public java.nio.file.Path dpopKeyFile() {
+    return java.nio.file.Path.of(config.get(DPOP_KEY_FILE_SETTING));
   }
 
   /** {@code TOKENWARD_RESOURCE}, or empty when the identifier is taken from each request. */

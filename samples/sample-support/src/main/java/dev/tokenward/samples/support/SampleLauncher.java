@@ -80,7 +80,7 @@ public final class SampleLauncher {
       if (dev != null && examples != null) {
         examples.print(out, dev, running.baseUri());
       } else if (dev != null) {
-        DevQuickstart.printExamples(out, dev, running.baseUri(), config.opaqueTokens());
+        DevQuickstart.printExamples(out, dev, running.baseUri(), config);
       }
       out.println(name + " listening on " + running.baseUri());
       out.flush();
@@ -127,7 +127,24 @@ public final class SampleLauncher {
 
   /** The whole {@code main} of a sample: launch from {@link System#getenv()}, exit on failure, else serve until stopped. */
   public static void main(String name, SampleServer.Factory factory) {
-    main(name, factory, null);
+    main(name, factory, (Examples) null);
+  }
+
+  /**
+   * A sample jar's {@code main}: with no arguments, the sample ({@link #main(String, SampleServer.Factory)});
+   * {@code dpop-proof ...} runs {@link DpopProofCommand} instead and exits with its code.
+   */
+  public static void main(String name, SampleServer.Factory factory, String[] args) {
+    if (args.length > 0) {
+      if (!args[0].equals(DpopProofCommand.NAME)) {
+        System.err.println(name + ": unknown command '" + args[0] + "'; run without arguments to start the sample, or "
+            + DpopProofCommand.NAME + " METHOD URL [ACCESS_TOKEN] to print a DPoP proof");
+        System.exit(DpopProofCommand.EXIT_USAGE);
+      }
+      System.exit(DpopProofCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err,
+          DpopProofCommand.defaultKeyFile()));
+    }
+    main(name, factory);
   }
 
   /** Like {@link #main(String, SampleServer.Factory)}, with the sample's own examples. */

@@ -13,11 +13,11 @@ import java.util.regex.Pattern;
  * DPoP requests (RFC 9449) for the contract tests, over {@link ContractHttp}'s raw client, and a
  * reading of the answer's challenges: every {@code WWW-Authenticate} header, one per challenge.
  */
-final class DpopCalls {
+public final class DpopCalls {
   private DpopCalls() {}
 
   /** {@code GET path} with {@code Authorization: DPoP token} and one {@code DPoP} header per proof. */
-  static Answer get(URI base, String path, String token, String... proofs) {
+  public static Answer get(URI base, String path, String token, String... proofs) {
     List<String> lines = new ArrayList<>();
     lines.add("Authorization: DPoP " + token);
     for (String proof : proofs) {
@@ -27,12 +27,12 @@ final class DpopCalls {
   }
 
   /** A proof by {@code key} for {@code GET base + path} with {@code token}, as a correct client makes it. */
-  static String proof(DpopKey key, URI base, String path, String token) {
+  public static String proof(DpopKey key, URI base, String path, String token) {
     return key.proof().method("GET").url(base + path).accessToken(token).sign();
   }
 
   /** Every {@code WWW-Authenticate} value, whatever case the server wrote the name in. */
-  static List<String> challenges(Answer a) {
+  public static List<String> challenges(Answer a) {
     List<String> all = new ArrayList<>();
     for (Map.Entry<String, List<String>> e : a.headers().entrySet()) {
       if (e.getKey() != null && e.getKey().equalsIgnoreCase("WWW-Authenticate")) {
@@ -43,12 +43,12 @@ final class DpopCalls {
   }
 
   /** The challenge of a scheme ({@code Bearer}, {@code DPoP}), if the answer has one. */
-  static Optional<String> challenge(Answer a, String scheme) {
+  public static Optional<String> challenge(Answer a, String scheme) {
     return challenges(a).stream().filter(c -> c.regionMatches(true, 0, scheme + " ", 0, scheme.length() + 1)).findFirst();
   }
 
   /** A quoted parameter of a challenge, e.g. {@code error}. */
-  static Optional<String> parameter(String challenge, String name) {
+  public static Optional<String> parameter(String challenge, String name) {
     Matcher m = Pattern.compile("(?:^\\S+ |, )" + Pattern.quote(name) + "=\"([^\"]*)\"").matcher(challenge);
     return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }

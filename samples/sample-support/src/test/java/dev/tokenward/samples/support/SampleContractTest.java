@@ -83,6 +83,17 @@ public abstract class SampleContractTest {
   protected static final String HS_SECRET = "the hs256 api's shared secret, 32+ bytes";
   protected static final String HS_CLIENT = "hs-client";
 
+  /** Where the samples' printed DPoP example keeps its key in these tests: a fresh directory, not the user's home. */
+  protected static final Path TEST_KEY_FILE = testKeyFile();
+
+  private static Path testKeyFile() {
+    try {
+      return Files.createTempDirectory("tokenward-contract").resolve("keys").resolve("dpop-key.json");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private final TestClock clock = TestClock.system();
   /** The test's issuer, configured into {@link #sample} as a real one. */
   protected TestIssuer issuer;
@@ -137,6 +148,7 @@ public abstract class SampleContractTest {
   protected static Map<String, String> env(String... pairs) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put(PORT, "0");
+    env.put(SampleConfiguration.DPOP_KEY_FILE, TEST_KEY_FILE.toString()); // the printed DPoP example's key, never in ~
     for (int i = 0; i < pairs.length; i += 2) {
       if (pairs[i + 1] == null) {
         env.remove(pairs[i]);
@@ -344,9 +356,61 @@ public abstract class SampleContractTest {
         TestIssuer dev = s.running().devIssuer().orElseThrow();
         assertThat(s.output()).contains("development issuer").contains(dev.issuer())
             .contains("demo-client").contains("limited-client").contains("curl");
-        assertThat(s.output().lines().filter(l -> l.startsWith("TOKEN=$(curl"))).hasSize(3);
-        runPrintedExamples(s);
+        assertThat(s.output().lines().filter(l -> l.startsWith("TOKEN=$(curl"))).hasSize(4);
+        assertThat(s.output()).contains("PROOF=$(java ").contains("Authorization: DPoP $TOKEN").contains("DPoP: $PROOF");
+        runPrintedExamples(s, 4);
       }
+    }
+
+    @Test
+    void unsetWithDpopNonceTruePrintsTheNonceRoundTripAndItWorks() throws Exception {
+      try (Started s = start(env(DPOP_NONCE, "true"))) {
+        assertThat(s.output()).contains("--nonce \"$NONCE\"");
+        runPrintedExamples(s, 4);
+      }
+    }
+
+    @Test
+    void unsetWithDpopOffPrintsNoDpopExample() throws Exception {
+      try (Started s = start(env(DPOP, "off"))) {
+        assertThat(s.output()).doesNotContain("PROOF=$(").doesNotContain("Authorization: DPoP");
+        runPrintedExamples(s, 3);
+      }
+    }
+
+    /** The DPoP example's steps done by Java instead of bash and curl, so that they are proven on any machine. */
+    @Test
+    void theDpopExampleStepsGetA200WithoutAShell() throws Exception {
+      try (Started s = start(env())) {
+        TestIssuer dev = s.running().devIssuer().orElseThrow();
+        String tokenProof = printedProof("POST", dev.tokenEndpoint());
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+            java.net.http.HttpRequest.newBuilder(URI.create(dev.tokenEndpoint()))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("DPoP", tokenProof)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id="
+                    + DEMO_CLIENT + "&client_secret=" + DEMO_SECRET + "&audience=" + DEFAULT_API)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        Map<String, Object> json = new Answer(r.statusCode(), Map.of(), r.body()).json();
+        assertThat(json.get("token_type")).isEqualTo("DPoP");
+        String token = (String) json.get("access_token");
+        String url = s.base() + Endpoint.PRIVATE.path();
+        Answer a = DpopCalls.get(s.base(), Endpoint.PRIVATE.path(), token, printedProof("GET", url, token));
+        assertVerified(a, token, "jwt");
+        // the same key again: a bound token cannot be used with a proof by another key
+        Answer other = DpopCalls.get(s.base(), Endpoint.PRIVATE.path(), token,
+            DpopKey.es256().proof().url(url).accessToken(token).sign());
+        assertThat(other.status()).isEqualTo(401);
+      }
+    }
+
+    /** What {@code dpop-proof --key TEST_KEY_FILE ARGS} prints. */
+    private String printedProof(String... args) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      String[] all = Stream.concat(Stream.of("--key", TEST_KEY_FILE.toString()), Arrays.stream(args)).toArray(String[]::new);
+      int code = DpopProofCommand.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), TEST_KEY_FILE);
+      assertThat(code).isZero();
+      return out.toString(StandardCharsets.UTF_8).trim();
     }
 
     @Test
@@ -355,7 +419,7 @@ public abstract class SampleContractTest {
         List<DevQuickstart.Example> examples = DevQuickstart.examples(s.running().devIssuer().orElseThrow(), s.base(),
             dev.tokenward.core.OpaqueTokenPolicy.USERINFO);
         assertThat(examples).extracting(DevQuickstart.Example::expectedStatus).containsExactly(200, 403, 200);
-        runPrintedExamples(s);
+        runPrintedExamples(s, 4);
       }
     }
 
@@ -371,7 +435,7 @@ public abstract class SampleContractTest {
     }
 
     /** Runs each printed example (bash + curl, as a user would paste it) and checks the status it gets. */
-    private void runPrintedExamples(Started s) throws Exception {
+    private void runPrintedExamples(Started s, int expectedBlocks) throws Exception {
       assumeTrue(onPath("bash") && onPath("curl"), "bash and curl are needed to run the printed commands");
       String[] blocks = s.output().split("\n\n");
       int run = 0;
@@ -382,14 +446,14 @@ public abstract class SampleContractTest {
         }
         String script = block.lines().filter(l -> !l.startsWith("#")).reduce("set -e", (a, b) -> a + "\n" + b);
         Process p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String output = ContractHttp.read(p.getInputStream());
         Matcher status = Pattern.compile("^HTTP/\\S+ (\\d{3})", Pattern.MULTILINE).matcher(output);
         assertThat(status.find()).as("curl output of%n%s%n%s", script, output).isTrue();
         assertThat(status.group(1)).as("%s%n%s", block, output).isEqualTo(expected.group(1));
         run++;
       }
-      assertThat(run).isEqualTo(3);
+      assertThat(run).isEqualTo(expectedBlocks);
     }
 
     private static boolean onPath(String command) {

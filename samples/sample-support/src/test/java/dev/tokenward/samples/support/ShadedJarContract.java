@@ -71,6 +71,8 @@ public abstract class ShadedJarContract {
       URI base = listening.get(60, TimeUnit.SECONDS);
       assertThat(base).as("no 'listening on' line; stdout %s", out).isNotNull();
       assertThat(out).anyMatch(l -> l.startsWith("TOKEN=$(curl"));
+      // the DPoP example signs its proofs with this very jar
+      assertThat(out).anyMatch(l -> l.startsWith("PROOF=$(java -jar " + jar().toAbsolutePath() + " dpop-proof --key "));
 
       assertThat(ContractHttp.get(base, Endpoint.HEALTH.path()).status()).isEqualTo(200);
       assertThat(ContractHttp.get(base, Endpoint.PUBLIC.path()).json()).containsKey("message");
@@ -107,6 +109,30 @@ public abstract class ShadedJarContract {
       assertThat(err.get(5, TimeUnit.SECONDS)).startsWith(SampleConfiguration.AUDIENCE + ": required when "
           + SampleConfiguration.ISSUER + " is set").hasLineCount(1);
       assertThat(out.get(5, TimeUnit.SECONDS)).doesNotContain("listening on");
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void theJarPrintsADpopProofWithAKeyFileOnlyItsOwnerCanRead(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path keyFile = dir.resolve("keys").resolve("dpop-key.json");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx128m", "-jar", jar().toString(), DpopProofCommand.NAME, "--key", keyFile.toString(), "GET",
+        "http://127.0.0.1:8080/api/private", "a-token");
+    Process process = pb.start();
+    try {
+      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as("stderr: %s", err.get(5, TimeUnit.SECONDS)).isZero();
+      String proof = out.get(5, TimeUnit.SECONDS).trim();
+      assertThat(proof).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(keyFile)))
+          .isEqualTo("rw-------");
+      String key = java.nio.file.Files.readString(keyFile);
+      assertThat(dev.tokenward.test.DpopKey.fromPrivateJson(key).proof().url("http://x/").sign().split("\\.")[0])
+          .isEqualTo(proof.split("\\.")[0]); // the proof's header carries the file's public key
     } finally {
       process.destroyForcibly();
     }

@@ -30,7 +30,7 @@ public final class ServletSample {
   private ServletSample() {}
 
   public static void main(String[] args) {
-    SampleLauncher.main(NAME, ServletSample::server);
+    SampleLauncher.main(NAME, ServletSample::server, args);
   }
 
   /** Starts Jetty on {@code address} with the filter built from {@code validator}, with the contract's default settings. */
