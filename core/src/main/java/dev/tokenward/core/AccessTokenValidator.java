@@ -448,6 +448,11 @@ public final class AccessTokenValidator implements AutoCloseable {
         return s;
       }
     }
+    for (IssuerState s : issuers) { // an opaque token's answer names the issuer as configured
+      if (s.config.issuer.equals(token.issuer())) {
+        return s;
+      }
+    }
     return issuers.get(0);
   }
 
