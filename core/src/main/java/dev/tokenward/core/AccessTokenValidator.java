@@ -69,6 +69,10 @@ public final class AccessTokenValidator implements AutoCloseable {
         trusted, settings.clockSkewSeconds, clock);
     this.refusals = new RefusalLog(clock);
     ValidatorStartup.started(issuers);
+    if (sharedState != null) {
+      org.slf4j.LoggerFactory.getLogger(AccessTokenValidator.class).info("tokenward validator shares DPoP replay records "
+          + "and userinfo/introspection answers in {}", sharedState); // RedisSharedState shows host:port/db, no password
+    }
   }
 
   /** Starts a configuration. */
