@@ -54,7 +54,8 @@ public final class Subjects {
 
     /** Names in table order. */
     public static final List<String> ALL = List.of(
-            "floor", "floor-claims", "tokenward", "tokenward-nocache", "nimbus", "spring", "auth0", "jose4j");
+            "floor", "floor-claims", "tokenward", "tokenward-listener", "tokenward-metrics", "tokenward-before",
+            "tokenward-after", "tokenward-nocache", "nimbus", "spring", "auth0", "jose4j");
 
     private Subjects() {
     }
@@ -69,6 +70,10 @@ public final class Subjects {
             case "floor-claims": return new Floor(m, alg, true, cold);
             case "tokenward": return TokenwardSubject.create(m, alg, true);
             case "tokenward-nocache": return TokenwardSubject.create(m, alg, false);
+            case "tokenward-listener": return TokenwardSubject.create(m, alg, true, TokenwardSubject.Listening.NO_OP);
+            case "tokenward-metrics": return TokenwardSubject.create(m, alg, true, TokenwardSubject.Listening.MICROMETER);
+            case "tokenward-before": return OtherCoreSubject.create("tokenward.core.before", m, alg);
+            case "tokenward-after": return OtherCoreSubject.create("tokenward.core.after", m, alg);
             case "nimbus": return nimbus(m, alg);
             case "spring": return spring(m, alg);
             case "auth0": return auth0(m, alg);

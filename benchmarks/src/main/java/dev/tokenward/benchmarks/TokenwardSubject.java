@@ -1,6 +1,9 @@
 package dev.tokenward.benchmarks;
 
 import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.core.ValidationListener;
+import dev.tokenward.micrometer.TokenwardMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * tokenward core, configured as its Javadoc shows: exact issuer (trailing slash), the API identifier as audience,
@@ -13,6 +16,10 @@ import dev.tokenward.core.AccessTokenValidator;
  *       warm scenarios measure cache hits, not signature verification.</li>
  *   <li>{@code tokenward-nocache}: the same with {@code disableTokenCache()}: every token verified in full, the
  *       like-for-like comparison with the floor and the peers.</li>
+ *   <li>{@code tokenward-listener}: {@code tokenward} with a {@code ValidationListener} that overrides nothing: what
+ *       the listener SPI itself costs (two clock reads and the event calls), against {@code tokenward}'s none.</li>
+ *   <li>{@code tokenward-metrics}: {@code tokenward} with {@code TokenwardMetrics} on a {@code SimpleMeterRegistry}:
+ *       what the Micrometer meters cost on top.</li>
  * </ul>
  *
  * A cold-start teardown calls {@link AccessTokenValidator#close()}, which stops its fetch threads.
@@ -22,7 +29,14 @@ final class TokenwardSubject {
     private TokenwardSubject() {
     }
 
+    /** Which listener the validator gets. */
+    enum Listening { NONE, NO_OP, MICROMETER }
+
     static Subject create(Material m, Material.Alg alg, boolean tokenCache) {
+        return create(m, alg, tokenCache, Listening.NONE);
+    }
+
+    static Subject create(Material m, Material.Alg alg, boolean tokenCache, Listening listening) {
         AccessTokenValidator.Builder b = AccessTokenValidator.builder()
                 .issuer(m.issuer)
                 .audience(Material.AUDIENCE)
@@ -30,6 +44,11 @@ final class TokenwardSubject {
                 .jwksUri(m.jwksUri);
         if (!tokenCache) {
             b.disableTokenCache();
+        }
+        if (listening == Listening.NO_OP) {
+            b.listener(new ValidationListener() { });
+        } else if (listening == Listening.MICROMETER) {
+            b.listener(TokenwardMetrics.of(new SimpleMeterRegistry()));
         }
         AccessTokenValidator validator = b.build();
         return new Subject() {

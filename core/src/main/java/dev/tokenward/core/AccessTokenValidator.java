@@ -69,6 +69,10 @@ public final class AccessTokenValidator implements AutoCloseable {
         trusted, settings.clockSkewSeconds, clock);
     this.refusals = new RefusalLog(clock);
     ValidatorStartup.started(issuers);
+    if (sharedState != null) {
+      org.slf4j.LoggerFactory.getLogger(AccessTokenValidator.class).info("tokenward validator shares DPoP replay records "
+          + "and userinfo/introspection answers in {}", sharedState); // RedisSharedState shows host:port/db, no password
+    }
   }
 
   /** Starts a configuration. */
@@ -441,6 +445,11 @@ public final class AccessTokenValidator implements AutoCloseable {
   private IssuerState issuerOf(VerifiedToken token) {
     for (IssuerState s : issuers) {
       if (s.discovery.effectiveIssuer().equals(token.issuer())) {
+        return s;
+      }
+    }
+    for (IssuerState s : issuers) { // an opaque token's answer names the issuer as configured
+      if (s.config.issuer.equals(token.issuer())) {
         return s;
       }
     }

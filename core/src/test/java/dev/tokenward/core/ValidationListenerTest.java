@@ -266,6 +266,26 @@ class ValidationListenerTest {
   }
 
   @Test
+  void validateWhenAnOpaqueTokenOfTheSecondIssuerIsAcceptedThenThatIssuerAsConfiguredIsNamed() throws Exception {
+    try (FakeIssuer second = new FakeIssuer()) {
+      String configured = second.issuer().replaceAll("/$", ""); // discovery answers with the slash: it is adopted
+      second.discoveredIssuer(second.issuer()).opaque("opaque-token-2", Map.of("sub", "u"));
+      AccessTokenValidator validator = AccessTokenValidator.builder().clock(clock).listener(recorder)
+          .issuer(TrustedIssuer.builder(issuer.issuer()).audience(FakeIssuer.AUDIENCE).build())
+          .issuer(TrustedIssuer.builder(configured).audience(FakeIssuer.AUDIENCE)
+              .opaqueTokens(OpaqueTokenPolicy.USERINFO).build())
+          .build();
+      events.clear();
+
+      validator.validate("opaque-token-2");
+
+      assertThat(events).containsExactly("online miss " + configured, "online " + configured + " USERINFO",
+          "accepted " + configured);
+      validator.close();
+    }
+  }
+
+  @Test
   void validateWhenNoListenerThenValidatesAsBefore() throws Exception {
     AccessTokenValidator validator = AccessTokenValidator.builder().issuer(issuer.issuer())
         .audience(FakeIssuer.AUDIENCE).clock(clock).build();

@@ -248,6 +248,10 @@ public final class SampleConfiguration {
     List<String> lines = new ArrayList<>();
     lines.add("accepts access tokens of " + issuerInUse + " for " + String.join(", ", audiences()) + " (algorithms "
         + String.join(", ", algorithms()) + "; opaque tokens: " + opaqueTokens().name().toLowerCase(Locale.ROOT) + ")");
+    if (config.isSet(StandardSettings.REDIS_URI)) { // never the URI itself: it may hold a password
+      lines.add("shares DPoP replay records and userinfo/introspection answers with the other replicas on the Redis of "
+          + config.nameOf(StandardSettings.REDIS_URI) + " (tokenward-redis)");
+    }
     config.notes().forEach(note -> lines.add("note: " + note));
     return lines;
   }

@@ -139,4 +139,15 @@ class SampleConfigurationTest {
       }
     }
   }
+
+  @Test
+  void describeWhenRedisUriIsSetThenSaysStateIsSharedWithoutShowingTheUri() {
+    SampleConfiguration config = SampleConfiguration.fromEnvironment(Map.of("TOKENWARD_REDIS_URI",
+        "redis://:hunter2@10.0.0.9:6379/0"));
+    assertThat(config.describe("https://tenant.example.com/"))
+        .anySatisfy(line -> assertThat(line).contains("shares DPoP replay records").contains("TOKENWARD_REDIS_URI"))
+        .allSatisfy(line -> assertThat(line).doesNotContain("hunter2").doesNotContain("10.0.0.9"));
+    assertThat(SampleConfiguration.fromEnvironment(Map.of()).describe("https://tenant.example.com/"))
+        .noneSatisfy(line -> assertThat(line).contains("Redis"));
+  }
 }
