@@ -4,8 +4,6 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -209,12 +207,7 @@ public final class DpopProofBuilder {
 
     /** {@code ath} for a token: base64url, without padding, of SHA-256 over its ASCII characters. */
     public static String accessTokenHash(String accessToken) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(accessToken.getBytes(StandardCharsets.US_ASCII));
-            return Base64URL.encode(digest).toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Base64URL.encode(Sha256.digest(accessToken.getBytes(StandardCharsets.US_ASCII))).toString();
     }
 
     private static void apply(Map<String, Object> target, Map<String, Object> overrides) {

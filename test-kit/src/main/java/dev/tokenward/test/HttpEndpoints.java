@@ -133,7 +133,7 @@ final class HttpEndpoints implements HttpHandler {
         }
         // RFC 9449 section 5: a proof binds the token to its key; a bad one is 400 invalid_dpop_proof
         String jkt = dpop.check(ex.getRequestHeaders().get("DPoP"), ex.getRequestMethod(), tokenEndpoint);
-        TokenService.TokenResponse answer;
+        TokenResponse answer;
         if (grantType.equals(TokenService.GRANT_CLIENT_CREDENTIALS)) {
             answer = tokens.clientCredentials(client, params.get("audience"), params.get("scope"), jkt);
         } else {

@@ -116,7 +116,7 @@ public final class OpaqueTokenBuilder {
         List<String> aud = new ArrayList<>(audiences);
         aud.add(issuer.userinfoEndpoint());
         Object audience = aud.size() == 1 ? aud.get(0) : List.copyOf(aud);
-        return tokens.registerOpaque(new TokenService.ActiveToken(subject, clientId, scopes, permissions, iat, exp,
+        return tokens.registerOpaque(new ActiveToken(subject, clientId, scopes, permissions, iat, exp,
                 audience, true, null, Map.copyOf(claims)));
     }
 }

@@ -1,18 +1,12 @@
 package dev.tokenward.test;
 
 import com.nimbusds.jose.jwk.JWKSet;
-import com.sun.net.httpserver.HttpServer;
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.test.Registrations.Api;
 import dev.tokenward.test.Registrations.Client;
 import dev.tokenward.test.Registrations.User;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,12 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -155,8 +143,6 @@ public final class TestIssuer implements AutoCloseable {
         RFC9068
     }
 
-    private static final String LOOPBACK = "127.0.0.1";
-
     private final int requestedPort;
     private final String firstApi; // null when no API is registered
     private final Map<String, Api> apis;
@@ -169,8 +155,7 @@ public final class TestIssuer implements AutoCloseable {
     private final EndpointControls controls = new EndpointControls();
 
     private final Object lifecycle = new Object();
-    private HttpServer server;
-    private ExecutorService executor;
+    private IssuerServer server;
     private volatile String issuer;
     private volatile TokenService tokens;
     private boolean closed;
@@ -184,20 +169,6 @@ public final class TestIssuer implements AutoCloseable {
         this.tokenLifetime = b.tokenLifetime;
         this.idTokenLifetime = b.idTokenLifetime;
         this.clock = b.clock;
-        for (Client c : clients.values()) {
-            for (String aud : c.authorizations().keySet()) {
-                if (!apis.containsKey(aud)) {
-                    throw new IllegalArgumentException("client " + c.clientId() + " is authorized for unknown API " + aud);
-                }
-            }
-        }
-        for (User u : users.values()) {
-            for (String aud : u.permissions().keySet()) {
-                if (!apis.containsKey(aud)) {
-                    throw new IllegalArgumentException("user " + u.username() + " has permissions for unknown API " + aud);
-                }
-            }
-        }
     }
 
     /** A builder with no APIs, clients or users, port 0, 86400 s tokens and the system UTC clock. */
@@ -241,24 +212,13 @@ public final class TestIssuer implements AutoCloseable {
             if (closed || server != null) {
                 throw new IllegalStateException(closed ? "TestIssuer is closed" : "TestIssuer already started");
             }
-            HttpServer http;
-            try {
-                http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(LOOPBACK), requestedPort), 0);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot bind " + LOOPBACK + ":" + requestedPort, e);
-            }
-            String iss = "http://" + LOOPBACK + ":" + http.getAddress().getPort() + "/";
+            IssuerServer http = IssuerServer.bind(requestedPort);
+            String iss = http.issuer();
             TokenService service = new TokenService(iss, apis, clients, users, tokenLifetime, idTokenLifetime,
                     clock, keys);
-            // 8 threads: a test may slow an endpoint down (delay) while others keep answering
-            ExecutorService pool = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
-                    daemonThreads(), new ThreadPoolExecutor.AbortPolicy());
-            http.createContext("/", new HttpEndpoints(service, keys, this::discoveryDocument, controls,
+            http.serve(new HttpEndpoints(service, keys, () -> DiscoveryDocument.of(iss, apis), controls,
                     new DpopProofCheck(clock), iss + "oauth/token"));
-            http.setExecutor(pool);
-            http.start();
             this.server = http;
-            this.executor = pool;
             this.tokens = service;
             this.issuer = iss;
             return this;
@@ -271,10 +231,8 @@ public final class TestIssuer implements AutoCloseable {
         synchronized (lifecycle) {
             closed = true;
             if (server != null) {
-                server.stop(0);
-                executor.shutdownNow();
+                server.stop();
                 server = null;
-                executor = null;
             }
         }
     }
@@ -582,50 +540,10 @@ public final class TestIssuer implements AutoCloseable {
         return scopes == null || scopes.length == 0 ? null : String.join(" ", scopes);
     }
 
-    Map<String, Object> discoveryDocument() {
-        String iss = issuer();
-        Set<String> scopes = new LinkedHashSet<>(List.of("openid", "profile", "email"));
-        apis.values().stream().sorted((a, b) -> a.identifier().compareTo(b.identifier()))
-                .forEach(a -> scopes.addAll(a.scopes()));
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("issuer", iss);
-        doc.put("token_endpoint", tokenEndpoint());
-        doc.put("userinfo_endpoint", userinfoEndpoint());
-        doc.put("introspection_endpoint", introspectionEndpoint());
-        doc.put("revocation_endpoint", revocationEndpoint());
-        doc.put("jwks_uri", jwksUri());
-        doc.put("scopes_supported", List.copyOf(scopes));
-        // there is no /authorize endpoint, so no authorization response type is supported
-        doc.put("response_types_supported", List.of());
-        doc.put("grant_types_supported", List.of(TokenService.GRANT_CLIENT_CREDENTIALS, TokenService.GRANT_PASSWORD));
-        doc.put("subject_types_supported", List.of("public"));
-        doc.put("id_token_signing_alg_values_supported", List.of("RS256"));
-        doc.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
-        doc.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
-        doc.put("revocation_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
-        doc.put("dpop_signing_alg_values_supported", DpopProofCheck.ALGORITHMS);
-        doc.put("claims_supported", List.of("aud", "email", "email_verified", "exp", "iat", "iss", "name",
-                "nickname", "sub", "updated_at"));
-        return doc;
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "test-issuer-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
     /** Auth0-style user id for a username: {@code auth0|} + 24 hex digits, stable across runs. */
     static String defaultUserId(String username) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(username.getBytes(StandardCharsets.UTF_8));
-            return "auth0|" + HexFormat.of().formatHex(digest, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] digest = Sha256.digest(username.getBytes(StandardCharsets.UTF_8));
+        return "auth0|" + HexFormat.of().formatHex(digest, 0, 12);
     }
 
     // ---------------------------------------------------------------- configuration
@@ -724,15 +642,7 @@ public final class TestIssuer implements AutoCloseable {
 
         /** Builds the issuer (generating its first RSA key); call {@link TestIssuer#start()} to serve. */
         public TestIssuer build() {
-            for (Api api : apis.values()) {
-                for (Client c : clients.values()) {
-                    List<String> granted = c.authorizations().get(api.identifier());
-                    if (granted != null && !api.scopes().containsAll(granted)) {
-                        throw new IllegalArgumentException("client " + c.clientId() + " granted scopes not defined by "
-                                + api.identifier());
-                    }
-                }
-            }
+            Registrations.check(apis, clients, users);
             return new TestIssuer(this);
         }
 
