@@ -33,8 +33,10 @@ final class TokenCache {
 
   private final Cache<TokenHash, Entry> cache;
   private final long maxEntries;
-  private final long[] firstSightings; // word b of a hash seen once, at the slot its word a picks; plain reads and writes
   private final int slotMask;
+  // word b of a hash seen once, at the slot its word a picks; plain reads and writes. Made when the cache first
+  // fills (128 KiB at the default size), so a validator whose cache never fills never pays for it.
+  private volatile long[] firstSightings;
 
   TokenCache(long maxEntries, Duration ttl, Ticker ticker) {
     this.maxEntries = maxEntries;
@@ -45,7 +47,6 @@ final class TokenCache {
         .executor(Runnable::run)
         .build();
     int slots = Integer.highestOneBit((int) Math.min(MAX_SLOTS, Math.max(16, maxEntries)) * 2 - 1);
-    this.firstSightings = new long[slots];
     this.slotMask = slots - 1;
   }
 
@@ -61,11 +62,15 @@ final class TokenCache {
     if (cache.estimatedSize() < maxEntries) {
       return true;
     }
+    long[] seen = firstSightings;
+    if (seen == null) {
+      firstSightings = seen = new long[slotMask + 1]; // two threads may both make one: a lost note costs a verification
+    }
     int slot = (int) hash.a() & slotMask;
-    if (firstSightings[slot] == hash.b()) {
+    if (seen[slot] == hash.b()) {
       return true;
     }
-    firstSightings[slot] = hash.b();
+    seen[slot] = hash.b();
     return false;
   }
 
