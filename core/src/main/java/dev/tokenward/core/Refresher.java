@@ -163,7 +163,9 @@ final class Refresher<T> {
         }
         mine.future().complete(loaded);
       } catch (Throwable e) {
-        if (wasFailing) {
+        if (closing()) {
+          log.debug("{}: fetch cut short because the validator is closing: {}", what, e.toString());
+        } else if (wasFailing) {
           log.debug("{}: still failing: {}", what, e.toString());
         } else {
           log.warn("{}: fetch failed, keeping what is cached and retrying in {} ms at the earliest: {}",
@@ -173,6 +175,11 @@ final class Refresher<T> {
         mine.future().completeExceptionally(e);
       }
     };
+  }
+
+  /** True once the validator's close() has shut the fetch executor down: a fetch it cut short is no outage. */
+  private boolean closing() {
+    return executor instanceof java.util.concurrent.ExecutorService service && service.isShutdown();
   }
 
   private void start(Attempt<T> mine, Runnable task) {

@@ -106,6 +106,13 @@ class TokenCacheAdmissionTest {
 
     for (int i = 0; i < 20; i++) {
       outcomes.add(outcome(repeated));
+      if (i == 0) {
+        // Not between the first two sightings: a one-off token noted in the same slot of the
+        // first-sighting table (16 slots here, random tokens) would make the second sighting look
+        // like a first one, costing one more verification (never a wrong answer) and failing this
+        // test about one run in eight.
+        continue;
+      }
       validator.validate(token("one-off-" + i));
       validator.validate(token("other-one-off-" + i));
     }
