@@ -18,7 +18,6 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.text.ParseException;
 import java.util.Arrays;
@@ -186,10 +185,7 @@ public final class DpopKey {
                 if (!alg.equals("EdDSA") && !alg.equals("Ed25519")) {
                     throw new IllegalArgumentException("an Ed25519 key signs EdDSA or Ed25519, not " + alg);
                 }
-                Signature s = Signature.getInstance("Ed25519");
-                s.initSign(ed25519);
-                s.update(input);
-                return Base64URL.encode(s.sign()).toString();
+                return CompactJws.signEd25519(ed25519, input);
             }
             JWSAlgorithm jws = JWSAlgorithm.parse(alg);
             if (privateJwk instanceof ECKey ec) {

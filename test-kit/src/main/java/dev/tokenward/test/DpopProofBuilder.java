@@ -1,15 +1,12 @@
 package dev.tokenward.test;
 
 import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -183,7 +180,7 @@ public final class DpopProofBuilder {
         header.put("typ", "dpop+jwt");
         header.put("alg", alg);
         header.put("jwk", privateKeyInHeader ? key.privateJwkJson() : key.publicJwk());
-        apply(header, headerOverrides);
+        CompactJws.applyOverrides(header, headerOverrides);
 
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("jti", jti != null ? jti : UUID.randomUUID().toString());
@@ -201,8 +198,8 @@ public final class DpopProofBuilder {
         if (nonce != null) {
             claims.put("nonce", nonce);
         }
-        apply(claims, claimOverrides);
-        return b64(JSONObjectUtils.toJSONString(header)) + "." + b64(JSONObjectUtils.toJSONString(claims));
+        CompactJws.applyOverrides(claims, claimOverrides);
+        return CompactJws.signingInput(header, claims);
     }
 
     /** {@code ath} for a token: base64url, without padding, of SHA-256 over its ASCII characters. */
@@ -210,17 +207,4 @@ public final class DpopProofBuilder {
         return Base64URL.encode(Sha256.digest(accessToken.getBytes(StandardCharsets.US_ASCII))).toString();
     }
 
-    private static void apply(Map<String, Object> target, Map<String, Object> overrides) {
-        overrides.forEach((name, value) -> {
-            if (value == null) {
-                target.remove(name);
-            } else {
-                target.put(name, value instanceof List<?> l ? new ArrayList<>(l) : value);
-            }
-        });
-    }
-
-    private static String b64(String json) {
-        return Base64URL.encode(json.getBytes(StandardCharsets.UTF_8)).toString();
-    }
 }

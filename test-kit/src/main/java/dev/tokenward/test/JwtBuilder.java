@@ -9,15 +9,11 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -279,8 +275,8 @@ public final class JwtBuilder {
         header.put("alg", algorithm);
         putIfNotNull(header, "typ", type);
         putIfNotNull(header, "kid", kid != null ? kid : signer.kid);
-        applyOverrides(header, headerOverrides);
-        String signingInput = b64(JSONObjectUtils.toJSONString(header)) + "." + b64(JSONObjectUtils.toJSONString(claims()));
+        CompactJws.applyOverrides(header, headerOverrides);
+        String signingInput = CompactJws.signingInput(header, claims());
         return signingInput + "." + signer.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -294,8 +290,8 @@ public final class JwtBuilder {
         header.put("alg", "none");
         putIfNotNull(header, "typ", type);
         putIfNotNull(header, "kid", kid);
-        applyOverrides(header, headerOverrides);
-        return b64(JSONObjectUtils.toJSONString(header)) + "." + b64(JSONObjectUtils.toJSONString(claims())) + "."
+        CompactJws.applyOverrides(header, headerOverrides);
+        return CompactJws.signingInput(header, claims()) + "."
                 + Objects.requireNonNull(signature, "signature");
     }
 
@@ -330,7 +326,7 @@ public final class JwtBuilder {
                 claims.put("permissions", permissions);
             }
         }
-        applyOverrides(claims, claimOverrides);
+        CompactJws.applyOverrides(claims, claimOverrides);
         return claims;
     }
 
@@ -341,10 +337,7 @@ public final class JwtBuilder {
         String sign(byte[] input) {
             try {
                 if (ed25519 != null) {
-                    Signature s = Signature.getInstance("Ed25519");
-                    s.initSign(ed25519);
-                    s.update(input);
-                    return Base64URL.encode(s.sign()).toString();
+                    return CompactJws.signEd25519(ed25519, input);
                 }
                 return jws.sign(new JWSHeader(alg), input).toString();
             } catch (JOSEException | GeneralSecurityException e) {
@@ -391,17 +384,4 @@ public final class JwtBuilder {
         }
     }
 
-    private static void applyOverrides(Map<String, Object> target, Map<String, Object> overrides) {
-        overrides.forEach((name, value) -> {
-            if (value == null) {
-                target.remove(name);
-            } else {
-                target.put(name, value instanceof List<?> l ? new ArrayList<>(l) : value);
-            }
-        });
-    }
-
-    private static String b64(String json) {
-        return Base64URL.encode(json.getBytes(StandardCharsets.UTF_8)).toString();
-    }
 }

@@ -9,7 +9,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -165,8 +164,7 @@ public final class TestCertificateAuthority {
         /** base64url(SHA-256(DER)): the {@code x5t#S256} a token bound to this certificate carries (RFC 8705 section 3.1). */
         public String thumbprint() {
             try {
-                return Base64.getUrlEncoder().withoutPadding()
-                        .encodeToString(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+                return Base64.getUrlEncoder().withoutPadding().encodeToString(Sha256.digest(certificate.getEncoded()));
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
