@@ -243,7 +243,7 @@ class SoakTest {
   private static long cacheSize(AccessTokenValidator validator, String which) {
     try {
       if (which.equals("token")) {
-        return ((TokenCache) field(validator, "tokenCache")).estimatedSize(); // the cache in its own class since issue #11
+        return ((JwtPath) field(validator, "jwtPath")).tokenCache().estimatedSize(); // the JWT path owns the cache
       }
       List<?> issuers = (List<?>) field(validator, "issuers");
       Object online = field(issuers.get(0), "online");
