@@ -61,10 +61,20 @@ final class Htu {
     if (host.isEmpty() || host.equals("[]")) {
       throw new IllegalArgumentException("it has no host");
     }
-    if (!port.chars().allMatch(c -> c >= '0' && c <= '9') || port.length() > 5) {
+    if (port.length() > 5) {
       throw new IllegalArgumentException("its port is not a number");
     }
-    port = port.replaceFirst("^0+(?=.)", "");
+    int zeros = 0; // leading zeros, the last digit kept ("00" is port "0"); a loop, not a regex, on the per-request path
+    for (int i = 0; i < port.length(); i++) {
+      char c = port.charAt(i);
+      if (c < '0' || c > '9') {
+        throw new IllegalArgumentException("its port is not a number");
+      }
+      if (c == '0' && zeros == i && i < port.length() - 1) {
+        zeros++;
+      }
+    }
+    port = port.substring(zeros);
     if ((scheme.equals("http") && port.equals("80")) || (scheme.equals("https") && port.equals("443"))) {
       port = "";
     }

@@ -78,6 +78,7 @@ final class DpopProofs {
     final Map<String, Object> header = new LinkedHashMap<>();
     final Map<String, Object> claims = new LinkedHashMap<>();
     private JWK signingKey;
+    private String rawPayload;
 
     Proof(JWK key, String method, String uri, String token) {
       header.put("typ", "dpop+jwt");
@@ -111,6 +112,12 @@ final class DpopProofs {
       return this;
     }
 
+    /** Signs this exact payload JSON instead of the claims (for payloads no JSON writer would produce). */
+    Proof rawPayload(String json) {
+      this.rawPayload = json;
+      return this;
+    }
+
     /** Signs with this key instead (the header's jwk stays as it is). */
     Proof signWith(JWK key) {
       this.signingKey = key;
@@ -119,7 +126,7 @@ final class DpopProofs {
 
     String sign() {
       String h = Base64URL.encode(JSONObjectUtils.toJSONString(header)).toString();
-      String p = Base64URL.encode(JSONObjectUtils.toJSONString(claims)).toString();
+      String p = Base64URL.encode(rawPayload != null ? rawPayload : JSONObjectUtils.toJSONString(claims)).toString();
       byte[] input = (h + "." + p).getBytes(StandardCharsets.US_ASCII);
       try {
         JWSSigner signer;

@@ -121,6 +121,27 @@ class DpopValidationTest {
   }
 
   @Test
+  void validateWhenPayloadIsStrictJsonThenAccepted() throws Exception {
+    String p = proof("GET", URI, token).rawPayload(" {\"jti\":\"" + java.util.UUID.randomUUID() + "\", \"htm\":\"GET\",\"htu\":\""
+        + URI + "\",\"iat\":" + java.time.Instant.now().getEpochSecond() + ".5,\"ath\":\"" + DpopProofs.ath(token) + "\"} ")
+        .sign();
+    assertThat(validator.validate(dpop(token, p)).subject()).isEqualTo("auth0|user-1");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{'jti':'j-1','htm':'GET','htu':'%s','iat':%d,'ath':'%s'}", // single quotes: lenient parsers only
+      "{jti:\"j-1\",htm:\"GET\",htu:\"%s\",iat:%d,ath:\"%s\"}", // unquoted names
+      "{\"jti\":\"j-1\",\"htm\":\"GET\",\"htu\":\"https://other.example/x\",\"htu\":\"%s\",\"iat\":%d,\"ath\":\"%s\"}",
+      "{\"jti\":\"j-1\",\"htm\":\"GET\",\"htu\":\"%s\",\"iat\":%d,\"ath\":\"%s\"} {}", // data after the object
+      "[\"jti\",\"htm\",\"%s\",%d,\"%s\"]"})
+  void validateWhenPayloadIsNotStrictJsonThenMalformed(String template) {
+    String json = String.format(template, URI, java.time.Instant.now().getEpochSecond(), DpopProofs.ath(token));
+    assertRefused(() -> validator.validate(dpop(token, proof("GET", URI, token).rawPayload(json).sign())),
+        Reason.DPOP_PROOF_MALFORMED);
+  }
+
+  @Test
   void validateWhenProofHasCritThenMalformed() {
     assertRefused(() -> validator.validate(dpop(token, proof("GET", URI, token).header("crit", List.of("exp")).sign())),
         Reason.DPOP_PROOF_MALFORMED);

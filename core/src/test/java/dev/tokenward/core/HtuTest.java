@@ -24,6 +24,11 @@ class HtuTest {
       "https://api.example.com/%41%62c, https://api.example.com/Abc",
       "https://[::1]:8080/x, https://[::1]:8080/x",
       "https://api.example.com/Orders, https://api.example.com/Orders",
+      "https://api.example.com:0443/orders, https://api.example.com/orders",
+      "http://api.example.com:00080/orders, http://api.example.com/orders",
+      "https://api.example.com:08443/orders, https://api.example.com:8443/orders",
+      "https://api.example.com:0/orders, https://api.example.com:0/orders",
+      "https://api.example.com:000/orders, https://api.example.com:0/orders",
   })
   void normalizeWhenSpelledOtherwiseThenTheOneForm(String in, String out) {
     assertThat(Htu.normalize(in)).isEqualTo(out);
@@ -31,7 +36,8 @@ class HtuTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"urn:a:b", "/orders", "ftp://a.b/c", "https://user@api.example.com/", "https:///x",
-      "https://api.example.com/%zz", "https://api.example.com:99999999/x", "not a uri"})
+      "https://api.example.com/%zz", "https://api.example.com:99999999/x", "not a uri",
+      "https://api.example.com:8a/x", "https://api.example.com:-1/x", "https://api.example.com:+443/x"})
   void normalizeWhenNotAnAbsoluteHttpUriThenRefused(String in) {
     assertThatThrownBy(() -> Htu.normalize(in)).isInstanceOf(IllegalArgumentException.class);
   }
