@@ -3,7 +3,7 @@ package dev.tokenward.benchmarks;
 import dev.tokenward.core.AccessTokenValidator;
 import dev.tokenward.core.DpopReplayStore;
 import dev.tokenward.core.TokenRequest;
-import dev.tokenward.redis.DpopClient;
+import dev.tokenward.test.DpopKey;
 import dev.tokenward.redis.LocalRedis;
 import dev.tokenward.redis.RedisSharedState;
 import dev.tokenward.test.TestIssuer;
@@ -52,14 +52,14 @@ public final class ReplayStoreCost {
       try (AccessTokenValidator local = issuer.validatorBuilder().build();
           AccessTokenValidator shared = issuer.validatorBuilder()
               .sharedState(RedisSharedState.builder().uri(redis.uri()).build()).build()) {
-        DpopClient client = new DpopClient();
-        String token = issuer.jwt().claim("cnf", client.cnf()).sign();
+        DpopKey client = DpopKey.es256();
+        String token = issuer.jwt().boundTo(client).sign();
         long[] inMemory = new long[requests];
         long[] onRedis = new long[requests];
         for (int i = -warmUp; i < requests; i++) {
           // proofs are made outside the timed region: they are the client's cost
-          TokenRequest a = request(token, client.proof("GET", URL, token));
-          TokenRequest b = request(token, client.proof("GET", URL, token));
+          TokenRequest a = request(token, client.proof().method("GET").url(URL).accessToken(token).sign());
+          TokenRequest b = request(token, client.proof().method("GET").url(URL).accessToken(token).sign());
           long t0 = System.nanoTime();
           local.validate(a);
           long t1 = System.nanoTime();

@@ -10,6 +10,7 @@ import dev.tokenward.core.TokenRequest;
 import dev.tokenward.core.TokenValidationException;
 import dev.tokenward.core.TokenwardConfig;
 import dev.tokenward.core.VerifiedToken;
+import dev.tokenward.test.DpopKey;
 import dev.tokenward.test.IssuerEndpoint;
 import dev.tokenward.test.TestIssuer;
 import java.io.IOException;
@@ -140,23 +141,23 @@ class RedisSharedStateTest {
   void validateWhenTwoReplicasShareRedisThenAProofUsedAtOneIsAReplayAtTheOther() throws Exception {
     AccessTokenValidator a = replica();
     AccessTokenValidator b = replica();
-    DpopClient client = new DpopClient();
-    String token = issuer.jwt().claim("cnf", client.cnf()).sign();
-    String proof = client.proof("GET", URL, token);
+    DpopKey client = DpopKey.es256();
+    String token = issuer.jwt().boundTo(client).sign();
+    String proof = proof(client, token);
 
     assertThat(a.validate(dpopRequest(token, proof)).subject()).isNotNull();
     assertThat(refusal(() -> b.validate(dpopRequest(token, proof)))).isEqualTo(Reason.DPOP_PROOF_REPLAY);
     assertThat(refusal(() -> a.validate(dpopRequest(token, proof)))).isEqualTo(Reason.DPOP_PROOF_REPLAY);
-    assertThat(b.validate(dpopRequest(token, client.proof("GET", URL, token))).subject()).isNotNull();
+    assertThat(b.validate(dpopRequest(token, proof(client, token))).subject()).isNotNull();
   }
 
   @Test
   void validateWhenSharingThenRedisHoldsNoJtiAndNoToken() throws Exception {
     AccessTokenValidator a = replica();
-    DpopClient client = new DpopClient();
-    String token = issuer.jwt().claim("cnf", client.cnf()).sign();
+    DpopKey client = DpopKey.es256();
+    String token = issuer.jwt().boundTo(client).sign();
     String jti = "jti-that-must-not-appear-" + System.nanoTime();
-    a.validate(dpopRequest(token, client.proof("GET", URL, token, jti)));
+    a.validate(dpopRequest(token, client.proof().method("GET").url(URL).accessToken(token).jti(jti).sign()));
     String opaque = issuer.opaqueToken(TestIssuer.DEMO_CLIENT, "read:messages");
     a.validate(opaque);
 
@@ -186,16 +187,16 @@ class RedisSharedStateTest {
   @Test
   void validateWhenRedisStopsThenDpopIs503BearerAndOpaqueWorkAndAllRecoverWithoutRestart() throws Exception {
     AccessTokenValidator a = replica();
-    DpopClient client = new DpopClient();
-    String bound = issuer.jwt().claim("cnf", client.cnf()).sign();
+    DpopKey client = DpopKey.es256();
+    String bound = issuer.jwt().boundTo(client).sign();
     String bearer = issuer.accessToken(TestIssuer.DEMO_CLIENT, issuer.audience(), "read:messages");
     String opaque = issuer.opaqueToken(TestIssuer.DEMO_CLIENT, "read:messages");
-    a.validate(dpopRequest(bound, client.proof("GET", URL, bound))); // connected
+    a.validate(dpopRequest(bound, proof(client, bound))); // connected
 
     redis.stop();
     try {
       TokenValidationException down = org.assertj.core.api.Assertions.catchThrowableOfType(TokenValidationException.class,
-          () -> a.validate(dpopRequest(bound, client.proof("GET", URL, bound))));
+          () -> a.validate(dpopRequest(bound, proof(client, bound))));
       assertThat(down.reason()).isEqualTo(Reason.REPLAY_STORE_UNAVAILABLE);
       assertThat(down.reason().httpStatus()).isEqualTo(503);
       assertThat(down.reason().errorCode()).isEqualTo("temporarily_unavailable");
@@ -211,7 +212,7 @@ class RedisSharedStateTest {
     Reason last;
     do {
       Thread.sleep(100);
-      last = refusal(() -> a.validate(dpopRequest(bound, client.proof("GET", URL, bound))));
+      last = refusal(() -> a.validate(dpopRequest(bound, proof(client, bound))));
     } while (last == Reason.REPLAY_STORE_UNAVAILABLE && System.nanoTime() < deadline);
     assertThat(last).as("DPoP after Redis came back").isNull();
   }
@@ -220,11 +221,11 @@ class RedisSharedStateTest {
   void validateWhenRedisIsDownAtStartThenTheValidatorStartsAndServesOnceRedisIsUp() throws Exception {
     redis.stop();
     AccessTokenValidator a;
-    DpopClient client = new DpopClient();
-    String bound = issuer.jwt().claim("cnf", client.cnf()).sign();
+    DpopKey client = DpopKey.es256();
+    String bound = issuer.jwt().boundTo(client).sign();
     try {
       a = replica();
-      assertThat(refusal(() -> a.validate(dpopRequest(bound, client.proof("GET", URL, bound)))))
+      assertThat(refusal(() -> a.validate(dpopRequest(bound, proof(client, bound)))))
           .isEqualTo(Reason.REPLAY_STORE_UNAVAILABLE);
     } finally {
       redis.restart();
@@ -233,7 +234,7 @@ class RedisSharedStateTest {
     Reason last;
     do {
       Thread.sleep(100);
-      last = refusal(() -> a.validate(dpopRequest(bound, client.proof("GET", URL, bound))));
+      last = refusal(() -> a.validate(dpopRequest(bound, proof(client, bound))));
     } while (last == Reason.REPLAY_STORE_UNAVAILABLE && System.nanoTime() < deadline);
     assertThat(last).isNull();
   }
@@ -277,9 +278,9 @@ class RedisSharedStateTest {
   void configWhenTokenwardRedisUriIsSetThenTheValidatorSharesStateOnThatRedis() throws Exception {
     TokenwardConfig config = TokenwardConfig.fromEnvironment(Map.of("TOKENWARD_ISSUER", issuer.issuer(),
         "TOKENWARD_AUDIENCE", issuer.audience(), "TOKENWARD_REDIS_URI", redis.uri()));
-    DpopClient client = new DpopClient();
-    String token = issuer.jwt().claim("cnf", client.cnf()).sign();
-    String proof = client.proof("GET", URL, token);
+    DpopKey client = DpopKey.es256();
+    String token = issuer.jwt().boundTo(client).sign();
+    String proof = proof(client, token);
     try (AccessTokenValidator a = config.validator(); AccessTokenValidator b = config.validator()) {
       a.validate(dpopRequest(token, proof));
       assertThat(refusal(() -> b.validate(dpopRequest(token, proof)))).isEqualTo(Reason.DPOP_PROOF_REPLAY);
@@ -307,5 +308,10 @@ class RedisSharedStateTest {
           assertThat(s.toString()).contains("127.0.0.1:6390/2").doesNotContain("hunter2");
           s.close();
         });
+  }
+
+  /** A fresh proof (new jti, iat now) of {@code client} for GET on the tested URL, carrying {@code token}'s hash. */
+  private static String proof(DpopKey client, String token) {
+    return client.proof().method("GET").url(URL).accessToken(token).sign();
   }
 }

@@ -2,7 +2,7 @@ package dev.tokenward.samples.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tokenward.redis.DpopClient;
+import dev.tokenward.test.DpopKey;
 import dev.tokenward.redis.LocalRedis;
 import dev.tokenward.test.IssuerEndpoint;
 import dev.tokenward.test.TestIssuer;
@@ -53,13 +53,13 @@ public abstract class SampleReplicasContract {
     // Each replica's first request fetches the issuer's keys and opens its Redis connection; on a
     // busy machine that first request can outlast the 500 ms command timeout and answer 503 (as the
     // service should). The tests are about sharing, not start-up, so they start from warm replicas.
-    DpopClient client = new DpopClient();
+    DpopKey client = DpopKey.es256();
     String token = boundToken(client);
     for (RunningSample replica : replicas) {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       Answer last;
       do {
-        last = dpop(replica, token, client.proof("GET", EXTERNAL + PATH, token));
+        last = dpop(replica, token, proof(client, token));
       } while (last.status() == 503 && System.nanoTime() < deadline && pause());
       assertThat(last.status()).as("warm-up DPoP request at %s: %s", replica.baseUri(), last.body()).isEqualTo(200);
     }
@@ -98,15 +98,15 @@ public abstract class SampleReplicasContract {
     return ContractHttp.get(replica.baseUri(), PATH, List.of("Authorization: DPoP " + token, "DPoP: " + proof));
   }
 
-  private String boundToken(DpopClient client) {
-    return issuer.jwt().claim("cnf", client.cnf()).sign();
+  private String boundToken(DpopKey client) {
+    return issuer.jwt().boundTo(client).sign();
   }
 
   @Test
   void aDpopProofAcceptedByOneReplicaIsAReplayAtEveryOther() {
-    DpopClient client = new DpopClient();
+    DpopKey client = DpopKey.es256();
     String token = boundToken(client);
-    String proof = client.proof("GET", EXTERNAL + PATH, token);
+    String proof = proof(client, token);
 
     assertThat(dpop(replicas.get(0), token, proof).status()).isEqualTo(200);
     for (RunningSample other : replicas) {
@@ -116,7 +116,7 @@ public abstract class SampleReplicasContract {
       assertThat((String) replay.json().get("error_description")).contains("already used");
       assertThat(replay.header("WWW-Authenticate")).hasValueSatisfying(h -> assertThat(h).startsWith("DPoP "));
     }
-    assertThat(dpop(replicas.get(2), token, client.proof("GET", EXTERNAL + PATH, token)).status()).isEqualTo(200);
+    assertThat(dpop(replicas.get(2), token, proof(client, token)).status()).isEqualTo(200);
   }
 
   @Test
@@ -134,17 +134,17 @@ public abstract class SampleReplicasContract {
 
   @Test
   void redisStoppedMidRunThenDpopIs503BearerWorksAndAllRecoverWithoutARestart() throws Exception {
-    DpopClient client = new DpopClient();
+    DpopKey client = DpopKey.es256();
     String token = boundToken(client);
     String bearer = issuer.accessToken(TestIssuer.DEMO_CLIENT, TestIssuer.DEFAULT_API, "read:messages");
     for (RunningSample replica : replicas) { // every replica connected
-      assertThat(dpop(replica, token, client.proof("GET", EXTERNAL + PATH, token)).status()).isEqualTo(200);
+      assertThat(dpop(replica, token, proof(client, token)).status()).isEqualTo(200);
     }
 
     redis.stop();
     try {
       for (RunningSample replica : replicas) {
-        Answer down = dpop(replica, token, client.proof("GET", EXTERNAL + PATH, token));
+        Answer down = dpop(replica, token, proof(client, token));
         assertThat(down.status()).isEqualTo(503);
         assertThat(down.json()).containsEntry("error", "temporarily_unavailable");
         assertThat(down.header("Retry-After")).isPresent();
@@ -163,9 +163,14 @@ public abstract class SampleReplicasContract {
       int status;
       do {
         Thread.sleep(100);
-        status = dpop(replica, token, client.proof("GET", EXTERNAL + PATH, token)).status();
+        status = dpop(replica, token, proof(client, token)).status();
       } while (status == 503 && System.nanoTime() < deadline);
       assertThat(status).as("DPoP at %s after Redis came back", replica.baseUri()).isEqualTo(200);
     }
+  }
+
+  /** A fresh proof (new jti, iat now) of {@code client} for GET on the tested URL, carrying {@code token}'s hash. */
+  private static String proof(DpopKey client, String token) {
+    return client.proof().method("GET").url(EXTERNAL + PATH).accessToken(token).sign();
   }
 }

@@ -160,9 +160,9 @@ public abstract class ShadedJarContract {
           }
         }).get(60, TimeUnit.SECONDS);
         assertThat(base).as("no 'listening on' line").isNotNull();
-        dev.tokenward.redis.DpopClient client = new dev.tokenward.redis.DpopClient();
-        String token = issuer.jwt().claim("cnf", client.cnf()).sign();
-        String proof = client.proof("GET", base + Endpoint.PRIVATE.path(), token);
+        dev.tokenward.test.DpopKey client = dev.tokenward.test.DpopKey.es256();
+        String token = issuer.jwt().boundTo(client).sign();
+        String proof = client.proof().method("GET").url(base + Endpoint.PRIVATE.path()).accessToken(token).sign();
         List<String> headers = List.of("Authorization: DPoP " + token, "DPoP: " + proof);
 
         assertThat(ContractHttp.get(base, Endpoint.PRIVATE.path(), headers).status()).isEqualTo(200);
