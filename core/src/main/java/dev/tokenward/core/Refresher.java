@@ -92,6 +92,9 @@ final class Refresher<T> {
         return null;
       }
       if (rateLimited && now - lastRateLimitedStart < cooldownMillis) {
+        if (attempt.get() != last) {
+          continue; // the fetch that started the cooldown began after we looked: join it, do not skip it
+        }
         Runnable told = onRateLimited;
         if (told != null) {
           told.run();

@@ -84,4 +84,70 @@ class RefresherTest {
       executor.shutdownNow();
     }
   }
+
+  /**
+   * Found by CI in IssuerFaultsTest.twoHundredConcurrentRequestsForANewKidCauseExactlyOneFetch: a caller that
+   * read "no fetch in flight" just before another caller started the rate-limited fetch saw that fetch's
+   * cooldown and gave up instead of joining it, so its token (signed with the newly rotated key) was refused
+   * UNKNOWN_KEY, a 401 for a valid token. The clock call between the two reads lets this test hold the
+   * caller exactly there. Before the fix the late caller got null (no fetch to wait for).
+   */
+  @Test
+  void refreshWhenAnotherCallerStartsTheRateLimitedFetchMeanwhileThenJoinsItInsteadOfGivingUp() throws Exception {
+    CountDownLatch fetchStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread[] late = new Thread[1];
+    Clock heldForTheLateCaller = new Clock() {
+      @Override
+      public long millis() {
+        if (Thread.currentThread() == late[0]) {
+          try {
+            fetchStarted.await(10, TimeUnit.SECONDS); // the other caller has now started its fetch
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return 1_000_000L;
+      }
+
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return java.time.Instant.ofEpochMilli(millis());
+      }
+    };
+    ExecutorService unused = Executors.newSingleThreadExecutor();
+    try {
+      Refresher<String> refresher = new Refresher<>("JWKS of https://issuer.example/", "old", previous -> {
+        fetchStarted.countDown();
+        release.await(10, TimeUnit.SECONDS);
+        return "new";
+      }, unused, heldForTheLateCaller, Duration.ofSeconds(30), Duration.ofSeconds(5));
+
+      CompletableFuture<CompletableFuture<String>> lateCall = new CompletableFuture<>();
+      late[0] = new Thread(() -> lateCall.complete(refresher.refresh(true, true)));
+      late[0].start(); // reads "no attempt in flight", then waits in the clock
+      Thread first = new Thread(() -> refresher.refresh(true, true)); // starts the fetch, runs it in its thread
+      first.start();
+
+      assertThat(fetchStarted.await(10, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<String> joined = lateCall.get(10, TimeUnit.SECONDS);
+      release.countDown();
+      assertThat(joined).as("the late caller joins the fetch in flight").isNotNull();
+      assertThat(joined.get(10, TimeUnit.SECONDS)).isEqualTo("new");
+      first.join(10_000);
+    } finally {
+      release.countDown();
+      unused.shutdownNow();
+    }
+  }
 }
