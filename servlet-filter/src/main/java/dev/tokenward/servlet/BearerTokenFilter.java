@@ -182,14 +182,19 @@ public final class BearerTokenFilter implements Filter {
    */
   private static TokenRequest tokenRequest(HttpServletRequest request, Config c, Protections.Protection needed)
       throws TokenValidationException {
-    Optional<String> extracted = extract(request, c.extractor); // RFC 6750 placement rules, query and form included
     List<String> authorization = Collections.list(request.getHeaders("Authorization"));
-    if (extracted.isPresent() && c.extractor.extract(authorization).isEmpty()) { // from the query or the form body
-      if (!authorization.isEmpty()) {
-        throw new TokenValidationException(Reason.INVALID_REQUEST,
-            "the request carries credentials in the Authorization header and a token in a parameter; send exactly one");
+    // RFC 6750 placement rules. Header only (the default): the header is read once, and its token scanned once;
+    // with the query or the form body allowed, each place is read and a token from a parameter is passed on.
+    Optional<String> fromHeader = c.extractor.extract(authorization);
+    if (c.extractor.allowsQueryParameter() || c.extractor.allowsFormParameter()) {
+      Optional<String> extracted = extract(request, c.extractor, authorization);
+      if (extracted.isPresent() && fromHeader.isEmpty()) { // from the query or the form body
+        if (!authorization.isEmpty()) {
+          throw new TokenValidationException(Reason.INVALID_REQUEST,
+              "the request carries credentials in the Authorization header and a token in a parameter; send exactly one");
+        }
+        authorization = List.of("Bearer " + extracted.get());
       }
-      authorization = List.of("Bearer " + extracted.get());
     }
     TokenRequest.Builder b;
     try {
@@ -251,9 +256,8 @@ public final class BearerTokenFilter implements Filter {
   }
 
   /** The token from the Authorization header, and from the query or form body only where enabled. */
-  private static Optional<String> extract(HttpServletRequest request, BearerTokenExtractor extractor)
-      throws TokenValidationException {
-    List<String> headers = Collections.list(request.getHeaders("Authorization"));
+  private static Optional<String> extract(HttpServletRequest request, BearerTokenExtractor extractor,
+      List<String> headers) throws TokenValidationException {
     boolean form = extractor.allowsFormParameter() && !"GET".equals(request.getMethod()) && request.getContentType() != null
         && request.getContentType().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     List<String> query = extractor.allowsQueryParameter() || form ? queryValues(request.getQueryString()) : List.of();
