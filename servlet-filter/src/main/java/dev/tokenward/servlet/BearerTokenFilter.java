@@ -196,10 +196,12 @@ public final class BearerTokenFilter implements Filter {
   private static TokenRequest tokenRequest(HttpServletRequest request, Config c, Protections.Protection needed)
       throws TokenValidationException {
     List<String> authorization = Collections.list(request.getHeaders("Authorization"));
-    // RFC 6750 placement rules. Header only (the default): the header is read once, and its token scanned once;
-    // with the query or the form body allowed, each place is read and a token from a parameter is passed on.
-    Optional<String> fromHeader = c.extractor.extract(authorization);
+    // RFC 6750 placement rules. Header only (the default): the header goes to core as it came, and core's check of it
+    // (one Authorization header, a Bearer or DPoP scheme, a b64token) is the only one, refusing as the extractor would
+    // (same reason, description and challenge); with the query or the form body allowed, every place is read here
+    // and a token from a parameter is passed on as a Bearer credential.
     if (c.extractor.allowsQueryParameter() || c.extractor.allowsFormParameter()) {
+      Optional<String> fromHeader = c.extractor.extract(authorization);
       Optional<String> extracted = extract(request, c.extractor, authorization);
       if (extracted.isPresent() && fromHeader.isEmpty()) { // from the query or the form body
         if (!authorization.isEmpty()) {
