@@ -41,8 +41,9 @@ import java.util.Optional;
  *   {@code step-up-max-age-seconds}), as {@code @RequiresStepUp} without attributes; a token that falls short is
  *   answered 401 {@code insufficient_user_authentication}</td></tr>
  * </table>
- * A leading word says how the token is presented, not what it grants: it is followed by
- * {@code authenticated} or by clauses ({@code dpop authenticated}, {@code online dpop payments:write}).
+ * A leading word says how the token is presented or how its user authenticated, not what it grants: it is
+ * followed by {@code authenticated} or by clauses ({@code dpop authenticated}, {@code online dpop payments:write},
+ * {@code step-up transfer:money}).
  * A rule with {@code dpop} fails the filter's configuration if DPoP is off for an issuer of its validator, and one
  * with {@code step-up} if the filter has no step-up policy.
  * <table>
@@ -181,7 +182,7 @@ public final class PathRule {
     return new PathRule(pattern, all, online, constraint, false, stepUp);
   }
 
-  /** The clause keywords, and the two words that may start a rule. */
+  /** The clause keywords, the words that may start a rule, and every word of the rule vocabulary. */
   private static final List<String> KEYWORDS = List.of("all-of", "any-of", "all-scopes", "any-scope",
       "all-permissions", "any-permission");
   private static final List<String> LEADING_WORDS = List.of("online", "dpop", "sender-constrained", "step-up");
