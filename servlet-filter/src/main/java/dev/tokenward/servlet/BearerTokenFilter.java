@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
  * {@link dev.tokenward.core.RequiresSenderConstrained @RequiresSenderConstrained} on the servlet class,
  * demands a sender-constrained token for that endpoint whatever the issuer's DPoP policy allows; one
  * asking for DPoP where DPoP is off stops the filter at configuration or {@code init}, naming it.
+ * A path rule {@code optional} ({@link PathRule#optional}) lets a request without credentials through
+ * anonymously, as the JAX-RS feature's {@code @OptionalAuthentication} does; a token sent there must be valid.
  *
  * <p>A refused request gets the RFC 6750 answer built by {@link BearerErrorResponse} (401, 400,
  * 403 or 503) and never reaches the application. An accepted one is passed on wrapped:
