@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
  * {@link dev.tokenward.core.RequiresSenderConstrained @RequiresSenderConstrained} on the servlet class,
  * demands a sender-constrained token for that endpoint whatever the issuer's DPoP policy allows; one
  * asking for DPoP where DPoP is off stops the filter at configuration or {@code init}, naming it.
+ * A path rule {@code optional} ({@link PathRule#optional}) lets a request without credentials through
+ * anonymously, as the JAX-RS feature's {@code @OptionalAuthentication} does; a token sent there must be valid.
  *
  * <p>A refused request gets the RFC 6750 answer built by {@link BearerErrorResponse} (401, 400,
  * 403 or 503) and never reaches the application. An accepted one is passed on wrapped:
@@ -114,7 +116,11 @@ public final class BearerTokenFilter implements Filter {
   public void init(FilterConfig filterConfig) throws ServletException {
     boolean hasParams = InitParams.present(filterConfig);
     if (config == null) {
-      config = InitParams.read(filterConfig, System.getenv(), System.getProperties()).config();
+      try {
+        config = InitParams.read(filterConfig, System.getenv(), System.getProperties()).config();
+      } catch (IllegalArgumentException e) { // a rule the configuration cannot honour, such as 'step-up' without a policy
+        throw new ServletException("tokenward " + e.getMessage(), e);
+      }
     } else if (hasParams) {
       throw new ServletException("tokenward init-param '" + filterConfig.getInitParameterNames().nextElement()
           + "': this filter was configured programmatically, init-parameters would be ignored");
@@ -387,8 +393,10 @@ public final class BearerTokenFilter implements Filter {
 
     /**
      * The step-up policy (RFC 9470) that a {@link dev.tokenward.core.RequiresStepUp @RequiresStepUp}
-     * without attributes stands for, so its values can come from configuration; without it such an
-     * annotation fails the request's servlet at first use, naming the class.
+     * without attributes and a path rule's {@code step-up} word stand for, so its values can come from
+     * configuration (the settings {@code step-up-acr} and {@code step-up-max-age-seconds} set it).
+     * Without it such an annotation fails the request's servlet at first use, naming the class, and
+     * such a rule fails {@link #build()}.
      */
     public Builder stepUp(StepUp stepUp) {
       this.stepUp = Objects.requireNonNull(stepUp, "stepUp");
@@ -445,6 +453,7 @@ public final class BearerTokenFilter implements Filter {
      * The filter, ready to register with the container.
      *
      * @return a new filter with this builder's rules and options
+     * @throws IllegalArgumentException naming the rule, for a {@code step-up} rule and no {@link #stepUp} policy
      */
     public BearerTokenFilter build() {
       return new BearerTokenFilter(config());
