@@ -163,11 +163,24 @@ public final class BearerTokenFilter implements Filter {
     TokenRequest tokenRequest = null;
     try {
       tokenRequest = tokenRequest(request, c, needed);
-      token = c.validator.validate(tokenRequest); // Bearer or DPoP (RFC 9449), certificate binding (RFC 8705)
-      needed.check(token);
+      if (needed.optional()) { // optional authentication: anonymous without credentials, a present token must be valid
+        token = c.validator.validateIfPresent(tokenRequest).orElse(null);
+      } else {
+        token = c.validator.validate(tokenRequest); // Bearer or DPoP (RFC 9449), certificate binding (RFC 8705)
+      }
+      if (token != null) {
+        needed.check(token);
+      }
     } catch (TokenValidationException e) {
+      if (tokenRequest == null) { // refused before core saw the request: counted by the listener all the same
+        c.validator.refusedBeforeValidation(e);
+      }
       refuse(request, response, BearerErrorResponse.of(tokenRequest == null ? e : c.validator.withChallenge(tokenRequest, e),
           c.realm, metadataUrl(request, c)));
+      return;
+    }
+    if (token == null) { // anonymous on an optional path: served as it came, no principal
+      chain.doFilter(request, response);
       return;
     }
     c.validator.dpopNonce(tokenRequest).ifPresent(nonce -> response.setHeader("DPoP-Nonce", nonce));
@@ -395,6 +408,17 @@ public final class BearerTokenFilter implements Filter {
         throw new IllegalArgumentException("rule " + rule.pattern() + ": a rule for this path is already configured");
       }
       rules.add(rule);
+      return this;
+    }
+
+    /**
+     * Paths with optional authentication ({@link PathRule#optional}): anonymous requests pass, a
+     * token that is present must be valid.
+     */
+    public Builder optional(String... patterns) {
+      for (String p : patterns) {
+        rule(PathRule.optional(p));
+      }
       return this;
     }
 

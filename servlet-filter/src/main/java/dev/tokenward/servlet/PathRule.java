@@ -24,7 +24,8 @@ import java.util.Optional;
  * exact rule that a wildcard servlet mapping extends and no prefix rule backs.
  *
  * <p>The rule's text form, used by {@code rule.PATTERN} init-parameters and {@link #parse}:
- * {@code authenticated} (any valid token), or one or more clauses separated by {@code ;}, each an
+ * {@code authenticated} (any valid token), {@code optional} (optional authentication, see
+ * {@link #optional(String)}), or one or more clauses separated by {@code ;}, each an
  * optional keyword and one or more values; every clause must hold. Optional leading words, in any
  * order, say more about the token:
  * <table>
@@ -47,6 +48,8 @@ import java.util.Optional;
  *   <tr><td>{@code all-permissions} / {@code any-permission}</td><td>as permissions only</td></tr>
  * </table>
  * Example: {@code online all-scopes read:reports; any-permission export:csv export:pdf}.
+ * {@code optional} stands alone: no leading word or clause goes with it, as
+ * {@code @OptionalAuthentication} goes with no other annotation in the JAX-RS feature.
  * A word that is almost a keyword or a leading word ({@code al-of}, {@code DPoP}, {@code sender-constraint})
  * is refused with a did-you-mean message rather than taken for a scope.
  */
@@ -55,21 +58,43 @@ public final class PathRule {
   private final Requirement requirement; // null: any valid token
   private final boolean onlineCheck;
   private final SenderConstraint senderConstraint; // null: as the issuer's DPoP policy says
+  private final boolean optional; // optional authentication: no requirement, no online check, no constraint
 
   private PathRule(String pattern, Requirement requirement, boolean onlineCheck) {
     this(pattern, requirement, onlineCheck, null);
   }
 
   private PathRule(String pattern, Requirement requirement, boolean onlineCheck, SenderConstraint senderConstraint) {
+    this(pattern, requirement, onlineCheck, senderConstraint, false);
+  }
+
+  private PathRule(String pattern, Requirement requirement, boolean onlineCheck, SenderConstraint senderConstraint,
+      boolean optional) {
     this.pattern = checkedPattern(pattern);
     this.requirement = requirement;
     this.onlineCheck = onlineCheck;
     this.senderConstraint = senderConstraint;
+    this.optional = optional;
   }
 
   /** Any valid access token. */
   public static PathRule authenticated(String pattern) {
     return new PathRule(pattern, null, false);
+  }
+
+  /**
+   * Optional authentication (text form {@code optional}), as the JAX-RS feature's
+   * {@code @OptionalAuthentication}: a request without credentials (none, or another scheme such as
+   * {@code Basic}) is served anonymously ({@link Tokens#find} is empty, no principal), one with a valid
+   * token is served authenticated, and one with a bad token (malformed, invalid, expired, several
+   * tokens) is refused exactly as under {@link #authenticated}: a broken token is never silently
+   * ignored. A servlet annotation that asks for a token still demands one on such a path.
+   *
+   * @param pattern the path pattern
+   * @return the rule
+   */
+  public static PathRule optional(String pattern) {
+    return new PathRule(pattern, null, false, null, true);
   }
 
   /** A valid access token that satisfies {@code requirement}. */
@@ -121,6 +146,12 @@ public final class PathRule {
               + "with 'authenticated' or the scopes/permissions required, e.g. '" + String.join(" ", leading)
               + " authenticated'");
     }
+    if (words.size() == 1 && words.get(0).equals("optional")) {
+      if (!leading.isEmpty()) {
+        throw new IllegalArgumentException(optionalAlone());
+      }
+      return new PathRule(pattern, null, false, null, true);
+    }
     if (words.size() == 1 && words.get(0).equals("authenticated")) {
       return new PathRule(pattern, null, online, constraint);
     }
@@ -136,7 +167,13 @@ public final class PathRule {
   private static final List<String> KEYWORDS = List.of("all-of", "any-of", "all-scopes", "any-scope",
       "all-permissions", "any-permission");
   private static final List<String> LEADING_WORDS = List.of("online", "dpop", "sender-constrained");
-  private static final List<String> RULE_WORDS = List.of("authenticated", "online", "dpop", "sender-constrained");
+  private static final List<String> RULE_WORDS = List.of("authenticated", "optional", "online", "dpop",
+      "sender-constrained");
+
+  private static String optionalAlone() {
+    return "'optional' stands alone: anonymous requests pass and a token that is present must be valid; it takes no "
+        + "leading word and no scopes (to require a scope or permission named 'optional', write 'all-of optional')";
+  }
 
   private static Requirement clause(String clause) {
     List<String> words = new ArrayList<>(Arrays.asList(clause.split(" ")));
@@ -177,6 +214,9 @@ public final class PathRule {
   private static void refuseKeywordLike(String word) {
     if (KEYWORDS.contains(word)) {
       throw new IllegalArgumentException("keyword '" + word + "' must start its clause; separate clauses with ';'");
+    }
+    if (word.equals("optional")) {
+      throw new IllegalArgumentException(optionalAlone());
     }
     if (RULE_WORDS.contains(word)) {
       throw new IllegalArgumentException("'" + word + "' must " + (LEADING_WORDS.contains(word)
@@ -237,6 +277,7 @@ public final class PathRule {
 
   /** The same rule, and the issuer is also asked whether the token is still active ({@code validateOnline}). */
   public PathRule withOnlineCheck() {
+    refuseOnOptional("withOnlineCheck");
     return new PathRule(pattern, requirement, true, senderConstraint);
   }
 
@@ -246,6 +287,7 @@ public final class PathRule {
    * ({@link SenderConstraint#DPOP_OR_MTLS}, keyword {@code sender-constrained}).
    */
   public PathRule withSenderConstraint(SenderConstraint constraint) {
+    refuseOnOptional("withSenderConstraint");
     return new PathRule(pattern, requirement, onlineCheck, Objects.requireNonNull(constraint, "constraint"));
   }
 
@@ -263,6 +305,16 @@ public final class PathRule {
     return pattern;
   }
 
+  /**
+   * Whether this is optional authentication ({@link #optional(String)}): anonymous requests pass, a
+   * token that is present must be valid.
+   *
+   * @return true for a rule written {@code optional}
+   */
+  public boolean optionalAuthentication() {
+    return optional;
+  }
+
   /** What the token must grant; empty when any valid token will do. */
   public Optional<Requirement> requirement() {
     return Optional.ofNullable(requirement);
@@ -275,6 +327,13 @@ public final class PathRule {
    */
   public boolean onlineCheck() {
     return onlineCheck;
+  }
+
+  private void refuseOnOptional(String method) {
+    if (optional) {
+      throw new IllegalStateException(method + ": rule " + pattern + " is 'optional', which stands alone; "
+          + "use authenticated(...) for a rule that requires a token");
+    }
   }
 
   boolean isPrefix() {
@@ -313,6 +372,9 @@ public final class PathRule {
 
   @Override
   public String toString() {
+    if (optional) {
+      return pattern + " -> optional";
+    }
     return pattern + " -> " + (onlineCheck ? "online " : "")
         + (senderConstraint == SenderConstraint.DPOP ? "dpop " : senderConstraint != null ? "sender-constrained " : "")
         + (requirement == null ? "authenticated" : requirement);

@@ -32,11 +32,16 @@ final class Protections {
 
   /**
    * What a request needs: a valid token, perhaps checked online, satisfying the requirement if any,
-   * presented as the sender constraint says if there is one (null: as the issuer's DPoP policy says).
+   * presented as the sender constraint says if there is one (null: as the issuer's DPoP policy says);
+   * with {@code optional}, no token at all will do too (a token that is present must be valid).
    */
-  record Protection(Requirement requirement, boolean online, SenderConstraint senderConstraint) {
+  record Protection(Requirement requirement, boolean online, SenderConstraint senderConstraint, boolean optional) {
     Protection(Requirement requirement, boolean online) {
       this(requirement, online, null);
+    }
+
+    Protection(Requirement requirement, boolean online, SenderConstraint senderConstraint) {
+      this(requirement, online, senderConstraint, false);
     }
 
     Protection and(Protection other) {
@@ -49,7 +54,7 @@ final class Protections {
           : other.senderConstraint == null ? senderConstraint
           : senderConstraint == SenderConstraint.DPOP || other.senderConstraint == SenderConstraint.DPOP
               ? SenderConstraint.DPOP : SenderConstraint.DPOP_OR_MTLS;
-      return new Protection(r, online || other.online, c);
+      return new Protection(r, online || other.online, c, optional && other.optional); // a token demanded anywhere is demanded
     }
 
     void check(VerifiedToken token) throws TokenValidationException {
@@ -158,7 +163,8 @@ final class Protections {
   }
 
   private static Protection protection(PathRule rule) {
-    return new Protection(rule.requirement().orElse(null), rule.onlineCheck(), rule.senderConstraint().orElse(null));
+    return new Protection(rule.requirement().orElse(null), rule.onlineCheck(), rule.senderConstraint().orElse(null),
+        rule.optionalAuthentication());
   }
 
   /**

@@ -198,4 +198,45 @@ class PathRuleTest {
     assertThat(r.senderConstraint()).contains(dev.tokenward.core.SenderConstraint.DPOP);
     assertThat(r.onlineCheck()).isTrue();
   }
+
+  @Test
+  void parseWhenOptionalThenOptionalAuthenticationWithoutRequirement() {
+    PathRule r = PathRule.parse("/personal/*", " optional ");
+    assertThat(r.optionalAuthentication()).isTrue();
+    assertThat(r.requirement()).isEmpty();
+    assertThat(r.onlineCheck()).isFalse();
+    assertThat(r.senderConstraint()).isEmpty();
+    assertThat(r).hasToString("/personal/* -> optional");
+    assertThat(PathRule.optional("/p")).hasToString("/p -> optional");
+    assertThat(PathRule.parse("/a", "authenticated").optionalAuthentication()).isFalse();
+  }
+
+  @Test
+  void parseWhenOptionalWithLeadingWordOrScopesThenRefusedAsStandingAlone() {
+    String alone = "'optional' stands alone: anonymous requests pass and a token that is present must be valid; it "
+        + "takes no leading word and no scopes (to require a scope or permission named 'optional', write 'all-of optional')";
+    for (String rule : List.of("online optional", "dpop optional", "optional read:messages", "read:messages optional",
+        "optional authenticated", "optional; read:messages")) {
+      assertThatThrownBy(() -> PathRule.parse("/p", rule)).as(rule).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("path rule /p = '" + rule + "': " + alone);
+    }
+    assertThat(PathRule.parse("/p", "all-of optional")).hasToString("/p -> all of scope_or_permission optional");
+  }
+
+  @Test
+  void parseWhenOptionalMisspelledThenDidYouMean() {
+    for (String word : List.of("Optional", "optinal", "OPTIONAL")) {
+      assertThatThrownBy(() -> PathRule.parse("/p", word)).as(word).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("path rule /p = '" + word + "': '" + word + "' is not a keyword: did you mean 'optional'? "
+              + "Keywords are lower case; to require a scope or permission named '" + word + "', write 'all-of "
+              + word + "'");
+    }
+  }
+
+  @Test
+  void optionalWhenOnlineCheckOrSenderConstraintAddedThenRefused() {
+    assertThatThrownBy(() -> PathRule.optional("/p").withOnlineCheck()).isInstanceOf(IllegalStateException.class)
+        .hasMessage("withOnlineCheck: rule /p is 'optional', which stands alone; use authenticated(...) for a rule "
+            + "that requires a token");
+  }
 }
