@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Builds the benchmarks jar and puts the servlet sample under HTTP load over loopback (16 connections),
-# with and without the tokenward filter, printing requests/s, p50 and p99, for two loads: one repeated
-# token, and distinct tokens each sent once (the first 10,240 fill the filter's token cache). Three rounds
-# measure the two services in turn, so a busy neighbour weighs on both alike.
-#   benchmarks/e2e.sh [seconds-per-run] [distinct-tokens]     (defaults 15 and 40960)
+# Builds the benchmarks jar and puts the servlet sample under HTTP load over loopback (16 connections, JDK HttpClient),
+# with and without the tokenward filter, printing requests/s, p50, p99, server and load-generator CPU per request
+# and the token cache's hit rate, for three loads: one repeated token; distinct tokens (many clients, each reusing its
+# own token, twice as many clients as the filter's cache holds); and every token new (each sent once: the worst
+# case). The rounds measure the two services in turn, so a busy neighbour weighs on both alike. About 5-6 minutes on
+# an idle 2-core machine (minting the 30,000 tokens included).
+#   benchmarks/e2e.sh [seconds-per-run] [clients] [new-tokens-per-round] [rounds]     (defaults 8 20000 2000 5)
+#   on a shared machine: flock /work/helpers/bench.lock benchmarks/e2e.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests

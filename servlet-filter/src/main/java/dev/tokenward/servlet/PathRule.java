@@ -36,10 +36,16 @@ import java.util.Optional;
  *   <tr><td>{@code sender-constrained}</td><td>a DPoP-bound token with its proof, or a certificate-bound one
  *   (RFC 8705) with its TLS client certificate; never a plain bearer token
  *   ({@link SenderConstraint#DPOP_OR_MTLS}, as {@code @RequiresSenderConstrained})</td></tr>
+ *   <tr><td>{@code step-up}</td><td>a user who authenticated strongly and recently enough (RFC 9470), as the
+ *   filter's step-up policy says ({@code stepUp(StepUp)} on its builder, or the settings {@code step-up-acr} and
+ *   {@code step-up-max-age-seconds}), as {@code @RequiresStepUp} without attributes; a token that falls short is
+ *   answered 401 {@code insufficient_user_authentication}</td></tr>
  * </table>
- * A leading word says how the token is presented, not what it grants: it is followed by
- * {@code authenticated} or by clauses ({@code dpop authenticated}, {@code online dpop payments:write}).
- * A rule with {@code dpop} fails the filter's configuration if DPoP is off for an issuer of its validator.
+ * A leading word says how the token is presented or how its user authenticated, not what it grants: it is
+ * followed by {@code authenticated} or by clauses ({@code dpop authenticated}, {@code online dpop payments:write},
+ * {@code step-up transfer:money}).
+ * A rule with {@code dpop} fails the filter's configuration if DPoP is off for an issuer of its validator, and one
+ * with {@code step-up} if the filter has no step-up policy.
  * <table>
  *   <caption>clause keywords</caption>
  *   <tr><td>(none) or {@code all-of}</td><td>every value, each as a scope or a permission</td></tr>
@@ -59,6 +65,7 @@ public final class PathRule {
   private final boolean onlineCheck;
   private final SenderConstraint senderConstraint; // null: as the issuer's DPoP policy says
   private final boolean optional; // optional authentication: no requirement, no online check, no constraint
+  private final boolean stepUp; // the filter's configured step-up policy applies too
 
   private PathRule(String pattern, Requirement requirement, boolean onlineCheck) {
     this(pattern, requirement, onlineCheck, null);
@@ -70,6 +77,12 @@ public final class PathRule {
 
   private PathRule(String pattern, Requirement requirement, boolean onlineCheck, SenderConstraint senderConstraint,
       boolean optional) {
+    this(pattern, requirement, onlineCheck, senderConstraint, optional, false);
+  }
+
+  private PathRule(String pattern, Requirement requirement, boolean onlineCheck, SenderConstraint senderConstraint,
+      boolean optional, boolean stepUp) {
+    this.stepUp = stepUp;
     this.pattern = checkedPattern(pattern);
     this.requirement = requirement;
     this.onlineCheck = onlineCheck;
@@ -139,6 +152,12 @@ public final class PathRule {
     } else if (leading.contains("sender-constrained")) {
       constraint = SenderConstraint.DPOP_OR_MTLS;
     }
+    boolean stepUp = leading.contains("step-up");
+    if (words.isEmpty() && stepUp) {
+      throw new IllegalArgumentException("'step-up' says how the user must have authenticated, not what the token must "
+          + "grant: follow it with 'authenticated' or the scopes/permissions required, e.g. '"
+          + String.join(" ", leading) + " authenticated'");
+    }
     if (words.isEmpty()) {
       throw new IllegalArgumentException(leading.isEmpty() || leading.equals(List.of("online"))
           ? "empty rule; give 'authenticated' or the scopes/permissions required"
@@ -153,22 +172,22 @@ public final class PathRule {
       return new PathRule(pattern, null, false, null, true);
     }
     if (words.size() == 1 && words.get(0).equals("authenticated")) {
-      return new PathRule(pattern, null, online, constraint);
+      return new PathRule(pattern, null, online, constraint, false, stepUp);
     }
     Requirement all = null;
     for (String clause : String.join(" ", words).split(";")) {
       Requirement r = clause(clause.trim());
       all = all == null ? r : all.and(r);
     }
-    return new PathRule(pattern, all, online, constraint);
+    return new PathRule(pattern, all, online, constraint, false, stepUp);
   }
 
-  /** The clause keywords, and the two words that may start a rule. */
+  /** The clause keywords, the words that may start a rule, and every word of the rule vocabulary. */
   private static final List<String> KEYWORDS = List.of("all-of", "any-of", "all-scopes", "any-scope",
       "all-permissions", "any-permission");
-  private static final List<String> LEADING_WORDS = List.of("online", "dpop", "sender-constrained");
+  private static final List<String> LEADING_WORDS = List.of("online", "dpop", "sender-constrained", "step-up");
   private static final List<String> RULE_WORDS = List.of("authenticated", "optional", "online", "dpop",
-      "sender-constrained");
+      "sender-constrained", "step-up");
 
   private static String optionalAlone() {
     return "'optional' stands alone: anonymous requests pass and a token that is present must be valid; it takes no "
@@ -221,7 +240,7 @@ public final class PathRule {
     if (RULE_WORDS.contains(word)) {
       throw new IllegalArgumentException("'" + word + "' must " + (LEADING_WORDS.contains(word)
           ? "come first in the rule, before 'authenticated' or the scopes (leading words: " + String.join(", ", LEADING_WORDS) + ")"
-          : "stand alone (or after 'online', 'dpop' or 'sender-constrained')"));
+          : "stand alone (or after 'online', 'dpop', 'sender-constrained' or 'step-up')"));
     }
     if (word.equalsIgnoreCase("mtls")) {
       throw new IllegalArgumentException("'" + word + "' is not a keyword: did you mean 'sender-constrained'? It accepts "
@@ -278,7 +297,7 @@ public final class PathRule {
   /** The same rule, and the issuer is also asked whether the token is still active ({@code validateOnline}). */
   public PathRule withOnlineCheck() {
     refuseOnOptional("withOnlineCheck");
-    return new PathRule(pattern, requirement, true, senderConstraint);
+    return new PathRule(pattern, requirement, true, senderConstraint, false, stepUp);
   }
 
   /**
@@ -288,7 +307,31 @@ public final class PathRule {
    */
   public PathRule withSenderConstraint(SenderConstraint constraint) {
     refuseOnOptional("withSenderConstraint");
-    return new PathRule(pattern, requirement, onlineCheck, Objects.requireNonNull(constraint, "constraint"));
+    return new PathRule(pattern, requirement, onlineCheck, Objects.requireNonNull(constraint, "constraint"), false,
+        stepUp);
+  }
+
+  /**
+   * The same rule, and the user behind the token must also meet the filter's step-up policy
+   * (RFC 9470; text form: the leading word {@code step-up}): the one given to
+   * {@code BearerTokenFilter.Builder.stepUp}, or read from the settings {@code step-up-acr} and
+   * {@code step-up-max-age-seconds}. Building a filter with such a rule and no policy fails, naming
+   * the rule. For a policy of this rule's own, use {@code Requirement.stepUp(StepUp)} instead.
+   *
+   * @return the rule with step-up
+   */
+  public PathRule withStepUp() {
+    refuseOnOptional("withStepUp");
+    return new PathRule(pattern, requirement, onlineCheck, senderConstraint, false, true);
+  }
+
+  /**
+   * Whether the filter's step-up policy applies (the leading word {@code step-up}, {@link #withStepUp()}).
+   *
+   * @return true for a rule written with {@code step-up}
+   */
+  public boolean stepUp() {
+    return stepUp;
   }
 
   /** How the token must be presented (DPoP, or DPoP or mTLS); empty when the issuer's DPoP policy decides alone. */
@@ -375,7 +418,7 @@ public final class PathRule {
     if (optional) {
       return pattern + " -> optional";
     }
-    return pattern + " -> " + (onlineCheck ? "online " : "")
+    return pattern + " -> " + (onlineCheck ? "online " : "") + (stepUp ? "step-up " : "")
         + (senderConstraint == SenderConstraint.DPOP ? "dpop " : senderConstraint != null ? "sender-constrained " : "")
         + (requirement == null ? "authenticated" : requirement);
   }

@@ -66,6 +66,7 @@ final class Protections {
 
   private final Map<String, Protection> exact = new HashMap<>();
   private final List<PathRule> prefixes = new ArrayList<>(); // longest first
+  private final Map<PathRule, Protection> byRule = new java.util.IdentityHashMap<>();
   private final Map<String, ServletRule> byServletClass = new ConcurrentHashMap<>();
   private final List<PathRule> rules;
   private final StepUp stepUp; // what @RequiresStepUp without attributes stands for; may be null
@@ -89,12 +90,16 @@ final class Protections {
     this(rules, stepUp, null);
   }
 
+  /**
+   * @throws IllegalArgumentException naming the rule, for a {@code step-up} rule without a step-up policy
+   */
   Protections(List<PathRule> rules, StepUp stepUp, AccessTokenValidator validator) {
     this.rules = List.copyOf(rules);
     this.stepUp = stepUp;
     this.validator = validator;
     for (PathRule rule : rules) {
-      Protection p = protection(rule);
+      Protection p = protection(rule, stepUp);
+      byRule.put(rule, p);
       if (rule.isPrefix()) {
         prefixes.add(rule);
       } else {
@@ -156,14 +161,24 @@ final class Protections {
     for (PathRule rule : prefixes) {
       String base = rule.base();
       if (path.startsWith(base) && (path.length() == base.length() || path.charAt(base.length()) == '/')) {
-        return protection(rule);
+        return byRule.get(rule);
       }
     }
     return null;
   }
 
-  private static Protection protection(PathRule rule) {
-    return new Protection(rule.requirement().orElse(null), rule.onlineCheck(), rule.senderConstraint().orElse(null),
+  private static Protection protection(PathRule rule, StepUp configuredStepUp) {
+    Requirement requirement = rule.requirement().orElse(null);
+    if (rule.stepUp()) {
+      if (configuredStepUp == null) {
+        throw new IllegalArgumentException("path rule " + rule + ": 'step-up' stands for the filter's step-up policy "
+            + "(RFC 9470), and none is configured: set TOKENWARD_STEP_UP_ACR and/or TOKENWARD_STEP_UP_MAX_AGE_SECONDS "
+            + "(init-params step-up-acr, step-up-max-age-seconds), or give the builder stepUp(StepUp)");
+      }
+      Requirement s = Requirement.stepUp(configuredStepUp);
+      requirement = requirement == null ? s : requirement.and(s);
+    }
+    return new Protection(requirement, rule.onlineCheck(), rule.senderConstraint().orElse(null),
         rule.optionalAuthentication());
   }
 

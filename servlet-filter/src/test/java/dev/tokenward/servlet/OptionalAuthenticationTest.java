@@ -191,4 +191,19 @@ class OptionalAuthenticationTest {
       } : request, res);
     }
   }
+
+  @Test
+  void optionalWhenConfiguredByTokenwardRulesThenAnonymousPassesAndABadTokenIsRefused() throws Exception {
+    java.util.Map<String, String> env = java.util.Map.of("TOKENWARD_ISSUER", issuer.issuer(),
+        "TOKENWARD_AUDIENCE", Issuers.AUDIENCE, "TOKENWARD_RULES", "/personal/*=optional, /api/*=authenticated");
+    BearerTokenFilter filter = InitParams.read(InitParamsTest.config(java.util.Map.of()), env,
+        new java.util.Properties()).build();
+    try (JettyApp other = JettyApp.withFilter(filter, context -> { })) {
+      assertThat(other.get("/personal/greeting").body()).contains("principal=none");
+      assertThat(other.getWithToken("/personal/greeting", jwt(issuer).sign()).body())
+          .contains("principal=TokenPrincipal:auth0|user-1");
+      assertThat(other.getWithToken("/personal/greeting", jwt(issuer).expired().sign()).status()).isEqualTo(401);
+      BearerTokenFilterTest.assertNoToken(other.get("/api/x"));
+    }
+  }
 }
