@@ -175,7 +175,7 @@ class TokenwardMetricsTest {
       }
     }
     List<String> allowed = new ArrayList<>(List.of("accepted", "refused", "none", "unknown", "success", "failure",
-        "hit", "miss", "userinfo", "introspection", "rate_limited", issuer.issuer()));
+        "hit", "miss", "error", "userinfo", "introspection", "rate_limited", issuer.issuer()));
     for (Reason reason : Reason.values()) {
       allowed.add(reason.name());
     }
