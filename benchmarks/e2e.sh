@@ -13,9 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
 generators=jdk
-if command -v wrk > /dev/null; then
+if command -v wrk > /dev/null && [ -x /usr/bin/time ]; then
   generators=jdk,wrk
 else
-  echo "wrk is not on the PATH: the JDK client only (apt-get install wrk for the lighter generator's run too)"
+  echo "wrk or /usr/bin/time is missing: the JDK client only (apt-get install wrk time for the lighter generator's run too)"
 fi
 exec java -De2e.generator="$generators" -cp benchmarks/target/benchmarks.jar dev.tokenward.benchmarks.EndToEnd "$@"
