@@ -202,6 +202,25 @@ public final class AccessTokenValidator implements AutoCloseable {
    * @throws TokenValidationException with the reason the request was refused
    */
   public VerifiedToken validate(TokenRequest request) throws TokenValidationException {
+    return validateRequest(request, false);
+  }
+
+  /**
+   * Validates a request to an endpoint with optional authentication (the servlet filter's
+   * {@code optional} rule, JAX-RS {@code @OptionalAuthentication}): a request without credentials
+   * (none, or another scheme such as {@code Basic}) is served anonymously, so it is answered empty
+   * and is not reported to the listener as a refusal; a request that carries a token is validated
+   * exactly as by {@link #validate(TokenRequest)}, so a bad token is still refused, and reported.
+   *
+   * @return the verified token, or empty for a request without credentials
+   * @throws TokenValidationException with the reason a request carrying credentials was refused
+   */
+  public Optional<VerifiedToken> validateIfPresent(TokenRequest request) throws TokenValidationException {
+    return Optional.ofNullable(validateRequest(request, true));
+  }
+
+  /** {@link #validate(TokenRequest)}; with {@code optional}, null instead of a {@link Reason#MISSING_TOKEN} refusal. */
+  private VerifiedToken validateRequest(TokenRequest request, boolean optional) throws TokenValidationException {
     Objects.requireNonNull(request, "request");
     ValidationListener listener = settings.listener; // null unless set: then no clock read, no call
     long start = listener == null ? 0 : System.nanoTime();
@@ -212,12 +231,34 @@ public final class AccessTokenValidator implements AutoCloseable {
       }
       return verified;
     } catch (TokenValidationException e) {
+      if (optional && e.reason() == Reason.MISSING_TOKEN) {
+        return null; // anonymous on an optional endpoint: served, so no refusal to count
+      }
       refusals.refused(e); // a repeated wrong audience/issuer/opaque token is logged, rate-limited
       if (listener != null) { // every refusal of the request, before, at and after its token: reported once
         listener.tokenRefused(e.reason(), e.attributedIssuer(), System.nanoTime() - start);
       }
       throw e;
     }
+  }
+
+  /**
+   * Reports a refusal the caller made before it could hand the request to
+   * {@link #validate(TokenRequest)}: a token both in the {@code Authorization} header and in a
+   * query or form parameter, a request URL that cannot be read, an oversized form body. The filters
+   * call it so that the listener (and the metrics built on it) counts every refusal they answer
+   * once, under the reason it is answered with; the issuer is unknown (null).
+   *
+   * @param failure the refusal the request is answered with
+   * @return {@code failure}, for throwing or answering
+   */
+  public TokenValidationException refusedBeforeValidation(TokenValidationException failure) {
+    Objects.requireNonNull(failure, "failure");
+    ValidationListener listener = settings.listener;
+    if (listener != null) {
+      listener.tokenRefused(failure.reason(), null, 0);
+    }
+    return failure;
   }
 
   /**

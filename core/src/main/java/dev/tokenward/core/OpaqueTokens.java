@@ -30,7 +30,9 @@ import okhttp3.HttpUrl;
  * issuer that cannot be reached is a distinct, retryable outcome.
  *
  * <p>With a {@link SharedOnlineCache} (replicas sharing Redis), a local miss asks it before the issuer,
- * and an answer from the issuer is stored there too, so one token costs one call across the replicas.
+ * and an answer from the issuer is stored there too, so one token costs one call across the replicas;
+ * when several replicas miss the same token at once, the one that takes the cache's lock asks and the
+ * others wait for its answer, at most the call timeout ({@link SharedAnswers#lookup}).
  * An answer read from it is checked again as if the issuer had just given it, and kept locally no
  * longer than it would have been kept there. A shared cache that fails is skipped: the issuer is asked.
  */
@@ -42,6 +44,7 @@ final class OpaqueTokens {
   private final IssuerHttp http;
   private final Clock clock;
   private final Duration waitTimeout;
+  private final Duration joinTimeout;
   private final Cache<TokenHash, VerifiedToken> cache;
   private final ValidationListener listener; // null when none is set
   /** Calls in flight, by token: a request for the same token joins the call instead of starting one. */
@@ -51,12 +54,15 @@ final class OpaqueTokens {
   OpaqueTokens(TrustedIssuer config, Discovery discovery, IssuerHttp http, Clock clock,
       Cache<TokenHash, VerifiedToken> cache, ValidationListener listener, SharedOnlineCache sharedCache, Duration ttl) {
     this.listener = listener;
-    this.shared = sharedCache == null ? null : new SharedAnswers(sharedCache, config.issuer, ttl, clock);
+    this.shared = sharedCache == null ? null
+        : new SharedAnswers(sharedCache, config.issuer, ttl, http.callTimeout(), clock, listener);
     this.config = config;
     this.discovery = discovery;
     this.http = http;
     this.clock = clock;
     this.waitTimeout = http.callTimeout().multipliedBy(2);
+    // a request joining another's call also waits out that call's wait for another replica's answer
+    this.joinTimeout = sharedCache == null ? waitTimeout : waitTimeout.plus(http.callTimeout());
     this.cache = cache;
   }
 
@@ -93,10 +99,14 @@ final class OpaqueTokens {
     if (other != null) {
       return notExpired(key, await(other));
     }
+    SharedAnswers.Lookup lookup = null;
     try {
       VerifiedToken answer = cache.getIfPresent(key); // a call for this token may have ended a moment ago
       if (answer == null && shared != null) {
-        answer = fromShared(key, token, policy);
+        lookup = shared.lookup(token, policy); // may wait for the replica that is asking the issuer
+        if (lookup.stored != null) {
+          answer = fromShared(key, lookup.stored, policy);
+        }
       }
       if (answer == null) {
         if (listener != null) {
@@ -104,8 +114,8 @@ final class OpaqueTokens {
         }
         answer = policy == OpaqueTokenPolicy.INTROSPECT ? introspect(token) : userinfo(token);
         cache.put(key, answer); // only answers are cached, never failures
-        if (shared != null) {
-          shared.put(token, policy, answer);
+        if (lookup != null) {
+          lookup.share(answer);
         }
       }
       mine.complete(answer);
@@ -114,21 +124,20 @@ final class OpaqueTokens {
       mine.completeExceptionally(e);
       throw e;
     } finally {
+      if (lookup != null) {
+        lookup.release(); // after the answer is stored: a replica that takes the lock next finds it
+      }
       inFlight.remove(key, mine);
     }
   }
 
   /**
    * The answer another replica stored, checked again as the issuer's own would be and cached locally
-   * until the shared entry ends; null when there is none (or the shared cache cannot answer). An
-   * answer that now fails a check (say, this replica trusts another audience) is a refusal, as it would
+   * until the shared entry ends. An answer that now fails a check (say, this replica trusts another audience) is a refusal, as it would
    * have been from the issuer.
    */
-  private VerifiedToken fromShared(TokenHash key, String token, OpaqueTokenPolicy policy) throws TokenValidationException {
-    SharedAnswers.Stored stored = shared.get(token, policy);
-    if (stored == null) {
-      return null;
-    }
+  private VerifiedToken fromShared(TokenHash key, SharedAnswers.Stored stored, OpaqueTokenPolicy policy)
+      throws TokenValidationException {
     VerifiedToken answer = policy == OpaqueTokenPolicy.INTROSPECT ? introspectionAnswer(stored.claims())
         : userinfoAnswer(stored.claims());
     cache.policy().expireVariably().ifPresentOrElse(
@@ -136,10 +145,13 @@ final class OpaqueTokens {
     return answer;
   }
 
-  /** The shared answer; a request that joined another's call waits at most twice the call timeout. */
+  /**
+   * The shared answer; a request that joined another's call waits at most twice the call timeout, and
+   * one call timeout more when answers are shared across replicas.
+   */
   private VerifiedToken await(CompletableFuture<VerifiedToken> answer) throws TokenValidationException {
     try {
-      return answer.get(waitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return answer.get(joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof TokenValidationException t) {
         throw new TokenValidationException(t.reason(), t.getMessage(), t.requiredScope().orElse(null),

@@ -210,6 +210,10 @@ final class SenderConstraints {
     try {
       first = replayStore.firstUse(key, until);
     } catch (IOException | RuntimeException e) {
+      ValidationListener listener = validator.listener();
+      if (listener != null) {
+        listener.dpopReplayStoreFailed(issuer, e);
+      }
       throw new TokenValidationException(Reason.REPLAY_STORE_UNAVAILABLE, "the DPoP replay store cannot answer ("
           + e.getClass().getSimpleName() + "), so replay protection cannot be enforced; retry later",
           null, Duration.ofSeconds(5), null);

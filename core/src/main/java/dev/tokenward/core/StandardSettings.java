@@ -159,6 +159,19 @@ public final class StandardSettings {
   public static final Setting<List<String>> RULES = declare(Setting.list("rules",
       "servlet filter: path rules, comma-separated PATTERN=RULE, e.g. /api/*=authenticated, /admin/*=online admin:all"));
 
+  /**
+   * Step-up (RFC 9470): the {@code acr} values that count as strong authentication in the filters'
+   * step-up policy ({@link TokenwardConfig#stepUp()}), which the servlet filter's {@code step-up}
+   * rule word and {@link RequiresStepUp @RequiresStepUp} without attributes stand for.
+   */
+  public static final Setting<List<String>> STEP_UP_ACR = declare(Setting.list("step-up-acr",
+      "step-up (RFC 9470): acr values that count as strong authentication where a 'step-up' path rule or "
+          + "@RequiresStepUp without attributes applies, comma-separated"));
+  /** Step-up (RFC 9470): how many seconds ago {@code auth_time} may be, in the filters' step-up policy. */
+  public static final Setting<java.time.Duration> STEP_UP_MAX_AGE_SECONDS = declare(Setting.seconds(
+      "step-up-max-age-seconds", "step-up (RFC 9470): how old auth_time may be where a 'step-up' path rule or "
+          + "@RequiresStepUp without attributes applies", 1, 31_536_000));
+
   // ---- RFC 9728 protected resource metadata (ProtectedResourceMetadata.builder(validator, config))
 
   /** The resource identifier (RFC 8707): RFC 9728 {@code resource}; unset, the filters take it from each request. */

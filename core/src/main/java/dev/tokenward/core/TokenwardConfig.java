@@ -141,6 +141,31 @@ public final class TokenwardConfig {
     return new TokenwardConfig(known, copy, primary, parameterLabel);
   }
 
+  /**
+   * The filters' step-up policy (RFC 9470) of {@link StandardSettings#STEP_UP_ACR} and
+   * {@link StandardSettings#STEP_UP_MAX_AGE_SECONDS}: what the servlet filter's {@code step-up} rule
+   * word and {@link RequiresStepUp @RequiresStepUp} without attributes stand for. Empty when neither
+   * is set; {@code BearerTokenFilter.builder(config)} and {@code TokenwardFeature.builder(config)}
+   * give it to the filter.
+   *
+   * @throws ConfigurationException naming the setting for an {@code acr} value that is not a single token
+   */
+  public Optional<StepUp> stepUp() {
+    Optional<List<String>> acr = find(StandardSettings.STEP_UP_ACR);
+    Optional<java.time.Duration> maxAge = find(StandardSettings.STEP_UP_MAX_AGE_SECONDS);
+    if (acr.isEmpty() && maxAge.isEmpty()) {
+      return Optional.empty();
+    }
+    StepUp.Builder b = StepUp.builder();
+    try {
+      acr.ifPresent(values -> b.acr(values.toArray(new String[0])));
+    } catch (IllegalArgumentException e) {
+      throw error(StandardSettings.STEP_UP_ACR, String.valueOf(e.getMessage()).replaceFirst("^acr: ", ""));
+    }
+    maxAge.ifPresent(b::maxAge);
+    return Optional.of(b.build());
+  }
+
   // ------------------------------------------------------------------ the validator
 
   /** The validator these settings describe. */

@@ -103,6 +103,42 @@ public interface ValidationListener {
   default void onlineCacheMiss(String issuer) {}
 
   /**
+   * A token the local online cache did not hold was answered from the {@link SharedOnlineCache}: another
+   * replica had asked the issuer, before this lookup or while this replica waited for the replica holding
+   * the call. The answer is still checked here before it is used.
+   *
+   * @param issuer the configured issuer whose answer was shared
+   */
+  default void sharedOnlineCacheHit(String issuer) {}
+
+  /**
+   * The {@link SharedOnlineCache} held no answer for the token (or none came within the wait for the
+   * replica holding the call): this replica asks the issuer and shares the answer.
+   *
+   * @param issuer the configured issuer that is asked
+   */
+  default void sharedOnlineCacheMiss(String issuer) {}
+
+  /**
+   * The {@link SharedOnlineCache} failed (a read, a lock or a write; down or timed out): the issuer was
+   * asked without it, or its answer was not shared. Never a refusal: it costs a call to the issuer.
+   *
+   * @param issuer the configured issuer concerned
+   * @param cause what failed; its message names the store, never a token or a key
+   */
+  default void sharedOnlineCacheFailed(String issuer, Exception cause) {}
+
+  /**
+   * The DPoP replay store could not record a proof (a shared store down or timed out, a local one
+   * full): the request was refused {@link Reason#REPLAY_STORE_UNAVAILABLE}, 503, since replay protection
+   * cannot be enforced without it.
+   *
+   * @param issuer the configured issuer of the token the proof came with
+   * @param cause what failed; its message names the store, never a proof, a {@code jti} or a key
+   */
+  default void dpopReplayStoreFailed(String issuer, Exception cause) {}
+
+  /**
    * Called once by {@link AccessTokenValidator.Builder#build()} with the validator this listener
    * was given to, before {@code build()} returns it: a listener that reports state rather than
    * events (gauges of {@link AccessTokenValidator#health()}) keeps it to read that state.

@@ -207,20 +207,39 @@ class TokenwardConfigTest {
   @Test
   void applicationSettingsWhenDeclaredThenReadCheckedAndMisspellingsCaught() {
     Setting<Integer> port = Setting.integer("port", "HTTP port", 0, 65_535).withDefault(8080).withoutPrefix();
-    Setting<List<String>> acr = Setting.list("step-up-acr", "acr values of strong authentication");
-    TokenwardConfig config = TokenwardConfig.builder().settings(port, acr)
-        .environment(Map.of("PORT", "0", "TOKENWARD_STEP_UP_ACR", "mfa, phr")).build();
+    Setting<List<String>> formats = Setting.list("report-formats", "formats the reports endpoint offers");
+    TokenwardConfig config = TokenwardConfig.builder().settings(port, formats)
+        .environment(Map.of("PORT", "0", "TOKENWARD_REPORT_FORMATS", "csv, pdf")).build();
     assertThat(config.get(port)).isZero();
-    assertThat(config.get(acr)).containsExactly("mfa", "phr");
+    assertThat(config.get(formats)).containsExactly("csv", "pdf");
     assertThatThrownBy(() -> TokenwardConfig.builder().settings(port).environment(Map.of("PORT", "eighty")).build())
         .hasMessage("PORT: must be a whole number from 0 to 65535, got 'eighty'");
-    assertThatThrownBy(() -> TokenwardConfig.builder().settings(acr)
-        .environment(Map.of("TOKENWARD_STEP_UP_ARC", "mfa")).build())
-        .hasMessage("TOKENWARD_STEP_UP_ARC: unknown setting; did you mean TOKENWARD_STEP_UP_ACR?");
-    assertThatThrownBy(() -> TokenwardConfig.fromEnvironment(Map.of()).get(acr))
-        .hasMessageStartingWith("setting step-up-acr was not declared");
+    assertThatThrownBy(() -> TokenwardConfig.builder().settings(formats)
+        .environment(Map.of("TOKENWARD_REPORT_FORMAT", "csv")).build())
+        .hasMessage("TOKENWARD_REPORT_FORMAT: unknown setting; did you mean TOKENWARD_REPORT_FORMATS?");
+    assertThatThrownBy(() -> TokenwardConfig.fromEnvironment(Map.of()).get(formats))
+        .hasMessageStartingWith("setting report-formats was not declared");
     assertThatThrownBy(() -> TokenwardConfig.builder().settings(Setting.string("audience", "mine")))
         .hasMessageStartingWith("setting audience: already declared");
+    assertThatThrownBy(() -> TokenwardConfig.builder().settings(Setting.list("step-up-acr", "mine")))
+        .as("core's own since the filters' step-up policy reads it").hasMessageStartingWith("setting step-up-acr: already declared");
+  }
+
+  @Test
+  void stepUpWhenSettingsSetThenThePolicyElseEmpty() {
+    assertThat(TokenwardConfig.fromEnvironment(Map.of()).stepUp()).isEmpty();
+    StepUp both = TokenwardConfig.fromEnvironment(Map.of("TOKENWARD_STEP_UP_ACR", "urn:mfa, urn:hwk",
+        "TOKENWARD_STEP_UP_MAX_AGE_SECONDS", "300")).stepUp().orElseThrow();
+    assertThat(both.acrValues()).containsExactly("urn:mfa", "urn:hwk");
+    assertThat(both.maxAge()).contains(Duration.ofSeconds(300));
+    StepUp ageOnly = TokenwardConfig.fromMap(Map.of("step-up-max-age-seconds", "60")).stepUp().orElseThrow();
+    assertThat(ageOnly.acrValues()).isEmpty();
+    assertThat(ageOnly.maxAge()).contains(Duration.ofSeconds(60));
+    assertThatThrownBy(() -> TokenwardConfig.fromEnvironment(Map.of("TOKENWARD_STEP_UP_ACR", "urn:has space")).stepUp())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("TOKENWARD_STEP_UP_ACR: 'urn:has space' is not a single value");
+    assertThatThrownBy(() -> TokenwardConfig.fromEnvironment(Map.of("TOKENWARD_STEP_UP_MAX_AGE_SECONDS", "0")))
+        .hasMessageStartingWith("TOKENWARD_STEP_UP_MAX_AGE_SECONDS: must be a whole number of seconds from 1");
   }
 
   @Test

@@ -77,6 +77,26 @@ class ValidationListenerTest {
     }
 
     @Override
+    public void sharedOnlineCacheHit(String iss) {
+      events.add("shared hit " + iss);
+    }
+
+    @Override
+    public void sharedOnlineCacheMiss(String iss) {
+      events.add("shared miss " + iss);
+    }
+
+    @Override
+    public void sharedOnlineCacheFailed(String iss, Exception cause) {
+      events.add("shared failed " + iss + " " + cause.getMessage());
+    }
+
+    @Override
+    public void dpopReplayStoreFailed(String iss, Exception cause) {
+      events.add("replay store failed " + iss + " " + cause.getMessage());
+    }
+
+    @Override
     public void validatorBuilt(AccessTokenValidator v) {
       events.add("built " + v.issuers().size());
     }
@@ -147,6 +167,57 @@ class ValidationListenerTest {
 
     assertThat(events).containsExactly("online miss " + issuer.issuer(), "online " + issuer.issuer() + " USERINFO",
         "accepted " + issuer.issuer(), "online hit " + issuer.issuer(), "accepted " + issuer.issuer());
+    validator.close();
+  }
+
+  @Test
+  void validateWhenAnswersAreSharedThenSharedMissThenAnotherReplicasSharedHit() throws Exception {
+    issuer.opaque("opaque-token-1", Map.of("sub", "u"));
+    SharedStateTest.MapCache shared = new SharedStateTest.MapCache(clock);
+    AccessTokenValidator a = built(builder().opaqueTokens(OpaqueTokenPolicy.USERINFO).sharedOnlineCache(shared));
+    AccessTokenValidator b = built(builder().opaqueTokens(OpaqueTokenPolicy.USERINFO).sharedOnlineCache(shared));
+    String iss = issuer.issuer();
+
+    a.validate("opaque-token-1");
+    b.validate("opaque-token-1");
+    b.validate("opaque-token-1");
+
+    assertThat(events).containsExactly("online miss " + iss, "shared miss " + iss, "online " + iss + " USERINFO",
+        "accepted " + iss, "online miss " + iss, "shared hit " + iss, "accepted " + iss, "online hit " + iss,
+        "accepted " + iss);
+    a.close();
+    b.close();
+  }
+
+  @Test
+  void validateWhenTheSharedCacheIsDownThenOneSharedFailureAndTheIssuerAsked() throws Exception {
+    issuer.opaque("opaque-token-1", Map.of("sub", "u"));
+    SharedStateTest.MapCache shared = new SharedStateTest.MapCache(clock);
+    shared.down = true;
+    AccessTokenValidator validator = built(builder().opaqueTokens(OpaqueTokenPolicy.USERINFO).sharedOnlineCache(shared));
+    String iss = issuer.issuer();
+
+    validator.validate("opaque-token-1");
+
+    assertThat(events).containsExactly("online miss " + iss, "shared failed " + iss + " connection refused",
+        "online " + iss + " USERINFO", "accepted " + iss);
+    validator.close();
+  }
+
+  @Test
+  void validateRequestWhenTheReplayStoreFailsThenReplayStoreFailedAndAttributedUnavailable() throws Exception {
+    AccessTokenValidator validator = built(DpopTestSupport.validator(issuer, clock).listener(recorder)
+        .dpopReplayStore((key, until) -> {
+          throw new java.io.IOException("Redis at redis://127.0.0.1:6379/0 did not answer SET NX within 500 ms");
+        }));
+    String token = DpopTestSupport.boundTo(issuer, DpopProofs.CLIENT_EC);
+
+    assertRefused(() -> validator.validate(DpopTestSupport.dpop(token, DpopProofs.proof("GET", DpopTestSupport.URI, token)
+        .sign())), Reason.REPLAY_STORE_UNAVAILABLE);
+
+    assertThat(events).containsExactly("miss", "replay store failed "
+        + issuer.issuer() + " Redis at redis://127.0.0.1:6379/0 did not answer SET NX within 500 ms",
+        "refused REPLAY_STORE_UNAVAILABLE " + issuer.issuer());
     validator.close();
   }
 

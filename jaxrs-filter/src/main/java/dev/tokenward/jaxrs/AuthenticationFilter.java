@@ -83,13 +83,19 @@ final class AuthenticationFilter implements ContainerRequestFilter, ContainerRes
     TokenRequest tokenRequest = null;
     try {
       tokenRequest = tokenRequest(request, needed);
-      if (needed.kind == AccessRule.Kind.OPTIONAL && tokenRequest.authorization().isEmpty()) {
-        return; // optional authentication and no credentials at all: anonymous, not a refusal to count
+      if (needed.kind == AccessRule.Kind.OPTIONAL) {
+        // optional authentication: anonymous without credentials (not a refusal to count), a present token must be valid
+        Optional<VerifiedToken> present = validator.validateIfPresent(tokenRequest);
+        if (present.isEmpty()) {
+          return;
+        }
+        token = present.get();
+      } else {
+        token = validator.validate(tokenRequest); // Bearer or DPoP (RFC 9449), certificate binding (RFC 8705)
       }
-      token = validator.validate(tokenRequest); // Bearer or DPoP (RFC 9449), certificate binding (RFC 8705)
     } catch (TokenValidationException e) {
-      if (e.reason() == Reason.MISSING_TOKEN && needed.kind == AccessRule.Kind.OPTIONAL) {
-        return; // optional authentication: anonymous without credentials (a present token must be valid)
+      if (tokenRequest == null) { // refused before core saw the request: counted by the listener all the same
+        validator.refusedBeforeValidation(e);
       }
       ErrorAnswers.abort(request, tokenRequest == null ? e : validator.withChallenge(tokenRequest, e), realm);
       return;

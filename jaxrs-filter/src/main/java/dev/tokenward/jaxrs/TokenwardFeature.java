@@ -146,6 +146,7 @@ public final class TokenwardFeature implements Feature {
       // as the servlet filter: naming (or describing) the resource switches RFC 9728 metadata on
       b.resourceMetadata(ProtectedResourceMetadata.builder(validator, config).build());
     }
+    config.stepUp().ifPresent(b::stepUp); // what @RequiresStepUp without attributes stands for
     return b;
   }
 

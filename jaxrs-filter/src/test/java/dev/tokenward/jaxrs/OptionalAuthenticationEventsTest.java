@@ -3,6 +3,7 @@ package dev.tokenward.jaxrs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenward.core.AccessTokenValidator;
+import dev.tokenward.core.BearerTokenExtractor;
 import dev.tokenward.core.Reason;
 import dev.tokenward.core.ValidationListener;
 import dev.tokenward.jaxrs.resources.PersonalResource;
@@ -31,7 +32,8 @@ class OptionalAuthenticationEventsTest {
           events.add("refused " + reason);
         }
       }).build();
-  private final TestServer server = TestServer.start(TokenwardFeature.builder(validator).build(), PersonalResource.class);
+  private final TestServer server = TestServer.start(TokenwardFeature.builder(validator)
+      .tokenExtractor(BearerTokenExtractor.of(true, false)).build(), PersonalResource.class);
 
   @AfterEach
   void stop() throws Exception {
@@ -56,5 +58,43 @@ class OptionalAuthenticationEventsTest {
         .isEqualTo(200);
 
     assertThat(events).containsExactly("refused EXPIRED", "accepted");
+  }
+
+  // Failed before: the Basic header reached core, whose MISSING_TOKEN refusal the listener counted, and then the
+  // request was served anonymously: metrics showed a 401 that never was.
+  @Test
+  void optionalWhenOtherSchemeThenAnonymousAndNoRefusalReported() throws Exception {
+    assertThat(server.get("personal/greeting", "Authorization", "Basic dXNlcjpwYXNz").body()).isEqualTo("hello stranger");
+
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void optionalWhenMalformedTokenThen400AndTheRefusalReported() throws Exception {
+    assertThat(server.get("personal/greeting", "Authorization", "Bearer bad$token").statusCode()).isEqualTo(400);
+
+    assertThat(events).containsExactly("refused INVALID_REQUEST");
+  }
+
+  // Failed before: this refusal is made by the filter before core sees the request, and was never counted.
+  @Test
+  void optionalWhenOtherSchemeAndQueryTokenThen400CountedOnceAsInvalidRequest() throws Exception {
+    var answer = server.get("personal/greeting?access_token=" + Fixture.jwt(issuer).sign(),
+        "Authorization", "Basic dXNlcjpwYXNz");
+
+    assertThat(answer.statusCode()).isEqualTo(400);
+    assertThat(answer.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("error=\"invalid_request\"")
+        .contains("the request carries credentials in the Authorization header and a token in a parameter");
+    assertThat(events).containsExactly("refused INVALID_REQUEST");
+  }
+
+  @Test
+  void protectedWhenBearerHeaderAndQueryTokenThen400CountedOnceAsInvalidRequest() throws Exception {
+    String token = Fixture.jwt(issuer).sign();
+    var answer = server.get("personal/scoped?access_token=" + token, "Authorization", "Bearer " + token);
+
+    assertThat(answer.statusCode()).isEqualTo(400);
+    assertThat(answer.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("error=\"invalid_request\"");
+    assertThat(events).containsExactly("refused INVALID_REQUEST");
   }
 }

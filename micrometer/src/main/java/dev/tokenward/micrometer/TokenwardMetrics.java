@@ -37,9 +37,17 @@ import java.util.function.ToDoubleFunction;
  *       {@code miss}).
  *   <li>{@value #ONLINE_CACHE} (counter): online-cache lookups (opaque tokens, {@code validateOnline}), tagged
  *       {@code result} ({@code hit} or {@code miss}).
+ *   <li>{@value #SHARED_ONLINE_CACHE} (counter): lookups in the answers shared by replicas (a
+ *       {@code SharedOnlineCache}, such as Redis) after a local online-cache miss, tagged {@code result}:
+ *       {@code hit} (another replica's answer, at once or after waiting for the replica asking the issuer),
+ *       {@code miss} (this replica asks the issuer and shares the answer) or {@code error} (the shared cache
+ *       failed a read, a lock or a write; the issuer is asked without it).
  *   <li>{@value #ONLINE_CALLS} (counter): calls to the issuer about a token, tagged {@code endpoint}
  *       ({@code userinfo} or {@code introspection}) and {@code issuer}; answers from the online cache are not calls.
  *   <li>{@value #DPOP_REPLAYS} (counter): DPoP proofs used twice (refused as {@code DPOP_PROOF_REPLAY}), tagged
+ *       {@code issuer}.
+ *   <li>{@value #DPOP_REPLAY_STORE_ERRORS} (counter): DPoP proofs the replay store could not record (a shared
+ *       store down or timed out, a local one full), each refused 503 {@code REPLAY_STORE_UNAVAILABLE}, tagged
  *       {@code issuer}.
  *   <li>Key-source gauges, per configured issuer, read from {@link AccessTokenValidator#health()} at each
  *       scrape: {@value #JWKS_KEYS} (usable keys cached), {@value #JWKS_AGE} (seconds since the last successful
@@ -49,7 +57,8 @@ import java.util.function.ToDoubleFunction;
  * </ul>
  *
  * <p>The refusal counters of every reason are registered at once, at zero, for {@value #UNKNOWN_ISSUER} and
- * every configured issuer, so a dashboard or an alert sees each series before its first refusal.
+ * every configured issuer, so a dashboard or an alert sees each series before its first refusal; so are the
+ * shared-cache lookups and the replay-store errors of every configured issuer.
  */
 public final class TokenwardMetrics implements ValidationListener {
   /** Name of the counter of validations by outcome, reason and issuer. */
@@ -74,6 +83,10 @@ public final class TokenwardMetrics implements ValidationListener {
   public static final String ONLINE_CALLS = "tokenward.online.calls";
   /** Name of the counter of replayed DPoP proofs by issuer. */
   public static final String DPOP_REPLAYS = "tokenward.dpop.replays";
+  /** Name of the counter of lookups in the answers shared by replicas, by result. */
+  public static final String SHARED_ONLINE_CACHE = "tokenward.shared.online.cache.gets";
+  /** Name of the counter of DPoP proofs the replay store could not record, by issuer. */
+  public static final String DPOP_REPLAY_STORE_ERRORS = "tokenward.dpop.replay.store.errors";
   /** The {@code issuer} tag of a refusal not attributed to a configured issuer. */
   public static final String UNKNOWN_ISSUER = "unknown";
 
@@ -87,6 +100,9 @@ public final class TokenwardMetrics implements ValidationListener {
   private final Counter cacheMisses;
   private final Counter onlineHits;
   private final Counter onlineMisses;
+  private final Counter sharedHits;
+  private final Counter sharedMisses;
+  private final Counter sharedErrors;
 
   private TokenwardMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -97,6 +113,10 @@ public final class TokenwardMetrics implements ValidationListener {
     this.cacheMisses = lookups(TOKEN_CACHE, "Token-cache lookups of JWTs", "miss");
     this.onlineHits = lookups(ONLINE_CACHE, "Online-cache lookups of the issuer's answers about tokens", "hit");
     this.onlineMisses = lookups(ONLINE_CACHE, "Online-cache lookups of the issuer's answers about tokens", "miss");
+    String shared = "Lookups in the issuer's answers shared by the replicas, after a local online-cache miss";
+    this.sharedHits = lookups(SHARED_ONLINE_CACHE, shared, "hit");
+    this.sharedMisses = lookups(SHARED_ONLINE_CACHE, shared, "miss");
+    this.sharedErrors = lookups(SHARED_ONLINE_CACHE, shared, "error");
   }
 
   /**
@@ -116,6 +136,7 @@ public final class TokenwardMetrics implements ValidationListener {
       String issuer = t.issuer();
       refusalCounters(issuer);
       accepted.computeIfAbsent(issuer, i -> validations("accepted", "none", i));
+      replayStoreErrors(issuer);
       gauge(JWKS_KEYS, "Usable signing keys cached for the issuer", null, validator, issuer, IssuerHealth::keys);
       gauge(JWKS_AGE, "Seconds since the issuer's keys were last fetched successfully", "seconds", validator, issuer,
           h -> h.lastFetch().map(at -> (registry.config().clock().wallTime() - at.toEpochMilli()) / 1000.0)
@@ -159,6 +180,26 @@ public final class TokenwardMetrics implements ValidationListener {
   }
 
   @Override
+  public void sharedOnlineCacheHit(String issuer) {
+    sharedHits.increment();
+  }
+
+  @Override
+  public void sharedOnlineCacheMiss(String issuer) {
+    sharedMisses.increment();
+  }
+
+  @Override
+  public void sharedOnlineCacheFailed(String issuer, Exception cause) {
+    sharedErrors.increment();
+  }
+
+  @Override
+  public void dpopReplayStoreFailed(String issuer, Exception cause) {
+    replayStoreErrors(issuer).increment();
+  }
+
+  @Override
   public void keyFetchSucceeded(String issuer, int keys) {
     fetches("success", issuer).increment();
   }
@@ -189,6 +230,11 @@ public final class TokenwardMetrics implements ValidationListener {
     byIssuer.computeIfAbsent(ONLINE_CALLS + ' ' + endpoint + ' ' + issuer, k -> Counter.builder(ONLINE_CALLS)
         .description("Calls to the issuer's userinfo or introspection endpoint about a token")
         .tag("endpoint", endpoint).tag("issuer", issuer).register(registry)).increment();
+  }
+
+  private Counter replayStoreErrors(String issuer) {
+    return issuerCounter(DPOP_REPLAY_STORE_ERRORS, "DPoP proofs the replay store could not record, refused 503",
+        issuer);
   }
 
   private Map<Reason, Counter> refusalCounters(String issuer) {

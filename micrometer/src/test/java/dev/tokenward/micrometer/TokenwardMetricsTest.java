@@ -175,12 +175,45 @@ class TokenwardMetricsTest {
       }
     }
     List<String> allowed = new ArrayList<>(List.of("accepted", "refused", "none", "unknown", "success", "failure",
-        "hit", "miss", "userinfo", "introspection", "rate_limited", issuer.issuer()));
+        "hit", "miss", "error", "userinfo", "introspection", "rate_limited", issuer.issuer()));
     for (Reason reason : Reason.values()) {
       allowed.add(reason.name());
     }
     assertThat(values).isNotEmpty().allSatisfy(v -> assertThat(allowed).contains(v));
     assertThat(String.join(" ", values)).doesNotContain("secret-subject", "other-subject", "claim-value-x",
         "claimed.api", accepted, refused, "opaque-");
+  }
+
+  // Issue #15 leftovers: an anonymous request served on an optional endpoint is no refusal, a token there still counts.
+  @Test
+  void validateIfPresentWhenNoCredentialsOrOtherSchemeThenNothingCountedAndATokenCountedAsByValidate() throws Exception {
+    TokenRequest none = TokenRequest.builder("GET", "https://api.example/personal").build();
+    TokenRequest basic = TokenRequest.builder("GET", "https://api.example/personal").authorization("Basic dXNlcjpwYXNz")
+        .build();
+
+    assertThat(validator.validateIfPresent(none)).isEmpty();
+    assertThat(validator.validateIfPresent(basic)).isEmpty();
+    assertThat(validator.validateIfPresent(TokenRequest.builder("GET", "https://api.example/personal")
+        .authorization("Bearer " + issuer.jwt().sign()).build())).isPresent();
+    assertThatThrownBy(() -> validator.validateIfPresent(TokenRequest.builder("GET", "https://api.example/personal")
+        .authorization("Bearer " + issuer.jwt().expired().sign()).build()))
+        .isInstanceOf(TokenValidationException.class);
+
+    assertThat(validations("refused", "MISSING_TOKEN", "unknown")).isZero();
+    assertThat(validations("accepted", "none", issuer.issuer())).isEqualTo(1.0);
+    assertThat(validations("refused", "EXPIRED", issuer.issuer())).isEqualTo(1.0);
+    assertThat(registry.get("tokenward.validation").tag("outcome", "refused").timer().count()).isEqualTo(1);
+  }
+
+  @Test
+  void refusedBeforeValidationWhenReportedThenCountedOnceUnderItsReasonForTheUnknownIssuer() {
+    TokenValidationException failure = new TokenValidationException(Reason.INVALID_REQUEST,
+        "the request carries credentials in the Authorization header and a token in a parameter; send exactly one");
+
+    assertThat(validator.refusedBeforeValidation(failure)).isSameAs(failure);
+
+    assertThat(validations("refused", "INVALID_REQUEST", "unknown")).isEqualTo(1.0);
+    assertThat(validations("refused", "INVALID_REQUEST", issuer.issuer())).isZero();
+    assertThat(registry.get("tokenward.validation").tag("outcome", "refused").timer().count()).isEqualTo(1);
   }
 }

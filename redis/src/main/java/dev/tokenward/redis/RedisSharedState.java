@@ -6,6 +6,7 @@ import dev.tokenward.core.SharedState;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -44,9 +46,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A replay record is {@code SET <prefix>dpop:<key> 1 NX PX <ms until the proof is too old>}: atomic,
  * so of two replicas given the same proof at once exactly one wins. An answer is
- * {@code SET <prefix>online:<key> <json> PX <ms>}. Every key is a SHA-256 made by the validator, never a
- * {@code jti} or a token. Redis that cannot be reached is never a silent pass: the replay store throws
- * (the DPoP request gets 503 {@code temporarily_unavailable} with {@code Retry-After}), the answers cache
+ * {@code SET <prefix>online:<key> <json> PX <ms>}; of the replicas missing one token at once, the one
+ * that takes {@code SET <prefix>online-lock:<key> <random nonce> NX PX <the issuer's call timeout>} asks
+ * the issuer while the others wait for its answer, and it frees the lock (a script that deletes it only
+ * while it still holds its nonce) once the answer is stored. Every key is a SHA-256 made by the
+ * validator, never a {@code jti} or a token. Redis that cannot be reached is never a silent pass: the
+ * replay store throws (the DPoP request gets 503 {@code temporarily_unavailable} with {@code Retry-After}), the answers cache
  * throws (the validator asks the issuer itself). Commands wait at most the command timeout (default
  * {@value #DEFAULT_COMMAND_TIMEOUT_MILLIS} ms), a connection the connect timeout (default
  * {@value #DEFAULT_CONNECT_TIMEOUT_MILLIS} ms); while the connection is down commands fail at once
@@ -65,6 +70,9 @@ public final class RedisSharedState implements SharedState {
   static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /** Deletes a lock only while it still holds this holder's nonce: never a lock another replica took after it expired. */
+  private static final String RELEASE =
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
   private final RedisURI uri;
   private final String shown; // host:port/db, never the password
@@ -72,6 +80,7 @@ public final class RedisSharedState implements SharedState {
   private final Duration connectTimeout;
   private final String dpopPrefix;
   private final String onlinePrefix;
+  private final String lockPrefix;
   private final Clock clock;
   private final String threadPrefix;
   private final ClientResources resources;
@@ -86,6 +95,18 @@ public final class RedisSharedState implements SharedState {
     @Override
     public void put(String key, String answer, Duration ttl) throws IOException {
       call(c -> c.set(onlinePrefix + key, answer, SetArgs.Builder.px(Math.max(1, ttl.toMillis()))), "SET");
+    }
+
+    @Override
+    public Optional<Lease> tryLock(String key, Duration ttl) throws IOException {
+      String lockKey = lockPrefix + key;
+      String nonce = UUID.randomUUID().toString(); // random, never derived from the token
+      String taken = call(c -> c.set(lockKey, nonce, SetArgs.Builder.nx().px(Math.max(1, ttl.toMillis()))), "SET NX");
+      if (!"OK".equals(taken)) {
+        return Optional.empty();
+      }
+      return Optional.of(() -> call(c -> c.<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[] {lockKey}, nonce),
+          "EVAL (release)"));
     }
 
     @Override
@@ -106,6 +127,7 @@ public final class RedisSharedState implements SharedState {
     this.connectTimeout = b.connectTimeout;
     this.dpopPrefix = b.keyPrefix + "dpop:";
     this.onlinePrefix = b.keyPrefix + "online:";
+    this.lockPrefix = b.keyPrefix + "online-lock:";
     this.clock = b.clock;
     this.threadPrefix = "tokenward-redis-" + INSTANCES.incrementAndGet() + "-";
     this.uri.setTimeout(commandTimeout);
@@ -135,7 +157,10 @@ public final class RedisSharedState implements SharedState {
     return replayStore;
   }
 
-  /** Where the issuer's answers are shared: {@code GET} and {@code SET PX}, throwing when Redis cannot answer. */
+  /**
+   * Where the issuer's answers are shared: {@code GET}, {@code SET PX} and the {@code SET NX PX} lock,
+   * throwing when Redis cannot answer.
+   */
   @Override
   public SharedOnlineCache onlineCache() {
     return onlineCache;
@@ -300,7 +325,7 @@ public final class RedisSharedState implements SharedState {
     }
 
     /**
-     * The prefix of every key ({@code PREFIXdpop:...}, {@code PREFIXonline:...}); default
+     * The prefix of every key ({@code PREFIXdpop:...}, {@code PREFIXonline:...}, {@code PREFIXonline-lock:...}); default
      * {@value RedisSharedState#DEFAULT_KEY_PREFIX}. Give services that must not share records different prefixes.
      */
     public Builder keyPrefix(String prefix) {

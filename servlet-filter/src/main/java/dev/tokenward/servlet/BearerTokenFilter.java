@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
  * {@link dev.tokenward.core.RequiresSenderConstrained @RequiresSenderConstrained} on the servlet class,
  * demands a sender-constrained token for that endpoint whatever the issuer's DPoP policy allows; one
  * asking for DPoP where DPoP is off stops the filter at configuration or {@code init}, naming it.
+ * A path rule {@code optional} ({@link PathRule#optional}) lets a request without credentials through
+ * anonymously, as the JAX-RS feature's {@code @OptionalAuthentication} does; a token sent there must be valid.
  *
  * <p>A refused request gets the RFC 6750 answer built by {@link BearerErrorResponse} (401, 400,
  * 403 or 503) and never reaches the application. An accepted one is passed on wrapped:
@@ -114,7 +116,11 @@ public final class BearerTokenFilter implements Filter {
   public void init(FilterConfig filterConfig) throws ServletException {
     boolean hasParams = InitParams.present(filterConfig);
     if (config == null) {
-      config = InitParams.read(filterConfig, System.getenv(), System.getProperties()).config();
+      try {
+        config = InitParams.read(filterConfig, System.getenv(), System.getProperties()).config();
+      } catch (IllegalArgumentException e) { // a rule the configuration cannot honour, such as 'step-up' without a policy
+        throw new ServletException("tokenward " + e.getMessage(), e);
+      }
     } else if (hasParams) {
       throw new ServletException("tokenward init-param '" + filterConfig.getInitParameterNames().nextElement()
           + "': this filter was configured programmatically, init-parameters would be ignored");
@@ -163,11 +169,24 @@ public final class BearerTokenFilter implements Filter {
     TokenRequest tokenRequest = null;
     try {
       tokenRequest = tokenRequest(request, c, needed);
-      token = c.validator.validate(tokenRequest); // Bearer or DPoP (RFC 9449), certificate binding (RFC 8705)
-      needed.check(token);
+      if (needed.optional()) { // optional authentication: anonymous without credentials, a present token must be valid
+        token = c.validator.validateIfPresent(tokenRequest).orElse(null);
+      } else {
+        token = c.validator.validate(tokenRequest); // Bearer or DPoP (RFC 9449), certificate binding (RFC 8705)
+      }
+      if (token != null) {
+        needed.check(token);
+      }
     } catch (TokenValidationException e) {
+      if (tokenRequest == null) { // refused before core saw the request: counted by the listener all the same
+        c.validator.refusedBeforeValidation(e);
+      }
       refuse(request, response, BearerErrorResponse.of(tokenRequest == null ? e : c.validator.withChallenge(tokenRequest, e),
           c.realm, metadataUrl(request, c)));
+      return;
+    }
+    if (token == null) { // anonymous on an optional path: served as it came, no principal
+      chain.doFilter(request, response);
       return;
     }
     c.validator.dpopNonce(tokenRequest).ifPresent(nonce -> response.setHeader("DPoP-Nonce", nonce));
@@ -182,14 +201,21 @@ public final class BearerTokenFilter implements Filter {
    */
   private static TokenRequest tokenRequest(HttpServletRequest request, Config c, Protections.Protection needed)
       throws TokenValidationException {
-    Optional<String> extracted = extract(request, c.extractor); // RFC 6750 placement rules, query and form included
     List<String> authorization = Collections.list(request.getHeaders("Authorization"));
-    if (extracted.isPresent() && c.extractor.extract(authorization).isEmpty()) { // from the query or the form body
-      if (!authorization.isEmpty()) {
-        throw new TokenValidationException(Reason.INVALID_REQUEST,
-            "the request carries credentials in the Authorization header and a token in a parameter; send exactly one");
+    // RFC 6750 placement rules. Header only (the default): the header goes to core as it came, and core's check of it
+    // (one Authorization header, a Bearer or DPoP scheme, a b64token) is the only one, refusing as the extractor would
+    // (same reason, description and challenge); with the query or the form body allowed, every place is read here
+    // and a token from a parameter is passed on as a Bearer credential.
+    if (c.extractor.allowsQueryParameter() || c.extractor.allowsFormParameter()) {
+      Optional<String> fromHeader = c.extractor.extract(authorization);
+      Optional<String> extracted = extract(request, c.extractor, authorization);
+      if (extracted.isPresent() && fromHeader.isEmpty()) { // from the query or the form body
+        if (!authorization.isEmpty()) {
+          throw new TokenValidationException(Reason.INVALID_REQUEST,
+              "the request carries credentials in the Authorization header and a token in a parameter; send exactly one");
+        }
+        authorization = List.of("Bearer " + extracted.get());
       }
-      authorization = List.of("Bearer " + extracted.get());
     }
     TokenRequest.Builder b;
     try {
@@ -251,9 +277,8 @@ public final class BearerTokenFilter implements Filter {
   }
 
   /** The token from the Authorization header, and from the query or form body only where enabled. */
-  private static Optional<String> extract(HttpServletRequest request, BearerTokenExtractor extractor)
-      throws TokenValidationException {
-    List<String> headers = Collections.list(request.getHeaders("Authorization"));
+  private static Optional<String> extract(HttpServletRequest request, BearerTokenExtractor extractor,
+      List<String> headers) throws TokenValidationException {
     boolean form = extractor.allowsFormParameter() && !"GET".equals(request.getMethod()) && request.getContentType() != null
         && request.getContentType().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     List<String> query = extractor.allowsQueryParameter() || form ? queryValues(request.getQueryString()) : List.of();
@@ -368,8 +393,10 @@ public final class BearerTokenFilter implements Filter {
 
     /**
      * The step-up policy (RFC 9470) that a {@link dev.tokenward.core.RequiresStepUp @RequiresStepUp}
-     * without attributes stands for, so its values can come from configuration; without it such an
-     * annotation fails the request's servlet at first use, naming the class.
+     * without attributes and a path rule's {@code step-up} word stand for, so its values can come from
+     * configuration (the settings {@code step-up-acr} and {@code step-up-max-age-seconds} set it).
+     * Without it such an annotation fails the request's servlet at first use, naming the class, and
+     * such a rule fails {@link #build()}.
      */
     public Builder stepUp(StepUp stepUp) {
       this.stepUp = Objects.requireNonNull(stepUp, "stepUp");
@@ -398,6 +425,17 @@ public final class BearerTokenFilter implements Filter {
       return this;
     }
 
+    /**
+     * Paths with optional authentication ({@link PathRule#optional}): anonymous requests pass, a
+     * token that is present must be valid.
+     */
+    public Builder optional(String... patterns) {
+      for (String p : patterns) {
+        rule(PathRule.optional(p));
+      }
+      return this;
+    }
+
     /** Paths that need any valid token. */
     public Builder authenticated(String... patterns) {
       for (String p : patterns) {
@@ -415,6 +453,7 @@ public final class BearerTokenFilter implements Filter {
      * The filter, ready to register with the container.
      *
      * @return a new filter with this builder's rules and options
+     * @throws IllegalArgumentException naming the rule, for a {@code step-up} rule and no {@link #stepUp} policy
      */
     public BearerTokenFilter build() {
       return new BearerTokenFilter(config());

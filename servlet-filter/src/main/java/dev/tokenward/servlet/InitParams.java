@@ -65,6 +65,7 @@ final class InitParams {
       // RFC 9728: publishing the metadata is switched on by naming the resource (or describing it)
       b.resourceMetadata(ProtectedResourceMetadata.builder(validator, config).build());
     }
+    config.stepUp().ifPresent(b::stepUp); // what 'step-up' rules and @RequiresStepUp without attributes stand for
     if (config.isSet(RULES)) {
       for (String entry : config.get(RULES)) {
         int eq = entry.indexOf('=');

@@ -24,7 +24,8 @@ import java.util.Optional;
  * exact rule that a wildcard servlet mapping extends and no prefix rule backs.
  *
  * <p>The rule's text form, used by {@code rule.PATTERN} init-parameters and {@link #parse}:
- * {@code authenticated} (any valid token), or one or more clauses separated by {@code ;}, each an
+ * {@code authenticated} (any valid token), {@code optional} (optional authentication, see
+ * {@link #optional(String)}), or one or more clauses separated by {@code ;}, each an
  * optional keyword and one or more values; every clause must hold. Optional leading words, in any
  * order, say more about the token:
  * <table>
@@ -35,10 +36,16 @@ import java.util.Optional;
  *   <tr><td>{@code sender-constrained}</td><td>a DPoP-bound token with its proof, or a certificate-bound one
  *   (RFC 8705) with its TLS client certificate; never a plain bearer token
  *   ({@link SenderConstraint#DPOP_OR_MTLS}, as {@code @RequiresSenderConstrained})</td></tr>
+ *   <tr><td>{@code step-up}</td><td>a user who authenticated strongly and recently enough (RFC 9470), as the
+ *   filter's step-up policy says ({@code stepUp(StepUp)} on its builder, or the settings {@code step-up-acr} and
+ *   {@code step-up-max-age-seconds}), as {@code @RequiresStepUp} without attributes; a token that falls short is
+ *   answered 401 {@code insufficient_user_authentication}</td></tr>
  * </table>
- * A leading word says how the token is presented, not what it grants: it is followed by
- * {@code authenticated} or by clauses ({@code dpop authenticated}, {@code online dpop payments:write}).
- * A rule with {@code dpop} fails the filter's configuration if DPoP is off for an issuer of its validator.
+ * A leading word says how the token is presented or how its user authenticated, not what it grants: it is
+ * followed by {@code authenticated} or by clauses ({@code dpop authenticated}, {@code online dpop payments:write},
+ * {@code step-up transfer:money}).
+ * A rule with {@code dpop} fails the filter's configuration if DPoP is off for an issuer of its validator, and one
+ * with {@code step-up} if the filter has no step-up policy.
  * <table>
  *   <caption>clause keywords</caption>
  *   <tr><td>(none) or {@code all-of}</td><td>every value, each as a scope or a permission</td></tr>
@@ -47,6 +54,8 @@ import java.util.Optional;
  *   <tr><td>{@code all-permissions} / {@code any-permission}</td><td>as permissions only</td></tr>
  * </table>
  * Example: {@code online all-scopes read:reports; any-permission export:csv export:pdf}.
+ * {@code optional} stands alone: no leading word or clause goes with it, as
+ * {@code @OptionalAuthentication} goes with no other annotation in the JAX-RS feature.
  * A word that is almost a keyword or a leading word ({@code al-of}, {@code DPoP}, {@code sender-constraint})
  * is refused with a did-you-mean message rather than taken for a scope.
  */
@@ -55,21 +64,50 @@ public final class PathRule {
   private final Requirement requirement; // null: any valid token
   private final boolean onlineCheck;
   private final SenderConstraint senderConstraint; // null: as the issuer's DPoP policy says
+  private final boolean optional; // optional authentication: no requirement, no online check, no constraint
+  private final boolean stepUp; // the filter's configured step-up policy applies too
 
   private PathRule(String pattern, Requirement requirement, boolean onlineCheck) {
     this(pattern, requirement, onlineCheck, null);
   }
 
   private PathRule(String pattern, Requirement requirement, boolean onlineCheck, SenderConstraint senderConstraint) {
+    this(pattern, requirement, onlineCheck, senderConstraint, false);
+  }
+
+  private PathRule(String pattern, Requirement requirement, boolean onlineCheck, SenderConstraint senderConstraint,
+      boolean optional) {
+    this(pattern, requirement, onlineCheck, senderConstraint, optional, false);
+  }
+
+  private PathRule(String pattern, Requirement requirement, boolean onlineCheck, SenderConstraint senderConstraint,
+      boolean optional, boolean stepUp) {
+    this.stepUp = stepUp;
     this.pattern = checkedPattern(pattern);
     this.requirement = requirement;
     this.onlineCheck = onlineCheck;
     this.senderConstraint = senderConstraint;
+    this.optional = optional;
   }
 
   /** Any valid access token. */
   public static PathRule authenticated(String pattern) {
     return new PathRule(pattern, null, false);
+  }
+
+  /**
+   * Optional authentication (text form {@code optional}), as the JAX-RS feature's
+   * {@code @OptionalAuthentication}: a request without credentials (none, or another scheme such as
+   * {@code Basic}) is served anonymously ({@link Tokens#find} is empty, no principal), one with a valid
+   * token is served authenticated, and one with a bad token (malformed, invalid, expired, several
+   * tokens) is refused exactly as under {@link #authenticated}: a broken token is never silently
+   * ignored. A servlet annotation that asks for a token still demands one on such a path.
+   *
+   * @param pattern the path pattern
+   * @return the rule
+   */
+  public static PathRule optional(String pattern) {
+    return new PathRule(pattern, null, false, null, true);
   }
 
   /** A valid access token that satisfies {@code requirement}. */
@@ -114,6 +152,12 @@ public final class PathRule {
     } else if (leading.contains("sender-constrained")) {
       constraint = SenderConstraint.DPOP_OR_MTLS;
     }
+    boolean stepUp = leading.contains("step-up");
+    if (words.isEmpty() && stepUp) {
+      throw new IllegalArgumentException("'step-up' says how the user must have authenticated, not what the token must "
+          + "grant: follow it with 'authenticated' or the scopes/permissions required, e.g. '"
+          + String.join(" ", leading) + " authenticated'");
+    }
     if (words.isEmpty()) {
       throw new IllegalArgumentException(leading.isEmpty() || leading.equals(List.of("online"))
           ? "empty rule; give 'authenticated' or the scopes/permissions required"
@@ -121,22 +165,34 @@ public final class PathRule {
               + "with 'authenticated' or the scopes/permissions required, e.g. '" + String.join(" ", leading)
               + " authenticated'");
     }
+    if (words.size() == 1 && words.get(0).equals("optional")) {
+      if (!leading.isEmpty()) {
+        throw new IllegalArgumentException(optionalAlone());
+      }
+      return new PathRule(pattern, null, false, null, true);
+    }
     if (words.size() == 1 && words.get(0).equals("authenticated")) {
-      return new PathRule(pattern, null, online, constraint);
+      return new PathRule(pattern, null, online, constraint, false, stepUp);
     }
     Requirement all = null;
     for (String clause : String.join(" ", words).split(";")) {
       Requirement r = clause(clause.trim());
       all = all == null ? r : all.and(r);
     }
-    return new PathRule(pattern, all, online, constraint);
+    return new PathRule(pattern, all, online, constraint, false, stepUp);
   }
 
-  /** The clause keywords, and the two words that may start a rule. */
+  /** The clause keywords, the words that may start a rule, and every word of the rule vocabulary. */
   private static final List<String> KEYWORDS = List.of("all-of", "any-of", "all-scopes", "any-scope",
       "all-permissions", "any-permission");
-  private static final List<String> LEADING_WORDS = List.of("online", "dpop", "sender-constrained");
-  private static final List<String> RULE_WORDS = List.of("authenticated", "online", "dpop", "sender-constrained");
+  private static final List<String> LEADING_WORDS = List.of("online", "dpop", "sender-constrained", "step-up");
+  private static final List<String> RULE_WORDS = List.of("authenticated", "optional", "online", "dpop",
+      "sender-constrained", "step-up");
+
+  private static String optionalAlone() {
+    return "'optional' stands alone: anonymous requests pass and a token that is present must be valid; it takes no "
+        + "leading word and no scopes (to require a scope or permission named 'optional', write 'all-of optional')";
+  }
 
   private static Requirement clause(String clause) {
     List<String> words = new ArrayList<>(Arrays.asList(clause.split(" ")));
@@ -178,10 +234,13 @@ public final class PathRule {
     if (KEYWORDS.contains(word)) {
       throw new IllegalArgumentException("keyword '" + word + "' must start its clause; separate clauses with ';'");
     }
+    if (word.equals("optional")) {
+      throw new IllegalArgumentException(optionalAlone());
+    }
     if (RULE_WORDS.contains(word)) {
       throw new IllegalArgumentException("'" + word + "' must " + (LEADING_WORDS.contains(word)
           ? "come first in the rule, before 'authenticated' or the scopes (leading words: " + String.join(", ", LEADING_WORDS) + ")"
-          : "stand alone (or after 'online', 'dpop' or 'sender-constrained')"));
+          : "stand alone (or after 'online', 'dpop', 'sender-constrained' or 'step-up')"));
     }
     if (word.equalsIgnoreCase("mtls")) {
       throw new IllegalArgumentException("'" + word + "' is not a keyword: did you mean 'sender-constrained'? It accepts "
@@ -237,7 +296,8 @@ public final class PathRule {
 
   /** The same rule, and the issuer is also asked whether the token is still active ({@code validateOnline}). */
   public PathRule withOnlineCheck() {
-    return new PathRule(pattern, requirement, true, senderConstraint);
+    refuseOnOptional("withOnlineCheck");
+    return new PathRule(pattern, requirement, true, senderConstraint, false, stepUp);
   }
 
   /**
@@ -246,7 +306,32 @@ public final class PathRule {
    * ({@link SenderConstraint#DPOP_OR_MTLS}, keyword {@code sender-constrained}).
    */
   public PathRule withSenderConstraint(SenderConstraint constraint) {
-    return new PathRule(pattern, requirement, onlineCheck, Objects.requireNonNull(constraint, "constraint"));
+    refuseOnOptional("withSenderConstraint");
+    return new PathRule(pattern, requirement, onlineCheck, Objects.requireNonNull(constraint, "constraint"), false,
+        stepUp);
+  }
+
+  /**
+   * The same rule, and the user behind the token must also meet the filter's step-up policy
+   * (RFC 9470; text form: the leading word {@code step-up}): the one given to
+   * {@code BearerTokenFilter.Builder.stepUp}, or read from the settings {@code step-up-acr} and
+   * {@code step-up-max-age-seconds}. Building a filter with such a rule and no policy fails, naming
+   * the rule. For a policy of this rule's own, use {@code Requirement.stepUp(StepUp)} instead.
+   *
+   * @return the rule with step-up
+   */
+  public PathRule withStepUp() {
+    refuseOnOptional("withStepUp");
+    return new PathRule(pattern, requirement, onlineCheck, senderConstraint, false, true);
+  }
+
+  /**
+   * Whether the filter's step-up policy applies (the leading word {@code step-up}, {@link #withStepUp()}).
+   *
+   * @return true for a rule written with {@code step-up}
+   */
+  public boolean stepUp() {
+    return stepUp;
   }
 
   /** How the token must be presented (DPoP, or DPoP or mTLS); empty when the issuer's DPoP policy decides alone. */
@@ -263,6 +348,16 @@ public final class PathRule {
     return pattern;
   }
 
+  /**
+   * Whether this is optional authentication ({@link #optional(String)}): anonymous requests pass, a
+   * token that is present must be valid.
+   *
+   * @return true for a rule written {@code optional}
+   */
+  public boolean optionalAuthentication() {
+    return optional;
+  }
+
   /** What the token must grant; empty when any valid token will do. */
   public Optional<Requirement> requirement() {
     return Optional.ofNullable(requirement);
@@ -275,6 +370,13 @@ public final class PathRule {
    */
   public boolean onlineCheck() {
     return onlineCheck;
+  }
+
+  private void refuseOnOptional(String method) {
+    if (optional) {
+      throw new IllegalStateException(method + ": rule " + pattern + " is 'optional', which stands alone; "
+          + "use authenticated(...) for a rule that requires a token");
+    }
   }
 
   boolean isPrefix() {
@@ -313,7 +415,10 @@ public final class PathRule {
 
   @Override
   public String toString() {
-    return pattern + " -> " + (onlineCheck ? "online " : "")
+    if (optional) {
+      return pattern + " -> optional";
+    }
+    return pattern + " -> " + (onlineCheck ? "online " : "") + (stepUp ? "step-up " : "")
         + (senderConstraint == SenderConstraint.DPOP ? "dpop " : senderConstraint != null ? "sender-constrained " : "")
         + (requirement == null ? "authenticated" : requirement);
   }

@@ -32,11 +32,16 @@ final class Protections {
 
   /**
    * What a request needs: a valid token, perhaps checked online, satisfying the requirement if any,
-   * presented as the sender constraint says if there is one (null: as the issuer's DPoP policy says).
+   * presented as the sender constraint says if there is one (null: as the issuer's DPoP policy says);
+   * with {@code optional}, no token at all will do too (a token that is present must be valid).
    */
-  record Protection(Requirement requirement, boolean online, SenderConstraint senderConstraint) {
+  record Protection(Requirement requirement, boolean online, SenderConstraint senderConstraint, boolean optional) {
     Protection(Requirement requirement, boolean online) {
       this(requirement, online, null);
+    }
+
+    Protection(Requirement requirement, boolean online, SenderConstraint senderConstraint) {
+      this(requirement, online, senderConstraint, false);
     }
 
     Protection and(Protection other) {
@@ -49,7 +54,7 @@ final class Protections {
           : other.senderConstraint == null ? senderConstraint
           : senderConstraint == SenderConstraint.DPOP || other.senderConstraint == SenderConstraint.DPOP
               ? SenderConstraint.DPOP : SenderConstraint.DPOP_OR_MTLS;
-      return new Protection(r, online || other.online, c);
+      return new Protection(r, online || other.online, c, optional && other.optional); // a token demanded anywhere is demanded
     }
 
     void check(VerifiedToken token) throws TokenValidationException {
@@ -61,6 +66,7 @@ final class Protections {
 
   private final Map<String, Protection> exact = new HashMap<>();
   private final List<PathRule> prefixes = new ArrayList<>(); // longest first
+  private final Map<PathRule, Protection> byRule = new java.util.IdentityHashMap<>();
   private final Map<String, ServletRule> byServletClass = new ConcurrentHashMap<>();
   private final List<PathRule> rules;
   private final StepUp stepUp; // what @RequiresStepUp without attributes stands for; may be null
@@ -84,12 +90,16 @@ final class Protections {
     this(rules, stepUp, null);
   }
 
+  /**
+   * @throws IllegalArgumentException naming the rule, for a {@code step-up} rule without a step-up policy
+   */
   Protections(List<PathRule> rules, StepUp stepUp, AccessTokenValidator validator) {
     this.rules = List.copyOf(rules);
     this.stepUp = stepUp;
     this.validator = validator;
     for (PathRule rule : rules) {
-      Protection p = protection(rule);
+      Protection p = protection(rule, stepUp);
+      byRule.put(rule, p);
       if (rule.isPrefix()) {
         prefixes.add(rule);
       } else {
@@ -140,7 +150,10 @@ final class Protections {
   static String pathWithinApplication(HttpServletRequest request) {
     String servletPath = request.getServletPath();
     String pathInfo = request.getPathInfo();
-    return (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+    if (pathInfo == null) { // an exact servlet mapping: no string built per request
+      return servletPath == null ? "" : servletPath;
+    }
+    return (servletPath == null ? "" : servletPath) + pathInfo;
   }
 
   Protection forPath(String path) {
@@ -151,14 +164,25 @@ final class Protections {
     for (PathRule rule : prefixes) {
       String base = rule.base();
       if (path.startsWith(base) && (path.length() == base.length() || path.charAt(base.length()) == '/')) {
-        return protection(rule);
+        return byRule.get(rule);
       }
     }
     return null;
   }
 
-  private static Protection protection(PathRule rule) {
-    return new Protection(rule.requirement().orElse(null), rule.onlineCheck(), rule.senderConstraint().orElse(null));
+  private static Protection protection(PathRule rule, StepUp configuredStepUp) {
+    Requirement requirement = rule.requirement().orElse(null);
+    if (rule.stepUp()) {
+      if (configuredStepUp == null) {
+        throw new IllegalArgumentException("path rule " + rule + ": 'step-up' stands for the filter's step-up policy "
+            + "(RFC 9470), and none is configured: set TOKENWARD_STEP_UP_ACR and/or TOKENWARD_STEP_UP_MAX_AGE_SECONDS "
+            + "(init-params step-up-acr, step-up-max-age-seconds), or give the builder stepUp(StepUp)");
+      }
+      Requirement s = Requirement.stepUp(configuredStepUp);
+      requirement = requirement == null ? s : requirement.and(s);
+    }
+    return new Protection(requirement, rule.onlineCheck(), rule.senderConstraint().orElse(null),
+        rule.optionalAuthentication());
   }
 
   /**
@@ -205,7 +229,10 @@ final class Protections {
     if (className == null) {
       return null;
     }
-    ServletRule rule = byServletClass.computeIfAbsent(className, name -> decide(name, mapping.getServletName(), context));
+    ServletRule rule = byServletClass.get(className); // decided once per class: no lambda made per request
+    if (rule == null) {
+      rule = byServletClass.computeIfAbsent(className, name -> decide(name, mapping.getServletName(), context));
+    }
     if (rule.failure != null) {
       throw new IllegalStateException(rule.failure);
     }

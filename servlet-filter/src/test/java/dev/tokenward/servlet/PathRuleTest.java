@@ -76,10 +76,10 @@ class PathRuleTest {
         .hasMessage("path rule /orders = 'read:orders any-of write:orders': keyword 'any-of' must start its clause; "
             + "separate clauses with ';'");
     assertThatThrownBy(() -> PathRule.parse("/orders", "read:orders authenticated"))
-        .hasMessageEndingWith("'authenticated' must stand alone (or after 'online', 'dpop' or 'sender-constrained')");
+        .hasMessageEndingWith("'authenticated' must stand alone (or after 'online', 'dpop', 'sender-constrained' or 'step-up')");
     assertThatThrownBy(() -> PathRule.parse("/orders", "read:orders online"))
         .hasMessageEndingWith("'online' must come first in the rule, before 'authenticated' or the scopes (leading "
-            + "words: online, dpop, sender-constrained)");
+            + "words: online, dpop, sender-constrained, step-up)");
   }
 
   @Test
@@ -197,5 +197,83 @@ class PathRuleTest {
     PathRule r = PathRule.authenticated("/x").withSenderConstraint(dev.tokenward.core.SenderConstraint.DPOP).withOnlineCheck();
     assertThat(r.senderConstraint()).contains(dev.tokenward.core.SenderConstraint.DPOP);
     assertThat(r.onlineCheck()).isTrue();
+  }
+
+  @Test
+  void parseWhenOptionalThenOptionalAuthenticationWithoutRequirement() {
+    PathRule r = PathRule.parse("/personal/*", " optional ");
+    assertThat(r.optionalAuthentication()).isTrue();
+    assertThat(r.requirement()).isEmpty();
+    assertThat(r.onlineCheck()).isFalse();
+    assertThat(r.senderConstraint()).isEmpty();
+    assertThat(r).hasToString("/personal/* -> optional");
+    assertThat(PathRule.optional("/p")).hasToString("/p -> optional");
+    assertThat(PathRule.parse("/a", "authenticated").optionalAuthentication()).isFalse();
+  }
+
+  @Test
+  void parseWhenOptionalWithLeadingWordOrScopesThenRefusedAsStandingAlone() {
+    String alone = "'optional' stands alone: anonymous requests pass and a token that is present must be valid; it "
+        + "takes no leading word and no scopes (to require a scope or permission named 'optional', write 'all-of optional')";
+    for (String rule : List.of("online optional", "dpop optional", "optional read:messages", "read:messages optional",
+        "optional authenticated", "optional; read:messages")) {
+      assertThatThrownBy(() -> PathRule.parse("/p", rule)).as(rule).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("path rule /p = '" + rule + "': " + alone);
+    }
+    assertThat(PathRule.parse("/p", "all-of optional")).hasToString("/p -> all of scope_or_permission optional");
+  }
+
+  @Test
+  void parseWhenOptionalMisspelledThenDidYouMean() {
+    for (String word : List.of("Optional", "optinal", "OPTIONAL")) {
+      assertThatThrownBy(() -> PathRule.parse("/p", word)).as(word).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("path rule /p = '" + word + "': '" + word + "' is not a keyword: did you mean 'optional'? "
+              + "Keywords are lower case; to require a scope or permission named '" + word + "', write 'all-of "
+              + word + "'");
+    }
+  }
+
+  @Test
+  void optionalWhenOnlineCheckOrSenderConstraintAddedThenRefused() {
+    assertThatThrownBy(() -> PathRule.optional("/p").withOnlineCheck()).isInstanceOf(IllegalStateException.class)
+        .hasMessage("withOnlineCheck: rule /p is 'optional', which stands alone; use authenticated(...) for a rule "
+            + "that requires a token");
+  }
+
+  @Test
+  void parseWhenStepUpThenTheFiltersPolicyAppliesBesideTheRest() {
+    PathRule r = PathRule.parse("/transfer", "step-up authenticated");
+    assertThat(r.stepUp()).isTrue();
+    assertThat(r.requirement()).isEmpty();
+    assertThat(r).hasToString("/transfer -> step-up authenticated");
+    assertThat(PathRule.parse("/pay/*", "online step-up dpop payments:write")).hasToString(
+        "/pay/* -> online step-up dpop all of scope_or_permission payments:write");
+    assertThat(PathRule.authenticated("/p").withStepUp().stepUp()).isTrue();
+    assertThat(PathRule.parse("/a", "authenticated").stepUp()).isFalse();
+    assertThat(PathRule.parse("/a", "all-of step-up")).hasToString("/a -> all of scope_or_permission step-up");
+  }
+
+  @Test
+  void parseWhenStepUpAloneOrTwiceOrMisplacedThenRefused() {
+    assertThatThrownBy(() -> PathRule.parse("/t", "step-up")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("path rule /t = 'step-up': 'step-up' says how the user must have authenticated, not what the token "
+            + "must grant: follow it with 'authenticated' or the scopes/permissions required, e.g. 'step-up authenticated'");
+    assertThatThrownBy(() -> PathRule.parse("/t", "step-up step-up authenticated"))
+        .hasMessage("path rule /t = 'step-up step-up authenticated': 'step-up' is given twice");
+    assertThatThrownBy(() -> PathRule.parse("/t", "read:a step-up"))
+        .hasMessage("path rule /t = 'read:a step-up': 'step-up' must come first in the rule, before 'authenticated' or "
+            + "the scopes (leading words: online, dpop, sender-constrained, step-up)");
+    assertThatThrownBy(() -> PathRule.parse("/t", "step-up optional")).hasMessageContaining("'optional' stands alone");
+    assertThatThrownBy(() -> PathRule.optional("/t").withStepUp()).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void parseWhenStepUpMisspelledThenDidYouMean() {
+    for (String word : List.of("Step-Up", "stepup", "step_up", "STEP-UP")) {
+      assertThatThrownBy(() -> PathRule.parse("/t", word + " authenticated")).as(word)
+          .hasMessage("path rule /t = '" + word + " authenticated': '" + word + "' is not a keyword: did you mean "
+              + "'step-up'? Keywords are lower case; to require a scope or permission named '" + word + "', write "
+              + "'all-of " + word + "'");
+    }
   }
 }

@@ -34,13 +34,10 @@ public final class SampleConfiguration {
   public static final String MFA_ACR = "http://schemas.openid.net/pape/policies/2007/06/multi-factor";
   /** The default of {@link #STEP_UP_MAX_AGE_SECONDS}. */
   public static final int DEFAULT_STEP_UP_MAX_AGE_SECONDS = 300;
-  /** The sample's own: {@code acr} values that count as strong authentication at {@code /api/step-up}. */
-  public static final Setting<List<String>> STEP_UP_ACR_SETTING = Setting.list("step-up-acr",
-      "acr values that count as strong authentication at /api/step-up, comma-separated").withDefault(List.of(MFA_ACR));
-  /** The sample's own: how old {@code auth_time} may be at {@code /api/step-up}. */
-  public static final Setting<Duration> STEP_UP_MAX_AGE_SECONDS_SETTING = Setting.seconds("step-up-max-age-seconds",
-      "how old auth_time may be at /api/step-up", 1, 31_536_000)
-      .withDefault(Duration.ofSeconds(DEFAULT_STEP_UP_MAX_AGE_SECONDS));
+  /** Core's setting, defaulted by the samples to {@link #MFA_ACR}: {@code acr} values that count as strong authentication. */
+  public static final Setting<List<String>> STEP_UP_ACR_SETTING = StandardSettings.STEP_UP_ACR;
+  /** Core's setting, defaulted by the samples to {@link #DEFAULT_STEP_UP_MAX_AGE_SECONDS}: how old {@code auth_time} may be. */
+  public static final Setting<Duration> STEP_UP_MAX_AGE_SECONDS_SETTING = StandardSettings.STEP_UP_MAX_AGE_SECONDS;
 
   /** The sample's own: the file of the DPoP key that the printed "Try it" commands sign proofs with. */
   public static final Setting<String> DPOP_KEY_FILE_SETTING = Setting.string("dpop-key-file",
@@ -48,8 +45,7 @@ public final class SampleConfiguration {
       .withDefault(DpopProofCommand.defaultKeyFile().toString());
 
   /** The settings a sample reads besides core's. */
-  public static final List<Setting<?>> SAMPLE_SETTINGS = List.of(PORT_SETTING, STEP_UP_ACR_SETTING,
-      STEP_UP_MAX_AGE_SECONDS_SETTING, DPOP_KEY_FILE_SETTING);
+  public static final List<Setting<?>> SAMPLE_SETTINGS = List.of(PORT_SETTING, DPOP_KEY_FILE_SETTING);
 
   /** The variable of the HTTP port: {@code PORT}. */
   public static final String PORT = PORT_SETTING.environmentVariable();
@@ -104,7 +100,9 @@ public final class SampleConfiguration {
   private final TokenwardConfig config;
   private final StepUp stepUp;
 
-  private SampleConfiguration(TokenwardConfig config) {
+  private SampleConfiguration(TokenwardConfig read) {
+    TokenwardConfig config = read.withDefault(STEP_UP_ACR_SETTING, List.of(MFA_ACR))
+        .withDefault(STEP_UP_MAX_AGE_SECONDS_SETTING, Duration.ofSeconds(DEFAULT_STEP_UP_MAX_AGE_SECONDS));
     this.config = config;
     config.find(StandardSettings.RESOURCE).ifPresent(resource -> {
       try {
@@ -113,12 +111,7 @@ public final class SampleConfiguration {
         throw config.error(StandardSettings.RESOURCE, String.valueOf(e.getMessage()).replaceFirst("^resource: ", ""));
       }
     });
-    try {
-      this.stepUp = StepUp.builder().acr(config.get(STEP_UP_ACR_SETTING).toArray(new String[0]))
-          .maxAge(config.get(STEP_UP_MAX_AGE_SECONDS_SETTING)).build();
-    } catch (IllegalArgumentException e) {
-      throw config.error(STEP_UP_ACR_SETTING, String.valueOf(e.getMessage()).replaceFirst("^acr: ", ""));
-    }
+    this.stepUp = config.stepUp().orElseThrow(); // both are set, by the environment or by the defaults above
   }
 
   /**

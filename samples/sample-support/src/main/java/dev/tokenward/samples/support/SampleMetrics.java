@@ -2,6 +2,7 @@ package dev.tokenward.samples.support;
 
 import dev.tokenward.core.ValidationListener;
 import dev.tokenward.micrometer.TokenwardMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -21,6 +22,11 @@ public final class SampleMetrics {
   /** The listener to give the validator, which moves the meters. */
   public ValidationListener listener() {
     return listener;
+  }
+
+  /** The registry the meters live in, for reading one in-process (the end-to-end benchmark reads the cache's hit rate). */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   /** The meters now, in the Prometheus text format. */

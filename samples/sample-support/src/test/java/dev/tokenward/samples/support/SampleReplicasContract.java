@@ -10,8 +10,14 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,6 +139,69 @@ public abstract class SampleReplicasContract {
   }
 
   @Test
+  void oneNewOpaqueTokenReachingEveryReplicaAtTheSameInstantCausesOneUserinfoCall() throws Exception {
+    String opaque = issuer.opaqueToken(TestIssuer.DEMO_CLIENT, "read:messages");
+    // the issuer's answer outlasts every replica's first look into Redis: without the lock each would call it
+    issuer.delay(IssuerEndpoint.USERINFO, Duration.ofMillis(300));
+    List<String> before = replicas.stream().map(SampleReplicasContract::scrape).toList();
+    int perReplica = 3;
+    CyclicBarrier together = new CyclicBarrier(replicas.size() * perReplica);
+    ExecutorService pool = Executors.newFixedThreadPool(replicas.size() * perReplica);
+    try {
+      List<Future<Answer>> answers = new ArrayList<>();
+      for (RunningSample replica : replicas) {
+        for (int i = 0; i < perReplica; i++) {
+          answers.add(pool.submit(() -> {
+            together.await(30, TimeUnit.SECONDS);
+            return ContractHttp.getWithToken(replica.baseUri(), PATH, opaque);
+          }));
+        }
+      }
+      for (Future<Answer> f : answers) {
+        Answer a = f.get(60, TimeUnit.SECONDS);
+        assertThat(a.status()).as("answer: %s", a.body()).isEqualTo(200);
+        assertThat(a.json()).containsEntry("tokenType", "opaque");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(issuer.requestCount(IssuerEndpoint.USERINFO)).isEqualTo(1);
+    // each replica looked into Redis once (its other requests joined its lookup): one miss, two hits, no error
+    double[] shared = new double[3];
+    for (int i = 0; i < replicas.size(); i++) {
+      String after = scrape(replicas.get(i));
+      for (int r = 0; r < 3; r++) {
+        String result = "result=\"" + List.of("hit", "miss", "error").get(r) + "\"";
+        shared[r] += metric(after, SHARED_GETS, result) - metric(before.get(i), SHARED_GETS, result);
+      }
+    }
+    assertThat(shared).containsExactly(2, 1, 0);
+  }
+
+  private static final String SHARED_GETS = "tokenward_shared_online_cache_gets_total";
+  private static final String REPLAY_STORE_ERRORS = "tokenward_dpop_replay_store_errors_total";
+
+  private static String scrape(RunningSample replica) {
+    Answer a = ContractHttp.get(replica.baseUri(), SampleMetrics.PATH);
+    assertThat(a.status()).isEqualTo(200);
+    return a.body();
+  }
+
+  /** The sum of the sample lines of {@code name} whose labels include all of {@code labels}; 0 when none. */
+  private static double metric(String scrape, String name, String... labels) {
+    double sum = 0;
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith(name + "{")) {
+        String labelSet = line.substring(name.length(), line.lastIndexOf('}') + 1);
+        if (Arrays.stream(labels).allMatch(labelSet::contains)) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+    }
+    return sum;
+  }
+
+  @Test
   void redisStoppedMidRunThenDpopIs503BearerWorksAndAllRecoverWithoutARestart() throws Exception {
     DpopKey client = DpopKey.es256();
     String token = boundToken(client);
@@ -141,6 +210,7 @@ public abstract class SampleReplicasContract {
       assertThat(dpop(replica, token, proof(client, token)).status()).isEqualTo(200);
     }
 
+    List<String> before = replicas.stream().map(SampleReplicasContract::scrape).toList();
     redis.stop();
     try {
       for (RunningSample replica : replicas) {
@@ -154,6 +224,14 @@ public abstract class SampleReplicasContract {
       }
       String opaque = issuer.opaqueToken(TestIssuer.DEMO_CLIENT, "read:messages");
       assertThat(ContractHttp.getWithToken(replicas.get(1).baseUri(), PATH, opaque).status()).isEqualTo(200);
+      // the meters an operator alerts on: one replay-store error per DPoP request, one shared-answer error
+      for (int i = 0; i < replicas.size(); i++) {
+        String after = scrape(replicas.get(i));
+        assertThat(metric(after, REPLAY_STORE_ERRORS) - metric(before.get(i), REPLAY_STORE_ERRORS))
+            .as("replay-store errors at replica %d", i).isEqualTo(1);
+        assertThat(metric(after, SHARED_GETS, "result=\"error\"") - metric(before.get(i), SHARED_GETS,
+            "result=\"error\"")).as("shared-answer errors at replica %d", i).isEqualTo(i == 1 ? 1 : 0);
+      }
     } finally {
       redis.restart();
     }
