@@ -70,7 +70,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * machine's load average at the start of each round.
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.tokenward.benchmarks.EndToEnd [seconds]
- * [clients] [fresh] [rounds]} (defaults 8, 20000, 2000, 5). {@code -De2e.loads=repeated,distinct,new} runs only the
+ * [clients] [fresh] [rounds]} (defaults 8, 20000, 4000, 5). {@code -De2e.loads=repeated,distinct,new} runs only the
  * loads named (all by default): one load alone is what a profiler attached to this JVM should see.
  */
 public final class EndToEnd {
@@ -82,7 +82,7 @@ public final class EndToEnd {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
-    int fresh = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
+    int fresh = args.length > 2 ? Integer.parseInt(args[2]) : 4_000;
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
     List<String> loads = List.of(System.getProperty("e2e.loads", "repeated,distinct,new").split(","));
     System.out.printf("start %s, load average %s%n", Instant.now().truncatedTo(ChronoUnit.SECONDS), loadAverage());

@@ -150,7 +150,10 @@ final class Protections {
   static String pathWithinApplication(HttpServletRequest request) {
     String servletPath = request.getServletPath();
     String pathInfo = request.getPathInfo();
-    return (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+    if (pathInfo == null) { // an exact servlet mapping: no string built per request
+      return servletPath == null ? "" : servletPath;
+    }
+    return (servletPath == null ? "" : servletPath) + pathInfo;
   }
 
   Protection forPath(String path) {
@@ -226,7 +229,10 @@ final class Protections {
     if (className == null) {
       return null;
     }
-    ServletRule rule = byServletClass.computeIfAbsent(className, name -> decide(name, mapping.getServletName(), context));
+    ServletRule rule = byServletClass.get(className); // decided once per class: no lambda made per request
+    if (rule == null) {
+      rule = byServletClass.computeIfAbsent(className, name -> decide(name, mapping.getServletName(), context));
+    }
     if (rule.failure != null) {
       throw new IllegalStateException(rule.failure);
     }
