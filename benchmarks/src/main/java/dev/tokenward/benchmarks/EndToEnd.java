@@ -72,10 +72,15 @@ import org.eclipse.jetty.server.ServerConnector;
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.tokenward.benchmarks.EndToEnd [seconds]
  * [clients] [fresh] [rounds]} (defaults 8, 20000, 4000, 5). {@code -De2e.loads=repeated,distinct,new} runs only the
  * loads named (all by default): one load alone is what a profiler attached to this JVM should see.
+ * {@code -De2e.generator=jdk,wrk} (default {@code jdk}) runs the measurement once per load generator named, against the
+ * same services: {@code jdk} is the JDK client in this JVM; {@code wrk} (on the PATH; {@code apt-get install wrk})
+ * drives the repeated and distinct loads from a process of its own, a much lighter generator, whose CPU time and
+ * p50/p99 are wrk's (the rows give the request-weighted mean of the rounds' percentiles).
  */
 public final class EndToEnd {
   private static final int CONNECTIONS = 16;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static Path WRK_SCRIPT; // set in wrk mode: the Lua script, copied out of the jar
 
   private EndToEnd() {}
 
@@ -84,7 +89,8 @@ public final class EndToEnd {
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     int fresh = args.length > 2 ? Integer.parseInt(args[2]) : 4_000;
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
-    List<String> loads = List.of(System.getProperty("e2e.loads", "repeated,distinct,new").split(","));
+    List<String> generators = List.of(System.getProperty("e2e.generator", "jdk").split(","));
+    List<String> allLoads = List.of(System.getProperty("e2e.loads", "repeated,distinct,new").split(","));
     System.out.printf("start %s, load average %s%n", Instant.now().truncatedTo(ChronoUnit.SECONDS), loadAverage());
     try (TestIssuer issuer = TestIssuer.defaults().start()) {
       String token = issuer.accessToken(TestIssuer.DEMO_CLIENT, TestIssuer.DEFAULT_API, TestIssuer.READ_MESSAGES);
@@ -106,81 +112,105 @@ public final class EndToEnd {
       Server withoutFilter = plainServer(verified);
       Service plain = new Service(((ServerConnector) withoutFilter.getConnectors()[0]).getLocalPort(), null, null);
       Service filtered = new Service(withFilter.port(), hits, misses);
+      Path tokenFile = null;
+      Path clientFile = null;
+      if (generators.contains("wrk")) {
+        WRK_SCRIPT = Files.createTempFile("e2e-wrk", ".lua");
+        try (InputStream in = EndToEnd.class.getResourceAsStream("/e2e-wrk.lua")) {
+          Files.write(WRK_SCRIPT, in.readAllBytes());
+        }
+        tokenFile = Files.writeString(Files.createTempFile("e2e-token", ".txt"), token + "\n");
+        clientFile = Files.write(Files.createTempFile("e2e-clients", ".txt"), Arrays.asList(clientTokens));
+      }
       try {
         System.out.printf("%d connections, GET /api/private-scoped; %d rounds, each service in turn: repeated token %d s,"
             + " distinct tokens (%,d clients, each with its own token, chosen at random per request) %d s, every token"
             + " new %,d requests, per run%n", CONNECTIONS, rounds, seconds, clients, seconds, fresh);
-        for (Service s : List.of(plain, filtered)) { // JIT warm-up; the distinct load fills the filter's cache
-          if (loads.contains("repeated")) {
-            s.repeated(token, Math.max(3, seconds / 2));
+        for (String generator : generators) { // each load generator in turn, against the same two services
+          boolean wrk = generator.equals("wrk");
+          List<String> loads = wrk ? allLoads.stream().filter(l -> !l.equals("new")).toList() : allLoads;
+          System.out.printf("%nload generator: %s%n", wrk ? "wrk, 2 threads, a process of its own (repeated and"
+              + " distinct loads only)" : "JDK HttpClient in this JVM, one thread per connection");
+          for (Service s : List.of(plain, filtered)) { // JIT warm-up; the distinct load fills the filter's cache
+            if (loads.contains("repeated")) {
+              if (wrk) {
+                s.wrk(tokenFile, false, Math.max(3, seconds / 2));
+              } else {
+                s.repeated(token, Math.max(3, seconds / 2));
+              }
+            }
+            if (loads.contains("distinct") || loads.contains("new")) {
+              if (wrk) {
+                s.wrk(clientFile, true, 2 * seconds);
+              } else {
+                s.distinct(clientTokens, 2 * seconds);
+              }
+            }
           }
-          if (loads.contains("distinct") || loads.contains("new")) {
-            s.distinct(clientTokens, 2 * seconds);
+          Map<String, List<Result>> results = new HashMap<>();
+          List<String> perRound = new ArrayList<>();
+          int next = clients;
+          for (int round = 0; round < rounds; round++) {
+            String load = loadAverage();
+            boolean flip = round % 2 == 1; // a neighbour's load rising or falling through a round weighs on both alike
+            Service first = flip ? filtered : plain;
+            Service second = flip ? plain : filtered;
+            String[] batch = Arrays.copyOfRange(minted, next, next + fresh); // the plain service does not validate
+            next += fresh;
+            Result[] r = new Result[6];
+            if (loads.contains("repeated")) {
+              r[flip ? 1 : 0] = wrk ? first.wrk(tokenFile, false, seconds) : first.repeated(token, seconds);
+              r[flip ? 0 : 1] = wrk ? second.wrk(tokenFile, false, seconds) : second.repeated(token, seconds);
+            }
+            if (loads.contains("distinct")) {
+              r[flip ? 3 : 2] = wrk ? first.wrk(clientFile, true, seconds) : first.distinct(clientTokens, seconds);
+              r[flip ? 2 : 3] = wrk ? second.wrk(clientFile, true, seconds) : second.distinct(clientTokens, seconds);
+            }
+            if (loads.contains("new")) {
+              r[flip ? 5 : 4] = first.fresh(batch);
+              r[flip ? 4 : 5] = second.fresh(batch);
+            }
+            StringBuilder line = new StringBuilder(String.format("| %d | %s |", round + 1, load));
+            for (int i = 0; i < r.length; i += 2) {
+              if (r[i] == null) {
+                line.append(i == 0 ? " - |" : " - | - |");
+                continue;
+              }
+              results.computeIfAbsent(ROWS[i], k -> new ArrayList<>()).add(r[i]);
+              results.computeIfAbsent(ROWS[i + 1], k -> new ArrayList<>()).add(r[i + 1]);
+              line.append(String.format(" %.2f |", r[i + 1].rate / r[i].rate));
+              if (i > 0) {
+                line.append(String.format(" %.3f |", r[i + 1].hitRate()));
+              }
+            }
+            perRound.add(line.toString());
           }
-        }
-        Map<String, List<Result>> results = new HashMap<>();
-        List<String> perRound = new ArrayList<>();
-        int next = clients;
-        for (int round = 0; round < rounds; round++) {
-          String load = loadAverage();
-          boolean flip = round % 2 == 1; // a neighbour's load rising or falling through a round weighs on both alike
-          Service first = flip ? filtered : plain;
-          Service second = flip ? plain : filtered;
-          String[] batch = Arrays.copyOfRange(minted, next, next + fresh); // the plain service does not validate
-          next += fresh;
-          Result[] r = new Result[6];
-          if (loads.contains("repeated")) {
-            r[flip ? 1 : 0] = first.repeated(token, seconds);
-            r[flip ? 0 : 1] = second.repeated(token, seconds);
+          System.out.printf("%nend %s, load average %s%n%n", Instant.now().truncatedTo(ChronoUnit.SECONDS), loadAverage());
+          System.out.println("| load: service | requests/s | p50 µs | p99 µs | server CPU µs/req | load generator CPU"
+              + " µs/req | token-cache hit rate | measured |");
+          System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+          for (String row : ROWS) {
+            if (results.containsKey(row)) {
+              System.out.println(Result.of(results.get(row)).row(row));
+            }
           }
-          if (loads.contains("distinct")) {
-            r[flip ? 3 : 2] = first.distinct(clientTokens, seconds);
-            r[flip ? 2 : 3] = second.distinct(clientTokens, seconds);
-          }
-          if (loads.contains("new")) {
-            r[flip ? 5 : 4] = first.fresh(batch);
-            r[flip ? 4 : 5] = second.fresh(batch);
-          }
-          StringBuilder line = new StringBuilder(String.format("| %d | %s |", round + 1, load));
-          for (int i = 0; i < r.length; i += 2) {
-            if (r[i] == null) {
-              line.append(i == 0 ? " - |" : " - | - |");
+          System.out.println();
+          for (int i = 0; i < ROWS.length; i += 2) {
+            if (!results.containsKey(ROWS[i])) {
               continue;
             }
-            results.computeIfAbsent(ROWS[i], k -> new ArrayList<>()).add(r[i]);
-            results.computeIfAbsent(ROWS[i + 1], k -> new ArrayList<>()).add(r[i + 1]);
-            line.append(String.format(" %.2f |", r[i + 1].rate / r[i].rate));
-            if (i > 0) {
-              line.append(String.format(" %.3f |", r[i + 1].hitRate()));
-            }
+            Result p = Result.of(results.get(ROWS[i]));
+            Result f = Result.of(results.get(ROWS[i + 1]));
+            System.out.printf("%s: the filter kept %.2f of the throughput without it; server CPU per request %.2f x%n",
+                LOADS[i / 2], f.rate / p.rate, f.serverCpuPerRequest() / p.serverCpuPerRequest());
           }
-          perRound.add(line.toString());
+          System.out.println();
+          System.out.println("| round | load average (1, 5, 15 min) at its start | repeated: filtered ÷ unprotected"
+              + " | distinct: filtered ÷ unprotected | distinct: hit rate | every token new: filtered ÷ unprotected"
+              + " | every token new: hit rate |");
+          System.out.println("|---:|---|---:|---:|---:|---:|---:|");
+          perRound.forEach(System.out::println);
         }
-        System.out.printf("%nend %s, load average %s%n%n", Instant.now().truncatedTo(ChronoUnit.SECONDS), loadAverage());
-        System.out.println("| load: service | requests/s | p50 µs | p99 µs | server CPU µs/req | load generator CPU"
-            + " µs/req | token-cache hit rate | measured |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
-        for (String row : ROWS) {
-          if (results.containsKey(row)) {
-            System.out.println(Result.of(results.get(row)).row(row));
-          }
-        }
-        System.out.println();
-        for (int i = 0; i < ROWS.length; i += 2) {
-          if (!results.containsKey(ROWS[i])) {
-            continue;
-          }
-          Result p = Result.of(results.get(ROWS[i]));
-          Result f = Result.of(results.get(ROWS[i + 1]));
-          System.out.printf("%s: the filter kept %.2f of the throughput without it; server CPU per request %.2f x%n",
-              LOADS[i / 2], f.rate / p.rate, f.serverCpuPerRequest() / p.serverCpuPerRequest());
-        }
-        System.out.println();
-        System.out.println("| round | load average (1, 5, 15 min) at its start | repeated: filtered ÷ unprotected"
-            + " | distinct: filtered ÷ unprotected | distinct: hit rate | every token new: filtered ÷ unprotected"
-            + " | every token new: hit rate |");
-        System.out.println("|---:|---|---:|---:|---:|---:|---:|");
-        perRound.forEach(System.out::println);
       } finally {
         withFilter.stop();
         withoutFilter.stop();
@@ -236,8 +266,15 @@ public final class EndToEnd {
    * One run's figures. CPU time is read per thread: Jetty's threads ({@code qtp…}; only the service under load is
    * busy) are the server's, the client threads and the JDK {@code HttpClient}'s are the load generator's.
    */
-  private record Result(double rate, long requests, double seconds, long[] sorted, long serverCpu, long clientCpu,
-      double hits, double misses) {
+  private record Result(double rate, long requests, double seconds, long[] sorted, long p50Nanos, long p99Nanos,
+      long serverCpu, long clientCpu, double hits, double misses) {
+    /** A run of the in-JVM client: every request's latency, sorted. */
+    static Result of(double rate, long[] sorted, double seconds, long serverCpu, long clientCpu, double hits,
+        double misses) {
+      return new Result(rate, sorted.length, seconds, sorted, sorted[sorted.length / 2],
+          sorted[(int) (sorted.length * 0.99)], serverCpu, clientCpu, hits, misses);
+    }
+
     double serverCpuPerRequest() {
       return serverCpu / 1e3 / requests;
     }
@@ -248,18 +285,29 @@ public final class EndToEnd {
 
     String row(String name) {
       return String.format("| %s | %,.0f | %,d | %,d | %.0f | %.0f | %s | %,d in %.1f s |", name, rate,
-          sorted[sorted.length / 2] / 1000, sorted[(int) (sorted.length * 0.99)] / 1000, serverCpuPerRequest(),
+          p50Nanos / 1000, p99Nanos / 1000, serverCpuPerRequest(),
           clientCpu / 1e3 / requests, Double.isNaN(hitRate()) ? "-" : String.format("%.3f", hitRate()), requests,
           seconds);
     }
 
-    /** The rounds of one service and load together: all their requests over all their time; percentiles over all. */
+    /**
+     * The rounds of one service and load together: all their requests over all their time; percentiles over all
+     * requests (wrk, which reports percentiles only: the request-weighted mean of the rounds' percentiles).
+     */
     static Result of(List<Result> rounds) {
-      long[] all = rounds.stream().flatMapToLong(r -> Arrays.stream(r.sorted)).sorted().toArray();
       double seconds = rounds.stream().mapToDouble(Result::seconds).sum();
-      return new Result(all.length / seconds, all.length, seconds, all,
-          rounds.stream().mapToLong(Result::serverCpu).sum(), rounds.stream().mapToLong(Result::clientCpu).sum(),
-          rounds.stream().mapToDouble(Result::hits).sum(), rounds.stream().mapToDouble(Result::misses).sum());
+      long requests = rounds.stream().mapToLong(Result::requests).sum();
+      long serverCpu = rounds.stream().mapToLong(Result::serverCpu).sum();
+      long clientCpu = rounds.stream().mapToLong(Result::clientCpu).sum();
+      double hits = rounds.stream().mapToDouble(Result::hits).sum();
+      double misses = rounds.stream().mapToDouble(Result::misses).sum();
+      if (rounds.stream().allMatch(r -> r.sorted != null)) {
+        long[] all = rounds.stream().flatMapToLong(r -> Arrays.stream(r.sorted)).sorted().toArray();
+        return of(all.length / seconds, all, seconds, serverCpu, clientCpu, hits, misses);
+      }
+      long p50 = rounds.stream().mapToLong(r -> r.p50Nanos * r.requests).sum() / requests;
+      long p99 = rounds.stream().mapToLong(r -> r.p99Nanos * r.requests).sum() / requests;
+      return new Result(requests / seconds, requests, seconds, null, p50, p99, serverCpu, clientCpu, hits, misses);
     }
   }
 
@@ -339,7 +387,49 @@ public final class EndToEnd {
         throw new IllegalStateException(failures.get() + " requests did not answer 200");
       }
       long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-      return new Result(all.length / elapsed, all.length, elapsed, all, cpu[0], cpu[1],
+      return Result.of(all.length / elapsed, all, elapsed, cpu[0], cpu[1],
+          hits == null ? 0 : hits.count() - hits0, misses == null ? 0 : misses.count() - misses0);
+    }
+
+    /**
+     * The same load from wrk, a process of its own ({@code -De2e.generator=wrk}): 2 threads, {@value #CONNECTIONS}
+     * connections, {@code seconds}; each request carries {@code tokens}' first line, or with {@code random} a line
+     * chosen uniformly at random. Its CPU time is wrk's own (user + system, from {@code /usr/bin/time}).
+     */
+    Result wrk(Path tokens, boolean random, int seconds) throws Exception {
+      Path hist = Files.createTempFile("e2e-wrk", ".txt");
+      Path times = Files.createTempFile("e2e-wrk", ".time");
+      ProcessBuilder pb = new ProcessBuilder("/usr/bin/time", "-o", times.toString(), "-f", "%U %S", "wrk", "-t2",
+          "-c" + CONNECTIONS, "-d" + seconds + "s", "--timeout", "5s", "-s", WRK_SCRIPT.toString(), uri().toString())
+          .redirectErrorStream(true);
+      pb.environment().put("E2E_TOKENS", tokens.toString());
+      pb.environment().put("E2E_MODE", random ? "random" : "repeated");
+      pb.environment().put("E2E_HIST", hist.toString());
+      double hits0 = hits == null ? 0 : hits.count();
+      double misses0 = misses == null ? 0 : misses.count();
+      Map<Long, long[]> cpu0 = cpuByThread();
+      Process wrk = pb.start();
+      String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (wrk.waitFor() != 0) {
+        throw new IllegalStateException("wrk failed: " + out);
+      }
+      long[] cpu = cpuSince(cpu0);
+      Map<String, Double> summary = new HashMap<>();
+      for (String line : Files.readAllLines(hist)) {
+        String[] f = line.trim().split("\\s+");
+        summary.put(f[0], Double.parseDouble(f[1]));
+      }
+      String[] t = Files.readString(times).trim().split("\\s+");
+      Files.deleteIfExists(hist);
+      Files.deleteIfExists(times);
+      if (summary.get("errors") > 0 || out.contains("Non-2xx")) {
+        throw new IllegalStateException("wrk saw errors or answers other than 200: " + out);
+      }
+      long requests = summary.get("requests").longValue();
+      double elapsed = summary.get("duration_us") / 1e6;
+      long wrkCpu = (long) ((Double.parseDouble(t[t.length - 2]) + Double.parseDouble(t[t.length - 1])) * 1e9);
+      return new Result(requests / elapsed, requests, elapsed, null, (long) (summary.get("p50_us") * 1000),
+          (long) (summary.get("p99_us") * 1000), cpu[0], wrkCpu,
           hits == null ? 0 : hits.count() - hits0, misses == null ? 0 : misses.count() - misses0);
     }
   }
