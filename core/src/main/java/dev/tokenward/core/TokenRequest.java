@@ -136,7 +136,7 @@ public final class TokenRequest {
     private boolean online;
 
     private Builder(String method, String uri) {
-      if (method == null || method.isEmpty() || !method.chars().allMatch(Builder::isTchar)) {
+      if (method == null || method.isEmpty() || !isToken(method)) {
         throw new IllegalArgumentException("method: must be an HTTP method token, got " + Json.shown(method));
       }
       this.method = method;
@@ -153,6 +153,16 @@ public final class TokenRequest {
             + Json.shown(uri));
       }
       this.uri = parsed;
+    }
+
+    /** RFC 9110 token: checked with a loop, as a filter builds a request per HTTP request (no stream). */
+    private static boolean isToken(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        if (!isTchar(s.charAt(i))) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private static boolean isTchar(int c) {
