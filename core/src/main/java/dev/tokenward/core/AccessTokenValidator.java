@@ -620,7 +620,7 @@ public final class AccessTokenValidator implements AutoCloseable {
       return this;
     }
 
-    /** The HTTP client for every call to the issuer (proxies, TLS, timeouts); default: 2 s connect, 3 s read, 5 s per call. */
+    /** The HTTP client for every call to the issuer (proxies, TLS, timeouts); default: 2 s connect, 5 s per call (every read and write within it). */
     public Builder httpClient(OkHttpClient client) {
       this.httpClient = Objects.requireNonNull(client, "httpClient");
       return this;

@@ -20,7 +20,6 @@ import okio.BufferedSource;
  */
 final class IssuerHttp {
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
-  static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(3);
   static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
 
   /** Redirects to follow at most for discovery and JWKS, all on the origin first asked. */
@@ -38,9 +37,14 @@ final class IssuerHttp {
   }
 
   /**
-   * The client used when the application supplies none: short timeouts; redirects are decided
-   * per call (see the constructor). One per JVM, as OkHttp recommends: building a client loads the platform's trust
-   * store, which would otherwise make every new validator's first token wait milliseconds.
+   * The client used when the application supplies none: 2 s to connect and 5 s for the whole call,
+   * which bounds every read and write in it too; redirects are decided per call (see the constructor).
+   * One per JVM, as OkHttp recommends: building a client loads the platform's trust store, which
+   * would otherwise make every new validator's first token wait milliseconds.
+   *
+   * <p>No separate read and write timeouts: each one OkHttp arms wakes its watchdog thread, and a
+   * call armed three of them, a fifth of a loopback JWKS fetch's CPU on a new validator's first
+   * token; the call timeout already ends a stalled or slowly dripping answer.
    */
   static OkHttpClient defaultClient() {
     return DefaultClient.INSTANCE;
@@ -53,8 +57,8 @@ final class IssuerHttp {
   private static OkHttpClient build() {
     return new OkHttpClient.Builder()
         .connectTimeout(DEFAULT_CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .readTimeout(DEFAULT_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .writeTimeout(DEFAULT_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .readTimeout(0, TimeUnit.MILLISECONDS)
+        .writeTimeout(0, TimeUnit.MILLISECONDS)
         .callTimeout(DEFAULT_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .followRedirects(false)
         .followSslRedirects(false)

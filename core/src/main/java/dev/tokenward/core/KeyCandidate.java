@@ -21,13 +21,17 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One verification key with its verifier built once, so the per-token path only verifies.
+ * One verification key, checked when its JWKS is read and turned into a JCA key on first use, so
+ * the per-token path only verifies and a new validator's first token converts only the key it needs.
  *
  * <p>A key is a candidate for a token only if its type fits the token's {@code alg} (RSA for
  * RS/PS, the matching curve for ES, Ed25519 for EdDSA, the secret for HS) and its own
@@ -36,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * become candidates.
  */
 final class KeyCandidate {
+  private static final Logger log = LoggerFactory.getLogger(KeyCandidate.class);
   static final int MIN_RSA_BITS = 2048;
   private static final byte[] ED25519_X509_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
   private static final Map<String, JWSHeader> HEADERS = new ConcurrentHashMap<>();
@@ -44,30 +49,25 @@ final class KeyCandidate {
   final JWK jwk; // null for an HMAC secret
   private final String family; // "RSA", "EC:P-256", "OKP:Ed25519", "HMAC"
   private final String keyAlgorithm; // the JWK's own alg, or null
-  private final JWSVerifier verifier; // null for Ed25519
-  private final PublicKey edKey; // Ed25519 only
   private final BigInteger curveOrder; // EC only
-  private final PublicKey rsaKey; // RSA only: the RS* fast path
-  private final PublicKey ecKey; // P-256/384/521 only: the ES256/384/512 fast path
+  private volatile Keys keys; // the JCA form, made on first use; an HMAC secret's at once
+  private volatile boolean unusable; // its conversion failed: it verifies nothing (logged once)
   private final ThreadLocal<Signature[]> perThread = ThreadLocal.withInitial(() -> new Signature[3]);
 
-  private KeyCandidate(JWK jwk, String family, String keyAlgorithm, JWSVerifier verifier, PublicKey edKey,
-      BigInteger curveOrder) {
-    this(jwk, family, keyAlgorithm, verifier, edKey, curveOrder, null);
+  /**
+   * The key in the JCA's form and, where the JCA path is not used, nimbus's verifier. Making them
+   * costs more than a verification; a JWKS often lists keys no token of this service will name.
+   */
+  private record Keys(PublicKey rsa, PublicKey ec, PublicKey ed, JWSVerifier verifier) {
   }
 
-  private KeyCandidate(JWK jwk, String family, String keyAlgorithm, JWSVerifier verifier, PublicKey edKey,
-      BigInteger curveOrder, PublicKey rsaKey) {
-    this.rsaKey = rsaKey;
-    this.ecKey = rsaKey == null && family.startsWith("EC:P-") && verifier instanceof ECDSAVerifier ecdsa
-        ? ecdsa.getPublicKey() : null;
+  private KeyCandidate(JWK jwk, String family, String keyAlgorithm, BigInteger curveOrder, Keys keys) {
     this.jwk = jwk;
     this.keyId = jwk == null ? null : jwk.getKeyID();
     this.family = family;
     this.keyAlgorithm = keyAlgorithm;
-    this.verifier = verifier;
-    this.edKey = edKey;
     this.curveOrder = curveOrder;
+    this.keys = keys;
   }
 
   /** A candidate for a public JWK, or an explanation of why the key is unusable. */
@@ -79,47 +79,87 @@ final class KeyCandidate {
       throw new IllegalArgumentException("its 'key_ops' does not include 'verify'");
     }
     String alg = jwk.getAlgorithm() == null ? null : jwk.getAlgorithm().getName();
-    try {
-      if (jwk instanceof RSAKey rsa) {
-        // RSAKey.size() counts the bytes of n, leading zeros included: a padded 512-bit modulus would
-        // pass as 2048 bits. RFC 7518 section 6.3.1.1 forbids the padding; the real size is n's bit length.
-        byte[] n = rsa.getModulus().decode();
-        if (n.length == 0 || n[0] == 0) {
-          throw new IllegalArgumentException("its modulus 'n' has a leading zero octet, which RFC 7518 section 6.3.1.1 "
-              + "forbids (a padded modulus can pass for a longer key)");
-        }
-        int bits = rsa.getModulus().decodeToBigInteger().bitLength();
-        if (bits < MIN_RSA_BITS) {
-          throw new IllegalArgumentException("it is an RSA key of " + bits + " bits; at least " + MIN_RSA_BITS + " are required");
-        }
-        RSAPublicKey key = rsa.toRSAPublicKey();
-        return new KeyCandidate(jwk, "RSA", alg, new RSASSAVerifier(key), null, null, key);
+    if (jwk instanceof RSAKey rsa) {
+      // RSAKey.size() counts the bytes of n, leading zeros included: a padded 512-bit modulus would
+      // pass as 2048 bits. RFC 7518 section 6.3.1.1 forbids the padding; the real size is n's bit length.
+      byte[] n = unsignedOctets(rsa.getModulus(), "n");
+      if (n.length == 0 || n[0] == 0) {
+        throw new IllegalArgumentException("its modulus 'n' has a leading zero octet, which RFC 7518 section 6.3.1.1 "
+            + "forbids (a padded modulus can pass for a longer key)");
       }
-      if (jwk instanceof ECKey ec) {
-        Curve curve = ec.getCurve();
-        BigInteger order = curve.toECParameterSpec() == null ? null : curve.toECParameterSpec().getOrder();
-        if (order == null) {
-          throw new IllegalArgumentException("its curve " + curve + " is not supported");
-        }
-        return new KeyCandidate(jwk, "EC:" + curve.getName(), alg, new ECDSAVerifier(ec.toECPublicKey()), null, order);
+      int bits = new BigInteger(1, n).bitLength();
+      if (bits < MIN_RSA_BITS) {
+        throw new IllegalArgumentException("it is an RSA key of " + bits + " bits; at least " + MIN_RSA_BITS + " are required");
       }
-      if (jwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
-        byte[] x = okp.getDecodedX();
-        byte[] der = Arrays.copyOf(ED25519_X509_PREFIX, ED25519_X509_PREFIX.length + x.length);
-        System.arraycopy(x, 0, der, ED25519_X509_PREFIX.length, x.length);
-        PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
-        return new KeyCandidate(jwk, "OKP:Ed25519", alg, null, key, null);
+      unsignedOctets(rsa.getPublicExponent(), "e");
+      return new KeyCandidate(jwk, "RSA", alg, null, null);
+    }
+    if (jwk instanceof ECKey ec) {
+      // nimbus checked at parse time that the point is on the curve
+      Curve curve = ec.getCurve();
+      BigInteger order = curve.toECParameterSpec() == null ? null : curve.toECParameterSpec().getOrder();
+      if (order == null) {
+        throw new IllegalArgumentException("its curve " + curve + " is not supported");
       }
-    } catch (JOSEException | GeneralSecurityException e) {
-      throw new IllegalArgumentException("it cannot be used: " + e.getMessage(), e);
+      return new KeyCandidate(jwk, "EC:" + curve.getName(), alg, order, null);
+    }
+    if (jwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
+      if (okp.getDecodedX().length != 32) {
+        throw new IllegalArgumentException("its 'x' is not 32 octets long, as an Ed25519 public key is");
+      }
+      return new KeyCandidate(jwk, "OKP:Ed25519", alg, null, null);
     }
     throw new IllegalArgumentException("its type " + jwk.getKeyType() + " cannot verify signatures");
+  }
+
+  /** The JCA form of this key, made on first use; two threads that race make equal keys. */
+  private Keys keys() throws GeneralSecurityException, JOSEException {
+    Keys k = keys;
+    if (k == null) {
+      k = convert();
+      keys = k;
+    }
+    return k;
+  }
+
+  private Keys convert() throws GeneralSecurityException, JOSEException {
+    if (jwk instanceof RSAKey rsa) {
+      // the same key RSAKey.toRSAPublicKey() builds, from octets read by the JDK's faster decoder
+      RSAPublicKey key = (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
+          new BigInteger(1, unsignedOctets(rsa.getModulus(), "n")),
+          new BigInteger(1, unsignedOctets(rsa.getPublicExponent(), "e"))));
+      return new Keys(key, null, null, new RSASSAVerifier(key));
+    }
+    if (jwk instanceof ECKey ec) {
+      // P-256/384/521 take the JCA path; nimbus's verifier (which checks the point again) only for the others
+      boolean jca = family.startsWith("EC:P-");
+      return new Keys(null, jca ? ec.toECPublicKey() : null, null, jca ? null : new ECDSAVerifier(ec.toECPublicKey()));
+    }
+    byte[] x = ((OctetKeyPair) jwk).getDecodedX();
+    byte[] der = Arrays.copyOf(ED25519_X509_PREFIX, ED25519_X509_PREFIX.length + x.length);
+    System.arraycopy(x, 0, der, ED25519_X509_PREFIX.length, x.length);
+    return new Keys(null, null, KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der)), null);
+  }
+
+  /**
+   * A base64url JWK member's octets, read with the JDK's decoder: nimbus's portable codec costs
+   * several times more, and a new validator reads every key of the JWKS before its first token.
+   */
+  private static byte[] unsignedOctets(Base64URL value, String member) {
+    if (value == null) {
+      throw new IllegalArgumentException("its '" + member + "' is missing");
+    }
+    try {
+      return java.util.Base64.getUrlDecoder().decode(value.toString());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("its '" + member + "' is not base64url", e);
+    }
   }
 
   /** A candidate for an HMAC secret; the builder has checked its length. */
   static KeyCandidate fromSecret(byte[] secret) {
     try {
-      return new KeyCandidate(null, "HMAC", null, new MACVerifier(secret), null, null);
+      return new KeyCandidate(null, "HMAC", null, null, new Keys(null, null, null, new MACVerifier(secret)));
     } catch (JOSEException e) {
       throw new IllegalArgumentException("HMAC secret: " + e.getMessage(), e);
     }
@@ -165,27 +205,45 @@ final class KeyCandidate {
 
   /** The signature covers {@code input[0, length)}; the segment (or the token to cut it from) is only for nimbus's verifiers. */
   private boolean verify(String alg, byte[] input, int length, byte[] signature, ParsedJws jws, String segment) {
+    Keys k = usableKeys();
+    if (k == null) {
+      return false;
+    }
     try {
-      if (edKey != null) {
+      if (k.ed() != null) {
         Signature s = Signature.getInstance("Ed25519");
-        s.initVerify(edKey);
+        s.initVerify(k.ed());
         s.update(input, 0, length);
         return s.verify(signature);
       }
-      if (rsaKey != null && alg.startsWith("RS")) {
-        return verifyPkcs1(alg, input, length, signature);
+      if (k.rsa() != null && alg.startsWith("RS")) {
+        return verifyPkcs1(alg, k.rsa(), input, length, signature);
       }
-      if (ecKey != null && (alg.equals("ES256") || alg.equals("ES384") || alg.equals("ES512"))) {
-        return ecdsaSignatureInRange(signature) && verifyEcdsa(alg, input, length, signature);
+      if (k.ec() != null && (alg.equals("ES256") || alg.equals("ES384") || alg.equals("ES512"))) {
+        return ecdsaSignatureInRange(signature) && verifyEcdsa(alg, k.ec(), input, length, signature);
       }
       Base64URL encoded = new FastBase64URL(segment != null ? segment : jws.signatureSegment(), signature);
       if (curveOrder != null && !ecdsaSignatureInRange(signature)) {
         return false;
       }
-      return verifier.verify(HEADERS.computeIfAbsent(alg, a -> new JWSHeader(JWSAlgorithm.parse(a))),
+      return k.verifier().verify(HEADERS.computeIfAbsent(alg, a -> new JWSHeader(JWSAlgorithm.parse(a))),
           length == input.length ? input : java.util.Arrays.copyOf(input, length), encoded);
     } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
       return false;
+    }
+  }
+
+  /** This key's JCA form, or null (and one warning) if it cannot be made: such a key verifies nothing. */
+  private Keys usableKeys() {
+    if (unusable) {
+      return null;
+    }
+    try {
+      return keys();
+    } catch (GeneralSecurityException | JOSEException | RuntimeException e) {
+      unusable = true;
+      log.warn("Key {} cannot verify signatures and is not used: {}", Json.shown(keyId), e.toString());
+      return null;
     }
   }
 
@@ -194,7 +252,7 @@ final class KeyCandidate {
    * initialized once per thread for this key: a JCA verifier returns to its initialized state after
    * each {@code verify}, so the per-token path skips the provider lookup and key translation.
    */
-  private boolean verifyPkcs1(String alg, byte[] input, int length, byte[] signature) {
+  private boolean verifyPkcs1(String alg, PublicKey rsaKey, byte[] input, int length, byte[] signature) {
     int slot = alg.equals("RS256") ? 0 : alg.equals("RS384") ? 1 : 2;
     return verifyWith(slot, slot == 0 ? "SHA256withRSA" : slot == 1 ? "SHA384withRSA" : "SHA512withRSA", rsaKey,
         input, length, signature);
@@ -206,7 +264,7 @@ final class KeyCandidate {
    * fast (21+), the provider lookup and key translation nimbus's verifier does per token are a
    * visible share; on 17 they vanish next to the EC arithmetic.
    */
-  private boolean verifyEcdsa(String alg, byte[] input, int length, byte[] signature) throws JOSEException {
+  private boolean verifyEcdsa(String alg, PublicKey ecKey, byte[] input, int length, byte[] signature) throws JOSEException {
     int slot = alg.equals("ES256") ? 0 : alg.equals("ES384") ? 1 : 2;
     byte[] der = com.nimbusds.jose.crypto.impl.ECDSA.transcodeSignatureToDER(signature);
     return verifyWith(slot, slot == 0 ? "SHA256withECDSA" : slot == 1 ? "SHA384withECDSA" : "SHA512withECDSA", ecKey,

@@ -32,7 +32,7 @@ final class KeySet {
   static KeySet of(JWKSet jwks, String source, long fetchedAtMillis, KeySet previous) {
     List<KeyCandidate> all = new ArrayList<>();
     for (JWK jwk : jwks.getKeys()) {
-      JWK publicJwk = jwk.toPublicJWK();
+      JWK publicJwk = jwk.isPrivate() ? jwk.toPublicJWK() : jwk; // a copy re-checks an EC point: only when needed
       KeyCandidate unchanged = previous.find(publicJwk);
       if (unchanged != null) {
         all.add(unchanged);

@@ -32,6 +32,13 @@ final class SharedStates {
       }
     }
     String module = scheme.startsWith("redis") ? REDIS_MODULE : "a module that provides " + scheme + "://";
+    for (SharedStateProvider p : found) {
+      if (p.module().equals(module)) { // the module is here, the scheme is not one it serves: never a fallback
+        throw new IllegalArgumentException("sharedState: the scheme " + scheme + ":// is not supported by " + module
+            + ", which serves " + String.join(", ", p.schemes().stream().map(s -> s + "://").toList())
+            + " (the value is not shown: it may hold a password)");
+      }
+    }
     throw new IllegalArgumentException("sharedState: a " + scheme + ":// store is configured, but no "
         + "SharedStateProvider for " + scheme + ":// is on the class path; add the dependency " + module
         + " (replay protection across replicas is never replaced by a per-process store)");

@@ -939,6 +939,36 @@ class AttackCatalogueTest {
         .hasMessageContaining("zero-led").hasMessageContaining("leading zero").hasMessageContaining("RFC 7518");
   }
 
+  // The modulus and exponent are read with the JDK's strict base64url decoder (one decode instead of
+  // three through nimbus's lenient codec): a member in another alphabet names the key and the member.
+  @Test
+  void rsaModulusThatIsNotBase64UrlIsRefusedNamingTheMember() {
+    RSAKey real = FakeIssuer.rsaKey(0);
+    String standardAlphabet = java.util.Base64.getEncoder().encodeToString(real.getModulus().decode());
+    assertThat(standardAlphabet).as("a modulus whose standard encoding uses '+' or '/'").containsAnyOf("+", "/");
+    RSAKey misencoded = new RSAKey.Builder(new Base64URL(standardAlphabet), real.getPublicExponent()).keyID("std-b64").build();
+    assertThatThrownBy(() -> AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE)
+        .keys(new JWKSet(misencoded)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("std-b64").hasMessageContaining("'n' is not base64url");
+  }
+
+  // A key is checked when its JWKS is read but turned into a JCA key only when a token names it. One
+  // the JCA refuses (an RSA exponent of 1) is then never used: its tokens are refused, the others pass.
+  @Test
+  void rsaKeyTheJcaRefusesVerifiesNothingWhileTheOtherKeysStillWork() throws Exception {
+    KeyPair real = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+    RSAKey exponentOne = new RSAKey.Builder(Base64URL.encode(((RSAPublicKey) real.getPublic()).getModulus()),
+        Base64URL.encode(java.math.BigInteger.ONE)).keyID("e-is-one").build();
+    issuer.publish(FakeIssuer.rsaKey(0), exponentOne);
+
+    String token = Forge.rs256(json(header("RS256", "e-is-one")), claimsJson(), real.getPrivate());
+
+    assertRefused(() -> rs256.validate(token), Reason.BAD_SIGNATURE);
+    assertRefused(() -> rs256.validate(token), Reason.BAD_SIGNATURE);
+    assertThat(rs256.validate(issuer.jwt().sign()).issuer()).as("the issuer's real key still works").isEqualTo(issuer.issuer());
+  }
+
   // Item 10. Any host starting with "127." counted as loopback, so http://127.attacker.example/ was
   // accepted as a plain-http issuer (and a discovered http://127.0.0.1.nip.io/jwks as an endpoint).
   // Only loopback IP literals and "localhost" are loopback now.

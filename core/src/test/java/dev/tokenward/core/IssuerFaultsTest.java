@@ -65,7 +65,7 @@ class IssuerFaultsTest {
         .build();
   }
 
-  /** The default client (2 s connect, 3 s read, 5 s per call): a loaded CI machine must not turn into a fault. */
+  /** The default client (2 s connect, 5 s per call): a loaded CI machine must not turn into a fault. */
   private AccessTokenValidator.Builder base() {
     return AccessTokenValidator.builder().issuer(issuer.issuer()).audience(FakeIssuer.AUDIENCE);
   }
@@ -194,6 +194,22 @@ class IssuerFaultsTest {
       assertUnavailable(refusedWithin(() -> validator.validate(issuer.jwt().sign())));
       assertThat(evil.getRequestCount()).isZero();
     }
+  }
+
+  // The default client has no per-read timeout: the 5 s call timeout must end a JWKS that answers its
+  // headers and then drips its body (here a byte every 100 ms: the whole document would take minutes)
+  // and one that never answers, each as issuer-unavailable within NO_HANG.
+  @Test
+  void jwksDrippingItsBodyWithTheDefaultClientIsCutOffByTheCallTimeout() {
+    issuer.answer(JWKS, FakeIssuer.json("{\"keys\":[],\"pad\":\"" + "x".repeat(4096) + "\"}")
+        .throttleBody(1, 100, TimeUnit.MILLISECONDS));
+    assertUnavailable(refusedWithin(() -> base().build().validate(issuer.jwt().sign())));
+  }
+
+  @Test
+  void jwksNeverAnsweringWithTheDefaultClientIsCutOffByTheCallTimeout() {
+    issuer.answer(JWKS, silent());
+    assertUnavailable(refusedWithin(() -> base().build().validate(issuer.jwt().sign())));
   }
 
   @Test

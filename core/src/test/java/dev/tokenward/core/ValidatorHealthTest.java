@@ -46,8 +46,20 @@ class ValidatorHealthTest {
 
   @Test
   void healthBeforeFirstTokenThenDownAndStartsTheFetchItself() throws Exception {
+    // the JWKS answers only once the first probe has been read: a loopback fetch can otherwise finish
+    // between health() starting it and reading the keys, and the probe would rightly say UP
+    java.util.concurrent.CountDownLatch probed = new java.util.concurrent.CountDownLatch(1);
+    issuer.answer(JWKS, request -> {
+      try {
+        probed.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return FakeIssuer.json(new com.nimbusds.jose.jwk.JWKSet(FakeIssuer.rsaKey(0).toPublicJWK()).toString());
+    });
     build();
     assertThat(validator.health().get(0).status()).isEqualTo(IssuerHealth.Status.DOWN);
+    probed.countDown();
     // a readiness probe alone brings the keys in: no token has to arrive first
     eventually(() -> validator.health().get(0).status() == IssuerHealth.Status.UP);
     assertThat(issuer.jwksHits()).isEqualTo(1);

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -66,6 +67,9 @@ public final class RedisSharedState implements SharedState {
   public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 1000;
   /** The default prefix of every key, so that tokenward's keys never meet an application's. */
   public static final String DEFAULT_KEY_PREFIX = "tokenward:";
+  /** The URI schemes served: plain, TLS, and a master found through Redis Sentinel. */
+  static final List<String> SCHEMES = List.of("redis", "rediss", "redis-sentinel");
+  private static final String SENTINEL = "redis-sentinel";
   /** The longest pause between two attempts to reach a Redis that is down. */
   static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
@@ -75,7 +79,7 @@ public final class RedisSharedState implements SharedState {
       "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
   private final RedisURI uri;
-  private final String shown; // host:port/db, never the password
+  private final String shown; // scheme://host:port/db (sentinels and #master for Sentinel), never the password
   private final Duration commandTimeout;
   private final Duration connectTimeout;
   private final String dpopPrefix;
@@ -287,28 +291,47 @@ public final class RedisSharedState implements SharedState {
     private Builder() {}
 
     /**
-     * The Redis every replica names: {@code redis://[:password@]host:port[/db]}, or {@code rediss://} for TLS.
-     * Required. A bad URI fails here, and the message never repeats it (it may hold a password).
+     * The Redis every replica names: {@code redis://[:password@]host:port[/db]}, {@code rediss://} for TLS,
+     * or {@code redis-sentinel://[:password@]host:port[,host2:port2...][/db]#master} for the master a
+     * Redis Sentinel names (looked up again on every reconnection, so a failover needs no restart).
+     * Required. Any other scheme ({@code rediss-sentinel}, {@code redis-socket}, a cluster) fails here,
+     * naming the scheme; a bad URI fails here too, and the message never repeats it (it may hold a password).
      */
     public Builder uri(String uri) {
       Objects.requireNonNull(uri, "uri");
       String scheme = uri.contains("://") ? uri.substring(0, uri.indexOf("://")).toLowerCase(Locale.ROOT) : "";
-      if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-        throw new IllegalArgumentException("sharedState: the Redis URI must be redis://host:port[/db] or rediss://..."
-            + " (the value is not shown: it may hold a password)");
+      if (!SCHEMES.contains(scheme)) {
+        throw new IllegalArgumentException("sharedState: " + (scheme.matches("[a-z][a-z0-9+.-]*")
+            ? "the scheme " + scheme + ":// is not supported" : "not a Redis URI") + "; use redis://host:port[/db], "
+            + "rediss://host:port[/db] (TLS) or redis-sentinel://host:port[,host:port...][/db]#master (the value is "
+            + "not shown: it may hold a password)");
       }
       RedisURI parsed;
       try {
         parsed = RedisURI.create(uri);
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("sharedState: the Redis URI cannot be read as redis://[:password@]host:port[/db]"
+        throw new IllegalArgumentException("sharedState: the Redis URI cannot be read as " + scheme
+            + "://[:password@]host:port[/db]" + (scheme.equals(SENTINEL) ? "#master" : "")
             + " (the value is not shown: it may hold a password)");
       }
-      if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
-        throw new IllegalArgumentException("sharedState: the Redis URI names no host; use redis://host:port[/db]");
+      if (scheme.equals(SENTINEL)) {
+        if (parsed.getSentinels().isEmpty() || parsed.getSentinelMasterId() == null
+            || parsed.getSentinelMasterId().isEmpty()) {
+          throw new IllegalArgumentException("sharedState: a redis-sentinel:// URI names its sentinels and the "
+              + "master: redis-sentinel://host:port[,host:port...][/db]#master");
+        }
+        StringBuilder hosts = new StringBuilder();
+        for (RedisURI sentinel : parsed.getSentinels()) {
+          hosts.append(hosts.length() == 0 ? "" : ",").append(sentinel.getHost()).append(':').append(sentinel.getPort());
+        }
+        this.shown = SENTINEL + "://" + hosts + "/" + parsed.getDatabase() + "#" + parsed.getSentinelMasterId();
+      } else {
+        if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
+          throw new IllegalArgumentException("sharedState: the Redis URI names no host; use redis://host:port[/db]");
+        }
+        this.shown = scheme + "://" + parsed.getHost() + ":" + parsed.getPort() + "/" + parsed.getDatabase();
       }
       this.uri = parsed;
-      this.shown = scheme + "://" + parsed.getHost() + ":" + parsed.getPort() + "/" + parsed.getDatabase();
       return this;
     }
 

@@ -83,6 +83,11 @@ public final class LocalRedis implements AutoCloseable {
 
   /** Sends one command and reads its reply: a bulk or simple string, an integer as text, an array as a list, nil as null. */
   public Object command(String... args) throws IOException {
+    return command(port, args);
+  }
+
+  /** Sends one command to the Redis (or Sentinel) on this loopback port and reads its reply. */
+  static Object command(int port, String... args) throws IOException {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
       s.setSoTimeout(10_000);
@@ -192,6 +197,9 @@ public final class LocalRedis implements AutoCloseable {
       }
       case '*': {
         int n = Integer.parseInt(rest);
+        if (n < 0) {
+          return null;
+        }
         List<Object> items = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           items.add(read(in));

@@ -92,7 +92,7 @@ class RedisOnlineLockTest {
   }
 
   private RedisSharedState state() {
-    RedisSharedState s = RedisSharedState.builder().uri(redis.uri()).commandTimeout(Duration.ofSeconds(2)).build();
+    RedisSharedState s = RedisSharedState.builder().uri(redis.uri()).commandTimeout(Duration.ofSeconds(5)).build();
     closeAfter.add(s);
     return s;
   }

@@ -45,7 +45,7 @@ class SamplesAgainstMockOAuth2ServerTest {
     server = new MockOAuth2Server();
     server.start();
     // the server's first answers take seconds on a loaded machine (its HTTP stack warms up), longer than
-    // tokenward's 3 s read timeout: ask once here, patiently, so that a sample's first fetch is not that one
+    // tokenward's 5 s call timeout: ask once here, patiently, so that a sample's first fetch is not that one
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     for (String path : List.of("/.well-known/openid-configuration", "/jwks", "/userinfo")) {
       http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.issuerUrl(ISSUER_ID) + path))

@@ -140,6 +140,28 @@ public abstract class SampleReplicasContract {
 
   @Test
   void oneNewOpaqueTokenReachingEveryReplicaAtTheSameInstantCausesOneUserinfoCall() throws Exception {
+    // A Redis command that outlasts the samples' 500 ms timeout on a loaded machine makes that replica ask the
+    // issuer itself (fail safe, counted as result="error"): such a round proves nothing about the lock, and the
+    // next round, with a new token, is tried. Every round must answer 200; one without an error must make
+    // exactly one call.
+    for (int round = 1; round <= 5; round++) {
+      issuer.reset();
+      double[] shared = concurrentRoundWithANewToken();
+      int calls = issuer.requestCount(IssuerEndpoint.USERINFO);
+      if (shared[2] == 0) {
+        assertThat(calls).as("userinfo calls in round %d", round).isEqualTo(1);
+        // each replica looked into Redis once (its other requests joined its lookup): two hits, one miss
+        assertThat(shared).as("shared hit, miss, error in round %d", round).containsExactly(2, 1, 0);
+        return;
+      }
+      assertThat(calls).as("userinfo calls in round %d, with %s shared errors", round, shared[2])
+          .isBetween(1, replicas.size());
+    }
+    throw new AssertionError("every round had a Redis command outlast its timeout: the machine is too loaded to tell");
+  }
+
+  /** Three requests per replica with one new opaque token, released together; the shared hit, miss and error counts. */
+  private double[] concurrentRoundWithANewToken() throws Exception {
     String opaque = issuer.opaqueToken(TestIssuer.DEMO_CLIENT, "read:messages");
     // the issuer's answer outlasts every replica's first look into Redis: without the lock each would call it
     issuer.delay(IssuerEndpoint.USERINFO, Duration.ofMillis(300));
@@ -165,8 +187,6 @@ public abstract class SampleReplicasContract {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(issuer.requestCount(IssuerEndpoint.USERINFO)).isEqualTo(1);
-    // each replica looked into Redis once (its other requests joined its lookup): one miss, two hits, no error
     double[] shared = new double[3];
     for (int i = 0; i < replicas.size(); i++) {
       String after = scrape(replicas.get(i));
@@ -175,7 +195,7 @@ public abstract class SampleReplicasContract {
         shared[r] += metric(after, SHARED_GETS, result) - metric(before.get(i), SHARED_GETS, result);
       }
     }
-    assertThat(shared).containsExactly(2, 1, 0);
+    return shared;
   }
 
   private static final String SHARED_GETS = "tokenward_shared_online_cache_gets_total";

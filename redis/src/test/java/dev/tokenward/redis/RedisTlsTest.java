@@ -1,0 +1,141 @@
+package dev.tokenward.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenward.test.TestCertificateAuthority;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code rediss://} against a real redis-server speaking only TLS (its certificate issued for 127.0.0.1 by
+ * the test kit's {@link TestCertificateAuthority}): records travel when the JVM's trust store holds the
+ * authority, and nothing passes when it does not. The trust store is the JVM's default, named for these
+ * tests by {@code javax.net.ssl.trustStore} and restored afterwards.
+ */
+class RedisTlsTest {
+  private Path dir;
+  private Process redis;
+  private int port;
+  private String savedTrustStore;
+  private String savedPassword;
+
+  @BeforeEach
+  void startTlsRedis() throws Exception {
+    dir = Files.createTempDirectory("tokenward-redis-tls");
+    TestCertificateAuthority ca = TestCertificateAuthority.create("tokenward test Redis CA");
+    TestCertificateAuthority.Issued server = ca.issueServer();
+    Files.writeString(dir.resolve("ca.pem"), pem("CERTIFICATE", ca.certificate().getEncoded()));
+    Files.writeString(dir.resolve("server.pem"), pem("CERTIFICATE", server.certificate().getEncoded()));
+    Files.writeString(dir.resolve("server.key"), pem("PRIVATE KEY", server.privateKey().getEncoded()));
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", ca.certificate());
+    try (OutputStream out = Files.newOutputStream(dir.resolve("trust.p12"))) {
+      trust.store(out, "changeit".toCharArray());
+    }
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    ProcessBuilder pb = new ProcessBuilder("redis-server", "--port", "0", "--tls-port", String.valueOf(port),
+        "--bind", "127.0.0.1", "--tls-cert-file", dir.resolve("server.pem").toString(), "--tls-key-file",
+        dir.resolve("server.key").toString(), "--tls-ca-cert-file", dir.resolve("ca.pem").toString(),
+        "--tls-auth-clients", "no", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+        "--loglevel", "warning");
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(dir.resolve("redis.log").toFile());
+    redis = pb.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!listening()) {
+      assertThat(redis.isAlive()).as("redis-server with TLS: %s", log()).isTrue();
+      assertThat(System.nanoTime()).as("redis-server with TLS listening: %s", log()).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    savedTrustStore = System.getProperty("javax.net.ssl.trustStore");
+    savedPassword = System.getProperty("javax.net.ssl.trustStorePassword");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    restore("javax.net.ssl.trustStore", savedTrustStore);
+    restore("javax.net.ssl.trustStorePassword", savedPassword);
+    redis.destroy();
+    if (!redis.waitFor(10, TimeUnit.SECONDS)) {
+      redis.destroyForcibly();
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  @Test
+  void uriWhenRedissAndTheAuthorityIsTrustedThenRecordsTravelOverTls() throws Exception {
+    System.setProperty("javax.net.ssl.trustStore", dir.resolve("trust.p12").toString());
+    System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+    try (RedisSharedState state = RedisSharedState.builder().uri("rediss://127.0.0.1:" + port + "/0")
+        .commandTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5)).build()) {
+      Instant until = Instant.now().plusSeconds(60);
+      assertThat(state.dpopReplayStore().firstUse("over-tls", until)).isTrue();
+      assertThat(state.dpopReplayStore().firstUse("over-tls", until)).isFalse();
+      state.onlineCache().put("answer", "{\"a\":1}", Duration.ofSeconds(60));
+      assertThat(state.onlineCache().get("answer")).contains("{\"a\":1}");
+      assertThat(state.toString()).contains("rediss://127.0.0.1:" + port + "/0");
+    }
+  }
+
+  @Test
+  void uriWhenRedissAndTheCertificateIsNotTrustedThenEveryCommandFailsNeverPasses() {
+    System.clearProperty("javax.net.ssl.trustStore"); // the JDK's own CA certificates: not the test authority
+    System.clearProperty("javax.net.ssl.trustStorePassword");
+    try (RedisSharedState state = RedisSharedState.builder().uri("rediss://127.0.0.1:" + port + "/0")
+        .commandTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5)).build()) {
+      assertThatThrownBy(() -> state.dpopReplayStore().firstUse("untrusted", Instant.now().plusSeconds(60)))
+          .isInstanceOf(IOException.class).hasMessageContaining("127.0.0.1:" + port);
+      assertThatThrownBy(() -> state.onlineCache().get("untrusted")).isInstanceOf(IOException.class);
+    }
+  }
+
+  private boolean listening() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private String log() {
+    try {
+      return Files.readString(dir.resolve("redis.log")).strip();
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  private static void restore(String name, String value) {
+    if (value == null) {
+      System.clearProperty(name);
+    } else {
+      System.setProperty(name, value);
+    }
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
+  }
+}
