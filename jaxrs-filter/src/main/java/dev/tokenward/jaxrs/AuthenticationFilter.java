@@ -129,15 +129,21 @@ final class AuthenticationFilter implements ContainerRequestFilter, ContainerRes
       throws TokenValidationException, IOException {
     List<String> authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
     authorization = authorization == null ? List.of() : authorization;
-    Optional<String> extracted = extractor.extract(authorization,
-        extractor.allowsQueryParameter() ? request.getUriInfo().getQueryParameters().get("access_token") : null,
-        extractor.allowsFormParameter() ? formTokens(request) : null);
-    if (extracted.isPresent() && extractor.extract(authorization).isEmpty()) { // from the query or the form body
-      if (!authorization.isEmpty()) {
-        throw new TokenValidationException(Reason.INVALID_REQUEST,
-            "the request carries credentials in the Authorization header and a token in a parameter; send exactly one");
+    // RFC 6750 placement rules. Header only (the default): the header goes to core as it came, and core's check of it
+    // (one Authorization header, a Bearer or DPoP scheme, a b64token) is the only one, refusing as the extractor would
+    // (same reason, description and challenge); with the query or the form body allowed, every place is read here
+    // and a token from a parameter is passed on as a Bearer credential.
+    if (extractor.allowsQueryParameter() || extractor.allowsFormParameter()) {
+      Optional<String> extracted = extractor.extract(authorization,
+          extractor.allowsQueryParameter() ? request.getUriInfo().getQueryParameters().get("access_token") : null,
+          extractor.allowsFormParameter() ? formTokens(request) : null);
+      if (extracted.isPresent() && extractor.extract(authorization).isEmpty()) { // from the query or the form body
+        if (!authorization.isEmpty()) {
+          throw new TokenValidationException(Reason.INVALID_REQUEST,
+              "the request carries credentials in the Authorization header and a token in a parameter; send exactly one");
+        }
+        authorization = List.of("Bearer " + extracted.get());
       }
-      authorization = List.of("Bearer " + extracted.get());
     }
     TokenRequest.Builder b;
     try {
