@@ -97,14 +97,9 @@ final class SharedAnswers {
    */
   Lookup lookup(String token, OpaqueTokenPolicy policy) {
     String key = key(issuer, policy, token);
-    Stored stored;
-    try {
-      stored = read(key);
-    } catch (IOException | RuntimeException e) {
-      return failed("read", e, key, null);
-    }
-    if (stored != null) {
-      return hit(stored, key);
+    Lookup found = stored(key, null);
+    if (found != null) {
+      return found;
     }
     long deadline = System.nanoTime() + lockTtl.toNanos();
     long pause = FIRST_PAUSE_NANOS;
@@ -119,14 +114,9 @@ final class SharedAnswers {
         SharedOnlineCache.Lease mine = lease == null ? SharedOnlineCache.Lease.NONE : lease.get();
         if (mine != SharedOnlineCache.Lease.NONE) {
           // the holder before this one may have stored its answer and freed the lock since the last read
-          try {
-            stored = read(key);
-          } catch (IOException | RuntimeException e) {
-            return failed("read", e, key, mine);
-          }
-          if (stored != null) {
-            release(mine);
-            return hit(stored, key);
+          found = stored(key, mine);
+          if (found != null) {
+            return found;
           }
         }
         return miss(key, mine);
@@ -144,15 +134,29 @@ final class SharedAnswers {
         return miss(key, null);
       }
       pause = Math.min(2 * pause, MAX_PAUSE_NANOS);
-      try {
-        stored = read(key);
-      } catch (IOException | RuntimeException e) {
-        return failed("read", e, key, null);
-      }
-      if (stored != null) {
-        return hit(stored, key);
+      found = stored(key, null);
+      if (found != null) {
+        return found;
       }
     }
+  }
+
+  /**
+   * The stored answer as a hit (freeing {@code held}, the lock this replica took, if any), a failed
+   * read as a failure that keeps {@code held} for the caller, or null while nothing is stored.
+   */
+  private Lookup stored(String key, SharedOnlineCache.Lease held) {
+    Stored stored;
+    try {
+      stored = read(key);
+    } catch (IOException | RuntimeException e) {
+      return failed("read", e, key, held);
+    }
+    if (stored == null) {
+      return null;
+    }
+    release(held);
+    return hit(stored, key);
   }
 
   private void release(SharedOnlineCache.Lease lease) {
