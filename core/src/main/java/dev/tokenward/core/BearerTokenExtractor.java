@@ -84,6 +84,29 @@ public final class BearerTokenExtractor {
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
+  /**
+   * The {@code Authorization} values a filter puts in its {@link TokenRequest}, one rule for every
+   * web framework: the header as it came, unless the token is in the query or the form body; then
+   * that token as a {@code Bearer} credential, or 400 {@code invalid_request} when the header
+   * carries credentials too. Parameters count only where this extractor allows them.
+   *
+   * @param authorizationHeaders every {@code Authorization} header value
+   * @param queryValues every {@code access_token} query value (null when not read)
+   * @param formValues every {@code access_token} form value (null when not read)
+   */
+  public List<String> authorization(List<String> authorizationHeaders, List<String> queryValues,
+      List<String> formValues) throws TokenValidationException {
+    Optional<String> extracted = extract(authorizationHeaders, queryValues, formValues);
+    if (extracted.isEmpty() || extract(authorizationHeaders).isPresent()) {
+      return authorizationHeaders;
+    }
+    if (!authorizationHeaders.isEmpty()) { // another scheme beside a token in a parameter
+      throw invalid("the request carries credentials in the Authorization header and a token in a parameter; "
+          + "send exactly one");
+    }
+    return List.of("Bearer " + extracted.get());
+  }
+
   /** The token of a {@code Bearer} header, or null for another scheme. */
   private static String fromHeader(String header) throws TokenValidationException {
     String h = header.strip();

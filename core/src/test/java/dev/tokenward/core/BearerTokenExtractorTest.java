@@ -64,4 +64,30 @@ class BearerTokenExtractorTest {
   void extractWhenFormEnabledThenFormTokenAccepted() throws Exception {
     assertThat(BearerTokenExtractor.of(false, true).extract(List.of(), List.of(), List.of("abc"))).contains("abc");
   }
+
+  @Test
+  void authorizationWhenTokenInTheHeaderOrNowhereThenTheHeaderAsItCame() throws Exception {
+    BearerTokenExtractor both = BearerTokenExtractor.of(true, true);
+    assertThat(both.authorization(List.of("Bearer abc"), List.of(), List.of())).containsExactly("Bearer abc");
+    assertThat(both.authorization(List.of("Basic dXNlcg=="), null, null)).containsExactly("Basic dXNlcg==");
+    assertThat(both.authorization(List.of(), null, null)).isEmpty();
+  }
+
+  @Test
+  void authorizationWhenTokenInAnAllowedParameterThenABearerCredential() throws Exception {
+    assertThat(BearerTokenExtractor.of(true, false).authorization(List.of(), List.of("abc"), null))
+        .containsExactly("Bearer abc");
+    assertThat(BearerTokenExtractor.of(false, true).authorization(List.of(), null, List.of("abc")))
+        .containsExactly("Bearer abc");
+    assertThat(BearerTokenExtractor.of(false, true).authorization(List.of(), List.of("abc"), null))
+        .as("query not allowed: ignored").isEmpty();
+  }
+
+  @Test
+  void authorizationWhenOtherSchemeBesideAParameterTokenThenInvalidRequest() {
+    assertRefused(() -> BearerTokenExtractor.of(true, true).authorization(List.of("Basic dXNlcg=="), List.of("abc"), null),
+        Reason.INVALID_REQUEST);
+    assertRefused(() -> BearerTokenExtractor.of(true, true).authorization(List.of("Bearer abc"), List.of("abc"), null),
+        Reason.INVALID_REQUEST);
+  }
 }

@@ -134,16 +134,9 @@ final class AuthenticationFilter implements ContainerRequestFilter, ContainerRes
     // (same reason, description and challenge); with the query or the form body allowed, every place is read here
     // and a token from a parameter is passed on as a Bearer credential.
     if (extractor.allowsQueryParameter() || extractor.allowsFormParameter()) {
-      Optional<String> extracted = extractor.extract(authorization,
+      authorization = extractor.authorization(authorization,
           extractor.allowsQueryParameter() ? request.getUriInfo().getQueryParameters().get("access_token") : null,
           extractor.allowsFormParameter() ? formTokens(request) : null);
-      if (extracted.isPresent() && extractor.extract(authorization).isEmpty()) { // from the query or the form body
-        if (!authorization.isEmpty()) {
-          throw new TokenValidationException(Reason.INVALID_REQUEST,
-              "the request carries credentials in the Authorization header and a token in a parameter; send exactly one");
-        }
-        authorization = List.of("Bearer " + extracted.get());
-      }
     }
     TokenRequest.Builder b;
     try {

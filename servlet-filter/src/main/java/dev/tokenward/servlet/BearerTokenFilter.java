@@ -207,15 +207,7 @@ public final class BearerTokenFilter implements Filter {
     // (same reason, description and challenge); with the query or the form body allowed, every place is read here
     // and a token from a parameter is passed on as a Bearer credential.
     if (c.extractor.allowsQueryParameter() || c.extractor.allowsFormParameter()) {
-      Optional<String> fromHeader = c.extractor.extract(authorization);
-      Optional<String> extracted = extract(request, c.extractor, authorization);
-      if (extracted.isPresent() && fromHeader.isEmpty()) { // from the query or the form body
-        if (!authorization.isEmpty()) {
-          throw new TokenValidationException(Reason.INVALID_REQUEST,
-              "the request carries credentials in the Authorization header and a token in a parameter; send exactly one");
-        }
-        authorization = List.of("Bearer " + extracted.get());
-      }
+      authorization = withParameterToken(request, c.extractor, authorization);
     }
     TokenRequest.Builder b;
     try {
@@ -276,8 +268,8 @@ public final class BearerTokenFilter implements Filter {
     return ResourceMetadataEndpoint.origin(request.getScheme(), request.getServerName(), request.getServerPort());
   }
 
-  /** The token from the Authorization header, and from the query or form body only where enabled. */
-  private static Optional<String> extract(HttpServletRequest request, BearerTokenExtractor extractor,
+  /** The Authorization values for core, reading the query and form body only where enabled ({@link BearerTokenExtractor#authorization}). */
+  private static List<String> withParameterToken(HttpServletRequest request, BearerTokenExtractor extractor,
       List<String> headers) throws TokenValidationException {
     boolean form = extractor.allowsFormParameter() && !"GET".equals(request.getMethod()) && request.getContentType() != null
         && request.getContentType().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
@@ -287,7 +279,7 @@ public final class BearerTokenFilter implements Filter {
       String[] all = request.getParameterValues(PARAMETER);
       body = all == null ? List.of() : Arrays.asList(all).subList(Math.min(query.size(), all.length), all.length);
     }
-    return extractor.extract(headers, query, body);
+    return extractor.authorization(headers, query, body);
   }
 
   private static List<String> queryValues(String queryString) throws TokenValidationException {
