@@ -112,16 +112,6 @@ final class KeyCandidate {
     throw new IllegalArgumentException("its type " + jwk.getKeyType() + " cannot verify signatures");
   }
 
-  /** The JCA form of this key, made on first use; two threads that race make equal keys. */
-  private Keys keys() throws GeneralSecurityException, JOSEException {
-    Keys k = keys;
-    if (k == null) {
-      k = convert();
-      keys = k;
-    }
-    return k;
-  }
-
   private Keys convert() throws GeneralSecurityException, JOSEException {
     if (jwk instanceof RSAKey rsa) {
       // the same key RSAKey.toRSAPublicKey() builds, from octets read by the JDK's faster decoder
@@ -233,13 +223,18 @@ final class KeyCandidate {
     }
   }
 
-  /** This key's JCA form, or null (and one warning) if it cannot be made: such a key verifies nothing. */
+  /**
+   * This key's JCA form, made on first use (two threads that race make equal keys), or null (and one
+   * warning) if it cannot be made: such a key verifies nothing.
+   */
   private Keys usableKeys() {
-    if (unusable) {
-      return null;
+    Keys k = keys;
+    if (k != null || unusable) {
+      return k;
     }
     try {
-      return keys();
+      keys = k = convert();
+      return k;
     } catch (GeneralSecurityException | JOSEException | RuntimeException e) {
       unusable = true;
       log.warn("Key {} cannot verify signatures and is not used: {}", Json.shown(keyId), e.toString());
