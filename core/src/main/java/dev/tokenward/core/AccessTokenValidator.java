@@ -6,7 +6,6 @@ import com.nimbusds.jose.jwk.JWKSet;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -53,7 +52,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     TokenCache tokenCache = settings.tokenCacheSize == 0 ? null
         : new TokenCache(settings.tokenCacheSize, settings.tokenCacheTtl, ticker);
-    Cache<TokenHash, VerifiedToken> onlineCache = OpaqueTokens.newCache(settings, clock, ticker);
+    Lazy<Cache<TokenHash, VerifiedToken>> onlineCache = new Lazy<>(() -> OpaqueTokens.newCache(settings, clock, ticker));
     List<IssuerState> states = new ArrayList<>();
     for (TrustedIssuer t : trusted) {
       states.add(new IssuerState(t, http, clock, settings, onlineCache)); // each with its own fetch thread
@@ -844,10 +843,6 @@ public final class AccessTokenValidator implements AutoCloseable {
       if ((sharedState != null || sharedStateProvider != null) && (dpop.replayStore != null || sharedOnlineCache != null)) {
         throw new IllegalStateException("sharedState: set together with " + (dpop.replayStore != null ? "dpopReplayStore"
             : "sharedOnlineCache") + ", which the shared state replaces; set one or the other");
-      }
-      if (dpop.nonceSecret == null) {
-        dpop.nonceSecret = new byte[32];
-        new SecureRandom().nextBytes(dpop.nonceSecret);
       }
       return all;
     }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -19,6 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class DpopNonces {
   private static final byte[] LABEL = "tokenward DPoP nonce v1".getBytes(StandardCharsets.US_ASCII);
   private static final int MAC_BYTES = 16;
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final SecretKeySpec key;
   private final long slotMillis;
@@ -27,6 +29,13 @@ final class DpopNonces {
   private volatile Current current = new Current(Long.MIN_VALUE, null);
 
   private record Current(long slot, String nonce) {}
+
+  /** A random 256-bit secret, for a validator whose replicas need not share nonces. */
+  static byte[] randomSecret() {
+    byte[] secret = new byte[32];
+    RANDOM.nextBytes(secret);
+    return secret;
+  }
 
   DpopNonces(byte[] secret, Duration rotation, Clock clock) {
     this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");

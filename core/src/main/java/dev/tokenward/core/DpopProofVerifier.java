@@ -35,7 +35,8 @@ final class DpopProofVerifier {
   private final long skewSeconds;
   private final Clock clock;
   /** Checked proof headers by their base64url segment: a client's proofs share one, so its key is parsed once. */
-  private final Cache<String, ProofKey> keys = Caffeine.newBuilder().maximumSize(KEY_CACHE_SIZE).build();
+  private final Lazy<Cache<String, ProofKey>> keys =
+      new Lazy<>(() -> Caffeine.newBuilder().maximumSize(KEY_CACHE_SIZE).<String, ProofKey>build());
 
   /** What the proof says, once every stateless check passed. */
   record Proof(String thumbprint, String jti, long issuedAt, String nonce) {}
@@ -67,11 +68,11 @@ final class DpopProofVerifier {
       throw malformed("it is not a compact JWS of three non-empty base64url segments");
     }
     String headerSegment = proof.substring(0, firstDot);
-    ProofKey proofKey = headerSegment.length() <= MAX_CACHED_HEADER ? keys.getIfPresent(headerSegment) : null;
+    ProofKey proofKey = headerSegment.length() <= MAX_CACHED_HEADER ? keys.get().getIfPresent(headerSegment) : null;
     if (proofKey == null) {
       proofKey = readHeader(headerSegment);
       if (headerSegment.length() <= MAX_CACHED_HEADER) {
-        keys.put(headerSegment, proofKey);
+        keys.get().put(headerSegment, proofKey);
       }
     }
     String algorithm = proofKey.algorithm;

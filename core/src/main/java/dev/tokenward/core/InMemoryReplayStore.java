@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class InMemoryReplayStore implements DpopReplayStore {
   private final long maxEntries;
   private final Clock clock;
-  private final Cache<String, Long> records; // key -> expiry in epoch millis
+  private final Lazy<Cache<String, Long>> records; // key -> expiry in epoch millis; made by the first proof
 
   InMemoryReplayStore(long maxEntries, Clock clock) {
     if (maxEntries < 1) {
@@ -28,16 +28,17 @@ final class InMemoryReplayStore implements DpopReplayStore {
     }
     this.maxEntries = maxEntries;
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.records = Caffeine.newBuilder()
+    this.records = new Lazy<>(() -> Caffeine.newBuilder()
         .maximumSize(maxEntries + maxEntries / 8 + 64)
         .expireAfter(Expiry.creating((String k, Long expiresAt) ->
             Duration.ofMillis(Math.max(0, expiresAt - clock.millis()))))
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-        .build();
+        .<String, Long>build());
   }
 
   @Override
   public boolean firstUse(String key, Instant expiresAt) throws IOException {
+    Cache<String, Long> records = this.records.get();
     if (records.estimatedSize() >= maxEntries) {
       records.cleanUp(); // drop what has expired before deciding the store is full
       if (records.estimatedSize() >= maxEntries) {
@@ -53,8 +54,14 @@ final class InMemoryReplayStore implements DpopReplayStore {
     return previous == null;
   }
 
+  /** Whether the first proof has made the records' cache yet (for tests). */
+  boolean started() {
+    return records.made();
+  }
+
   /** Records held now, expired ones not yet dropped included (for tests). */
   long size() {
+    Cache<String, Long> records = this.records.get();
     records.cleanUp();
     return records.estimatedSize();
   }

@@ -22,7 +22,7 @@ final class IssuerState {
   private final ThreadPoolExecutor fetcher; // this issuer's key fetches, one at a time; null when nothing is fetched
 
   IssuerState(TrustedIssuer config, IssuerHttp http, Clock clock,
-      AccessTokenValidator.Settings settings, Cache<TokenHash, VerifiedToken> onlineCache) {
+      AccessTokenValidator.Settings settings, Lazy<Cache<TokenHash, VerifiedToken>> onlineCache) {
     this.config = config;
     // discovery runs in the thread that needs it (a key fetch, or a request that must wait anyway),
     // so a fetch never waits for a pool thread that is itself waiting for discovery

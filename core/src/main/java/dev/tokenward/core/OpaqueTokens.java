@@ -45,14 +45,14 @@ final class OpaqueTokens {
   private final Clock clock;
   private final Duration waitTimeout;
   private final Duration joinTimeout;
-  private final Cache<TokenHash, VerifiedToken> cache;
+  private final Lazy<Cache<TokenHash, VerifiedToken>> cache; // shared by the issuers; made by the first opaque token
   private final ValidationListener listener; // null when none is set
   /** Calls in flight, by token: a request for the same token joins the call instead of starting one. */
   private final ConcurrentHashMap<TokenHash, CompletableFuture<VerifiedToken>> inFlight = new ConcurrentHashMap<>();
   private final SharedAnswers shared; // null when answers are not shared
 
   OpaqueTokens(TrustedIssuer config, Discovery discovery, IssuerHttp http, Clock clock,
-      Cache<TokenHash, VerifiedToken> cache, ValidationListener listener, SharedOnlineCache sharedCache, Duration ttl) {
+      Lazy<Cache<TokenHash, VerifiedToken>> cache, ValidationListener listener, SharedOnlineCache sharedCache, Duration ttl) {
     this.listener = listener;
     this.shared = sharedCache == null ? null
         : new SharedAnswers(sharedCache, config.issuer, ttl, http.callTimeout(), clock, listener);
@@ -84,7 +84,7 @@ final class OpaqueTokens {
   /** Validates a token by asking the issuer with the given policy; cached per token hash. */
   VerifiedToken check(String token, OpaqueTokenPolicy policy) throws TokenValidationException {
     TokenHash key = TokenHash.of(token);
-    VerifiedToken cached = cache.getIfPresent(key);
+    VerifiedToken cached = cache.get().getIfPresent(key);
     if (cached != null) {
       if (listener != null) {
         listener.onlineCacheHit(config.issuer);
@@ -101,7 +101,7 @@ final class OpaqueTokens {
     }
     SharedAnswers.Lookup lookup = null;
     try {
-      VerifiedToken answer = cache.getIfPresent(key); // a call for this token may have ended a moment ago
+      VerifiedToken answer = cache.get().getIfPresent(key); // a call for this token may have ended a moment ago
       if (answer == null && shared != null) {
         lookup = shared.lookup(token, policy); // may wait for the replica that is asking the issuer
         if (lookup.stored != null) {
@@ -113,7 +113,7 @@ final class OpaqueTokens {
           listener.onlineCall(config.issuer, policy);
         }
         answer = policy == OpaqueTokenPolicy.INTROSPECT ? introspect(token) : userinfo(token);
-        cache.put(key, answer); // only answers are cached, never failures
+        cache.get().put(key, answer); // only answers are cached, never failures
         if (lookup != null) {
           lookup.share(answer);
         }
@@ -140,8 +140,8 @@ final class OpaqueTokens {
       throws TokenValidationException {
     VerifiedToken answer = policy == OpaqueTokenPolicy.INTROSPECT ? introspectionAnswer(stored.claims())
         : userinfoAnswer(stored.claims());
-    cache.policy().expireVariably().ifPresentOrElse(
-        v -> v.put(key, answer, stored.remaining()), () -> cache.put(key, answer));
+    cache.get().policy().expireVariably().ifPresentOrElse(
+        v -> v.put(key, answer, stored.remaining()), () -> cache.get().put(key, answer));
     return answer;
   }
 
@@ -175,7 +175,7 @@ final class OpaqueTokens {
   private VerifiedToken notExpired(TokenHash key, VerifiedToken answer) throws TokenValidationException {
     long exp = answer.expiresAtSeconds();
     if (exp != Long.MAX_VALUE && clock.millis() >= millisOf(exp)) {
-      cache.invalidate(key);
+      cache.get().invalidate(key);
       throw new TokenValidationException(Reason.EXPIRED, "the issuer's cached introspection answer says the token "
           + "expired at " + exp);
     }

@@ -26,7 +26,7 @@ import java.util.Set;
 final class SenderConstraints {
   private final AccessTokenValidator validator;
   private final DpopProofVerifier proofs;
-  private final DpopNonces nonces;
+  private final Lazy<DpopNonces> nonces; // made with its secret when the first nonce is issued or checked
   private final DpopReplayStore replayStore;
   private final String externalBaseUrl; // null: the URL the request arrived on
   private final String certificateHeader; // null: only the TLS connection's certificate
@@ -39,7 +39,9 @@ final class SenderConstraints {
       long skewSeconds, Clock clock) {
     this.validator = validator;
     this.proofs = new DpopProofVerifier(o.algorithms, o.maxAge.toSeconds(), skewSeconds, clock);
-    this.nonces = new DpopNonces(o.nonceSecret, o.nonceRotation, clock);
+    byte[] secret = o.nonceSecret; // the builder's copy, never changed; null: a random one of this validator's own
+    Duration rotation = o.nonceRotation;
+    this.nonces = new Lazy<>(() -> new DpopNonces(secret != null ? secret : DpopNonces.randomSecret(), rotation, clock));
     this.replayStore = shared != null ? shared : o.replayStore != null ? o.replayStore
         : DpopReplayStore.inMemory(o.replayStoreSize, clock);
     this.externalBaseUrl = o.externalBaseUrl;
@@ -54,7 +56,7 @@ final class SenderConstraints {
   static final class Options {
     Set<String> algorithms = DpopProofVerifier.checkedAlgorithms(List.of("ES256", "EdDSA", "RS256", "PS256"));
     Duration maxAge = Duration.ofSeconds(300);
-    byte[] nonceSecret;
+    byte[] nonceSecret; // null: each validator makes a random one
     Duration nonceRotation = Duration.ofSeconds(60);
     DpopReplayStore replayStore;
     long replayStoreSize = 100_000;
@@ -69,7 +71,7 @@ final class SenderConstraints {
 
   /** A fresh nonce when nonces are required anywhere (an issuer, or {@code endpointRequires}). */
   String freshNonce(boolean endpointRequires) {
-    return endpointRequires || anyIssuerNonce ? nonces.current() : null;
+    return endpointRequires || anyIssuerNonce ? nonces.get().current() : null;
   }
 
   String certificateHeader() {
@@ -177,11 +179,11 @@ final class SenderConstraints {
           + "send the access token with the Bearer scheme");
     }
     boolean nonceRequired = request.dpopNonceRequired().orElse(issuer.dpopNonceRequired);
-    if (nonceRequired && (proof.nonce() == null || !nonces.isValid(proof.nonce()))) {
+    if (nonceRequired && (proof.nonce() == null || !nonces.get().isValid(proof.nonce()))) {
       throw new TokenValidationException(Reason.DPOP_NONCE_REQUIRED, proof.nonce() == null
           ? "this resource requires a server nonce in the DPoP proof; sign a new proof with the nonce of the DPoP-Nonce header"
           : "the DPoP proof's nonce is stale or was not issued here; sign a new proof with the nonce of the DPoP-Nonce header")
-          .challenge(new Challenge(false, true, algs, nonces.current()));
+          .challenge(new Challenge(false, true, algs, nonces.get().current()));
     }
     Object cnf = verified.claims().get("cnf");
     String jkt = keyThumbprint(cnf);

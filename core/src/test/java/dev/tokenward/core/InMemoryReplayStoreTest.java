@@ -23,6 +23,15 @@ class InMemoryReplayStoreTest {
   }
 
   @Test
+  void storeWhenNoProofYetThenHoldsNoCacheAndTheFirstProofMakesIt() throws Exception {
+    InMemoryReplayStore store = new InMemoryReplayStore(100, clock);
+    assertThat(store.started()).isFalse(); // most services never see a DPoP proof: no cache at build
+    assertThat(store.firstUse("a", in(300))).isTrue();
+    assertThat(store.started()).isTrue();
+    assertThat(store.firstUse("a", in(300))).isFalse();
+  }
+
+  @Test
   void firstUseWhenKeyIsNewThenTrueAndWhenSeenThenFalse() throws Exception {
     InMemoryReplayStore store = new InMemoryReplayStore(100, clock);
     assertThat(store.firstUse("a", in(300))).isTrue();
