@@ -90,4 +90,23 @@ class BearerTokenExtractorTest {
     assertRefused(() -> BearerTokenExtractor.of(true, true).authorization(List.of("Bearer abc"), List.of("abc"), null),
         Reason.INVALID_REQUEST);
   }
+
+  @Test
+  void isB64TokenWhenEveryCharacterIsTriedThenExactlyRfc6750sAlphabetPasses() {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/";
+    int passed = 0;
+    for (int c = 0; c <= Character.MAX_VALUE; c++) {
+      boolean inAlphabet = alphabet.indexOf(c) >= 0;
+      String inside = "a" + (char) c + "b";
+      assertThat(BearerTokenExtractor.isB64Token(inside)).as("U+%04X inside a token", c).isEqualTo(inAlphabet);
+      assertThat(BearerTokenExtractor.isB64Token((char) c + "ab")).as("U+%04X first", c).isEqualTo(inAlphabet);
+      assertThat(BearerTokenExtractor.isB64Token("ab" + (char) c)).as("U+%04X last", c).isEqualTo(inAlphabet || c == '=');
+      passed += inAlphabet ? 1 : 0;
+    }
+    assertThat(passed).isEqualTo(68);
+    assertThat(BearerTokenExtractor.isB64Token("ab==")).isTrue(); // padding only at the end
+    assertThat(BearerTokenExtractor.isB64Token("a=b")).isFalse();
+    assertThat(BearerTokenExtractor.isB64Token("==")).isFalse();
+    assertThat(BearerTokenExtractor.isB64Token("")).isFalse();
+  }
 }
