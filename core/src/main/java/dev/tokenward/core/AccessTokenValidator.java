@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 
 /**
@@ -124,7 +125,7 @@ public final class AccessTokenValidator implements AutoCloseable {
     ValidationListener listener = settings.listener; // null unless set: then no clock read, no call
     long start = listener == null ? 0 : System.nanoTime();
     try {
-      VerifiedToken verified = verify(token, requestUri);
+      VerifiedToken verified = verify(token, null, requestUri == null ? null : () -> requestUri);
       TokenBinding.refuseUnproven(verified); // a sender-constrained token needs a proof this path does not have
       if (online) {
         verified = checkedOnline(verified, token);
@@ -142,8 +143,12 @@ public final class AccessTokenValidator implements AutoCloseable {
     }
   }
 
-  /** Every check but the sender constraint, which the caller decides: refused here, proven on the request-level path. */
-  private VerifiedToken verify(String token, URI requestUri) throws TokenValidationException {
+  /**
+   * Every check but the sender constraint, which the caller decides: refused here, proven on the
+   * request-level path. {@code key}: the token's cache key if the caller made it, else null;
+   * {@code requestUri}: read only for an opaque token's issuer resolver (null: unknown).
+   */
+  private VerifiedToken verify(String token, TokenHash key, Supplier<URI> requestUri) throws TokenValidationException {
     if (closed) {
       throw new IllegalStateException("validate: this AccessTokenValidator is closed; its keys are no longer "
           + "refreshed, so it decides nothing");
@@ -159,7 +164,20 @@ public final class AccessTokenValidator implements AutoCloseable {
     if (segments != 3) {
       return opaquePath.validate(token, segments, requestUri);
     }
-    return jwtPath.validate(token);
+    return jwtPath.validate(token, key);
+  }
+
+  /**
+   * The token cache's key of a token, for a caller that needs it before {@link #verify} does (the
+   * request-level path); null without a token cache or for a token longer than any accepted.
+   */
+  TokenHash tokenCacheKey(String token) {
+    return jwtPath.cacheKey(token);
+  }
+
+  /** Whether a token with this key is in the token cache now: verified before, whether still valid or not. */
+  boolean verifiedBefore(TokenHash key) {
+    return jwtPath.cached(key);
   }
 
   /**
@@ -294,8 +312,9 @@ public final class AccessTokenValidator implements AutoCloseable {
   }
 
   /** A token check for the request-level path: a bound token is accepted here, its binding is checked by the caller. */
-  VerifiedToken verifyBoundOrNot(String token, URI requestUri, boolean online) throws TokenValidationException {
-    VerifiedToken verified = verify(token, requestUri); // the listener hears of it from validate(TokenRequest)
+  VerifiedToken verifyBoundOrNot(String token, TokenHash key, Supplier<URI> requestUri, boolean online)
+      throws TokenValidationException {
+    VerifiedToken verified = verify(token, key, requestUri); // the listener hears of it from validate(TokenRequest)
     try {
       TokenBinding.refuseUnprovable(verified); // a cnf method no path can prove (neither jkt nor x5t#S256)
     } catch (TokenValidationException e) {

@@ -30,14 +30,23 @@ final class JwtPath {
     this.discoveryWait = discoveryWait;
   }
 
-  /** Validates a token of three segments, from the cache when it was verified before. */
-  VerifiedToken validate(String token) throws TokenValidationException {
+  /**
+   * Validates a token of three segments, from the cache when it was verified before.
+   *
+   * @param key the token's {@link #cacheKey}, if the caller made it; null to make it here
+   */
+  VerifiedToken validate(String token, TokenHash key) throws TokenValidationException {
     // one byte per character, made once for the hash, the parse and the signature; a character
     // above U+00FF becomes '?', so such a token's bytes never equal a cached (base64url) token's
-    byte[] bytes = ParsedJws.bytesOf(token);
+    byte[] bytes = null;
     TokenHash hash = null;
     if (tokenCache != null) {
-      hash = TokenHash.of(bytes);
+      if (key != null) {
+        hash = key;
+      } else {
+        bytes = ParsedJws.bytesOf(token);
+        hash = TokenHash.of(bytes);
+      }
       TokenCache.Entry hit = tokenCache.get(hash);
       if (hit != null) {
         if (hit.issuer().stillTrusts(hit.token().keyRef)) {
@@ -59,7 +68,18 @@ final class JwtPath {
         settings.listener.tokenCacheMiss();
       }
     }
-    return verifyJwt(token, bytes, hash);
+    return verifyJwt(token, bytes != null ? bytes : ParsedJws.bytesOf(token), hash);
+  }
+
+  /** The token cache's key of a token (as {@link #validate} makes it); null without a cache or past the length limit. */
+  TokenHash cacheKey(String token) {
+    return tokenCache == null || token.length() > settings.maxTokenLength ? null
+        : TokenHash.of(ParsedJws.bytesOf(token));
+  }
+
+  /** Whether the token cache holds this key now. */
+  boolean cached(TokenHash key) {
+    return tokenCache != null && tokenCache.get(key) != null;
   }
 
   private VerifiedToken verifyJwt(String token, byte[] bytes, TokenHash hash) throws TokenValidationException {

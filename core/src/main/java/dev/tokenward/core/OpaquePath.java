@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The way of a token that is not a JWS: which issuer, if any, may be asked about it, then the
@@ -49,7 +50,8 @@ final class OpaquePath {
     }
   }
 
-  VerifiedToken validate(String token, int segments, URI requestUri) throws TokenValidationException {
+  /** @param requestUri the request's URL, or null if unknown; read only if the resolver needs it */
+  VerifiedToken validate(String token, int segments, Supplier<URI> requestUri) throws TokenValidationException {
     if (!BearerTokenExtractor.isB64Token(token)) {
       // validate(String) is public, so the value may not have come through BearerTokenExtractor; it
       // must never reach the issuer (a CR/LF in the userinfo Authorization header, a non-ASCII char)
@@ -64,7 +66,7 @@ final class OpaquePath {
           + " and opaque tokens are rejected. Auth0 issues opaque access tokens, good only for /userinfo, when the "
           + "client omits the audience parameter: request the token with audience=" + audience);
     }
-    IssuerState s = resolver == null ? accepting.get(0) : resolve(requestUri);
+    IssuerState s = resolver == null ? accepting.get(0) : resolve(requestUri == null ? null : requestUri.get());
     try {
       VerifiedToken verified = s.online.check(token, s.config.opaqueTokens);
       for (ClaimCheck check : claimChecks) {

@@ -69,6 +69,11 @@ final class SenderConstraints {
     return algs;
   }
 
+  /** The DPoP challenge of a refusal: made only when refusing, never on the way to an accepted token. */
+  private Challenge dpopChallenge(TokenRequest request) {
+    return new Challenge(false, true, algs, freshNonce(request.dpopNonceRequired().orElse(false)));
+  }
+
   /** A fresh nonce when nonces are required anywhere (an issuer, or {@code endpointRequires}). */
   String freshNonce(boolean endpointRequires) {
     return endpointRequires || anyIssuerNonce ? nonces.get().current() : null;
@@ -78,7 +83,8 @@ final class SenderConstraints {
     return certificateHeader;
   }
 
-  private record Credentials(String scheme, String token) {} // scheme "bearer" or "dpop"
+  /** Scheme "bearer" or "dpop"; the token's cache key, or null (no token cache, or a token too long to hash). */
+  private record Credentials(String scheme, String token, TokenHash key) {}
 
   VerifiedToken validate(TokenRequest request) throws TokenValidationException {
     SenderConstraint constraint = request.senderConstraint().orElse(null);
@@ -86,7 +92,7 @@ final class SenderConstraints {
     DpopPolicy known = endpoint != null ? endpoint : issuerPolicies.size() == 1 ? issuerPolicies.iterator().next() : null;
     Credentials credentials;
     try {
-      credentials = credentials(request.authorization());
+      credentials = credentials(request.authorization(), validator);
     } catch (TokenValidationException e) {
       throw e.challenge(Challenge.BEARER);
     }
@@ -97,39 +103,37 @@ final class SenderConstraints {
           : "the DPoP scheme is not accepted here; send the access token with the Bearer scheme");
     }
     if (credentials.scheme.equals("bearer")) {
-      return bearer(request, credentials.token, endpoint, known, constraint);
+      return bearer(request, credentials, endpoint, known, constraint);
     }
-    Challenge dpopChallenge = new Challenge(false, true, algs, freshNonce(request.dpopNonceRequired().orElse(false)));
     try {
-      return dpop(request, credentials.token, endpoint);
+      return dpop(request, credentials, endpoint);
     } catch (TokenValidationException e) {
       if (e.challenge() == Challenge.BEARER) {
-        e.challenge(dpopChallenge);
+        e.challenge(dpopChallenge(request));
       }
       throw e;
     }
   }
 
-  private VerifiedToken bearer(TokenRequest request, String token, DpopPolicy endpoint, DpopPolicy known,
+  private VerifiedToken bearer(TokenRequest request, Credentials credentials, DpopPolicy endpoint, DpopPolicy known,
       SenderConstraint constraint) throws TokenValidationException {
-    Challenge dpopChallenge = new Challenge(false, true, algs, freshNonce(request.dpopNonceRequired().orElse(false)));
     if (known == DpopPolicy.REQUIRED) {
-      throw dpopRequired().challenge(dpopChallenge);
+      throw dpopRequired().challenge(dpopChallenge(request));
     }
-    VerifiedToken verified = validator.verifyBoundOrNot(token, request.uri(), request.online());
+    VerifiedToken verified = validator.verifyBoundOrNot(credentials.token, credentials.key, request::uri, request.online());
     TrustedIssuer issuer = validator.trustedIssuerOf(verified);
     try {
-      return boundAsBearer(request, verified, issuer, endpoint, dpopChallenge, constraint);
+      return boundAsBearer(request, verified, issuer, endpoint, constraint);
     } catch (TokenValidationException e) {
       throw e.attributeTo(issuer.issuer); // the token verified: its issuer's policy refused the request
     }
   }
 
   private VerifiedToken boundAsBearer(TokenRequest request, VerifiedToken verified, TrustedIssuer issuer,
-      DpopPolicy endpoint, Challenge dpopChallenge, SenderConstraint constraint) throws TokenValidationException {
+      DpopPolicy endpoint, SenderConstraint constraint) throws TokenValidationException {
     DpopPolicy policy = endpoint != null ? endpoint : issuer.dpopPolicy;
     if (policy == DpopPolicy.REQUIRED) {
-      throw dpopRequired().challenge(dpopChallenge);
+      throw dpopRequired().challenge(dpopChallenge(request));
     }
     Object cnf = verified.claims().get("cnf");
     if (keyThumbprint(cnf) != null || (verified.kind() == TokenKind.OPAQUE
@@ -137,7 +141,7 @@ final class SenderConstraints {
       TokenValidationException e = new TokenValidationException(Reason.DPOP_TOKEN_AS_BEARER, "the token is bound to a "
           + "DPoP key (cnf jkt) and came under the Bearer scheme, which proves nothing; send it with the DPoP scheme "
           + "and a DPoP proof signed by that key");
-      throw e.challenge(policy == DpopPolicy.OFF ? Challenge.BEARER : dpopChallenge);
+      throw e.challenge(policy == DpopPolicy.OFF ? Challenge.BEARER : dpopChallenge(request));
     }
     String x5t = CertificateBinding.boundThumbprint(cnf);
     if (x5t != null) {
@@ -146,12 +150,14 @@ final class SenderConstraints {
       throw new TokenValidationException(Reason.SENDER_CONSTRAINT_REQUIRED, "this resource requires a "
           + "sender-constrained token: a DPoP-bound token sent with the DPoP scheme and a DPoP proof, or a "
           + "certificate-bound token (cnf x5t#S256) sent over TLS with its client certificate; a plain bearer token "
-          + "is not accepted here").challenge(policy == DpopPolicy.OFF ? Challenge.BEARER : dpopChallenge);
+          + "is not accepted here").challenge(policy == DpopPolicy.OFF ? Challenge.BEARER : dpopChallenge(request));
     }
     return verified;
   }
 
-  private VerifiedToken dpop(TokenRequest request, String token, DpopPolicy endpoint) throws TokenValidationException {
+  private VerifiedToken dpop(TokenRequest request, Credentials credentials, DpopPolicy endpoint)
+      throws TokenValidationException {
+    String token = credentials.token;
     List<String> values = request.dpopProofs();
     if (values.isEmpty()) {
       throw new TokenValidationException(Reason.DPOP_PROOF_MISSING,
@@ -162,7 +168,7 @@ final class SenderConstraints {
           + " DPoP headers; RFC 9449 allows exactly one");
     }
     DpopProofVerifier.Proof proof = proofs.verify(values.get(0), request.method(), requestUri(request), token);
-    VerifiedToken verified = validator.verifyBoundOrNot(token, request.uri(), request.online());
+    VerifiedToken verified = validator.verifyBoundOrNot(token, credentials.key, request::uri, request.online());
     TrustedIssuer issuer = validator.trustedIssuerOf(verified);
     try {
       return provenBinding(request, proof, verified, issuer, endpoint);
@@ -291,7 +297,8 @@ final class SenderConstraints {
   }
 
   /** The scheme and value of the single Authorization header, or null for none or another scheme. */
-  private static Credentials credentials(List<String> authorization) throws TokenValidationException {
+  private static Credentials credentials(List<String> authorization, AccessTokenValidator validator)
+      throws TokenValidationException {
     if (authorization.isEmpty()) {
       return null;
     }
@@ -309,10 +316,14 @@ final class SenderConstraints {
     if (value.isEmpty()) {
       throw new TokenValidationException(Reason.INVALID_REQUEST, "empty token in the Authorization header");
     }
-    if (!BearerTokenExtractor.isB64Token(value)) {
+    // A token verified before passed this check (a JWS's characters are all b64token characters), so its check is
+    // skipped: the same answer, without a pass over every character of every request's token, which cost as much as
+    // the hash. The key is made once here for the token cache's lookup too.
+    TokenHash key = validator.tokenCacheKey(value);
+    if ((key == null || !validator.verifiedBefore(key)) && !BearerTokenExtractor.isB64Token(value)) {
       throw new TokenValidationException(Reason.INVALID_REQUEST,
           "a character outside the RFC 6750 b64token alphabet in the Authorization header");
     }
-    return new Credentials(scheme, value);
+    return new Credentials(scheme, value, key);
   }
 }
