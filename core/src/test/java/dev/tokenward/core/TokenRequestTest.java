@@ -32,4 +32,66 @@ class TokenRequestTest {
     assertThatThrownBy(() -> TokenRequest.builder("GET", "https://api.example.com/a b"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("uri: not a valid URI");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.0.0.1:8080/api/private", "https://api.example.com", "https://api.example.com/",
+      "https://api.example.com:443/orders?page=2&sort=-date", "http://localhost/a/b%2Fc;x=1?q=a:b@c/d?e",
+      "https://a-b.example.com/~user/(1)!*'$,+="})
+  void builderWhenUriIsPlainThenItsParseWaitsAndGivesWhatAnEagerParseGives(String uri) throws Exception {
+    assertThat(TokenRequest.Builder.isPlainHttpUri(uri)).isTrue();
+    TokenRequest request = TokenRequest.builder("GET", uri).build();
+    assertThat(request.uri()).isEqualTo(new java.net.URI(uri));
+    assertThat(request.uri()).isSameAs(request.uri());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"HTTP://api.example.com/", "https://[::1]/", "https://api.example.com/#frag",
+      "https://api.example.com/a%2", "https://api.example.com/a%zz", "https://api.example.com:/", "https://:443/",
+      "https://api.example.com:123456/", "https:///path", "https://user@api.example.com/", "https://api.example.com/\\",
+      "https://api.example.com/a b", "https://api.example.com/\u00e9", "https://api.example.com/{x}", "https://"})
+  void builderWhenUriIsNotPlainThenParsedAtOnceAsBefore(String uri) {
+    assertThat(TokenRequest.Builder.isPlainHttpUri(uri)).isFalse();
+    boolean valid;
+    try {
+      java.net.URI parsed = new java.net.URI(uri);
+      valid = parsed.getRawAuthority() != null && parsed.getScheme().equalsIgnoreCase(parsed.getScheme())
+          && (parsed.getScheme().equalsIgnoreCase("http") || parsed.getScheme().equalsIgnoreCase("https"));
+    } catch (java.net.URISyntaxException e) {
+      valid = false;
+    }
+    if (valid) {
+      assertThat(TokenRequest.builder("GET", uri).build().uri()).isEqualTo(java.net.URI.create(uri));
+    } else {
+      assertThatThrownBy(() -> TokenRequest.builder("GET", uri)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("uri: ");
+    }
+  }
+
+  /**
+   * The parse of a plain URI waits, so the check must never let through a string the parse refuses:
+   * strings built from every character the check allows, and some it does not, in every position.
+   */
+  @Test
+  void isPlainHttpUriWhenTrueThenTheUriAlwaysParsesWithSchemeAndAuthority() throws Exception {
+    String alphabet = "ABCZabcz0189-._~!$&'()*+,;=:@/?%FfGg#[] \\\u00e9\"<>{}|^`"; // a backslash, a non-ASCII letter, a quote
+    java.util.Random random = new java.util.Random(11);
+    int plain = 0;
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder b = new StringBuilder(random.nextBoolean() ? "https://" : "http://");
+      int length = random.nextInt(24);
+      for (int j = 0; j < length; j++) {
+        b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String uri = b.toString();
+      if (TokenRequest.Builder.isPlainHttpUri(uri)) {
+        plain++;
+        java.net.URI parsed = new java.net.URI(uri); // throws if the check was wrong
+        assertThat(parsed.getRawAuthority()).as(uri).isNotNull();
+        assertThat(parsed.getScheme()).as(uri).isIn("http", "https");
+        assertThat(parsed.getRawFragment()).as(uri).isNull();
+        assertThat(TokenRequest.builder("GET", uri).build().uri()).as(uri).isEqualTo(parsed);
+      }
+    }
+    assertThat(plain).isGreaterThan(5_000); // the generator reaches the plain form often enough to mean something
+  }
 }
