@@ -335,7 +335,7 @@ public final class RedisSharedState implements SharedState {
       }
       refusal = message;
     }
-    LOG.error("tokenward-redis refuses {}", message);
+    LOG.error("tokenward-redis will not use this Redis: {}", message);
     return message;
   }
 
@@ -463,6 +463,14 @@ public final class RedisSharedState implements SharedState {
       t.setDaemon(true);
       return t;
     };
+  }
+
+  /** For tests: reads a Cluster's map now, as the periodic refresh does every {@link #CLUSTER_REFRESH_PERIOD}. */
+  void refreshClusterMap() {
+    if (clusterClient == null) {
+      throw new IllegalStateException("not a Redis Cluster: " + shown);
+    }
+    clusterClient.refreshPartitions();
   }
 
   /** The prefix of the names of the threads this instance starts (Lettuce's event loop, computation and timer). */

@@ -46,8 +46,15 @@ public final class LocalRedis implements AutoCloseable {
    * Cluster node that owns no slot until it is made part of a Cluster ({@link LocalRedisCluster}).
    */
   static LocalRedis startClusterEnabled() throws IOException {
-    return start(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+    return startClusterEnabled(List.of());
+  }
+
+  /** As {@link #startClusterEnabled()}, with more redis-server options (TLS, say). */
+  static LocalRedis startClusterEnabled(List<String> more) throws IOException {
+    List<String> options = new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
         "--cluster-node-timeout", "5000"));
+    options.addAll(more);
+    return start(options);
   }
 
   private static LocalRedis start(List<String> options) throws IOException {
@@ -189,7 +196,8 @@ public final class LocalRedis implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  /** A loopback port that nothing listens on now. */
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }

@@ -17,21 +17,49 @@ final class LocalRedisCluster implements AutoCloseable {
   private static final Duration READY_WAIT = Duration.ofSeconds(30);
 
   private final List<LocalRedis> nodes;
+  private final List<Integer> tlsPorts; // empty without TLS
 
-  private LocalRedisCluster(List<LocalRedis> nodes) {
-    this.nodes = List.copyOf(nodes);
+  private LocalRedisCluster(List<LocalRedis> nodes, List<Integer> tlsPorts) {
+    this.nodes = new ArrayList<>(nodes);
+    this.tlsPorts = List.copyOf(tlsPorts);
   }
 
   /** Starts three masters and waits until every one of them says {@code cluster_state:ok}. */
   static LocalRedisCluster start() throws IOException {
+    return start(null);
+  }
+
+  /**
+   * As {@link #start()}, each master also speaking TLS on a port of its own ({@code tls-cluster yes}: the
+   * masters talk TLS to each other too, and a client on a TLS port is told the others' TLS ports). The
+   * plain ports stay open on loopback for the test's own probes.
+   */
+  static LocalRedisCluster startTls(RedisTlsFiles tls) throws IOException {
+    return start(tls);
+  }
+
+  private static LocalRedisCluster start(RedisTlsFiles tls) throws IOException {
     List<LocalRedis> nodes = new ArrayList<>();
+    List<Integer> tlsPorts = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
-        nodes.add(LocalRedis.startClusterEnabled());
+        if (tls == null) {
+          nodes.add(LocalRedis.startClusterEnabled());
+        } else {
+          int tlsPort = LocalRedis.freePort();
+          List<String> options = new ArrayList<>(tls.serverOptions(tlsPort));
+          options.addAll(List.of("--tls-cluster", "yes"));
+          nodes.add(LocalRedis.startClusterEnabled(options));
+          tlsPorts.add(tlsPort);
+        }
       }
-      List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
-      for (LocalRedis node : nodes) {
-        create.add("127.0.0.1:" + node.port());
+      List<String> create = new ArrayList<>(List.of("redis-cli"));
+      if (tls != null) {
+        create.addAll(List.of("--tls", "--cacert", tls.caCertificate().toString()));
+      }
+      create.addAll(List.of("--cluster", "create"));
+      for (int i = 0; i < nodes.size(); i++) {
+        create.add("127.0.0.1:" + (tls == null ? nodes.get(i).port() : tlsPorts.get(i)));
       }
       create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
       Process cli = new ProcessBuilder(create).redirectErrorStream(true).start();
@@ -39,7 +67,7 @@ final class LocalRedisCluster implements AutoCloseable {
       if (!cli.waitFor(30, TimeUnit.SECONDS) || cli.exitValue() != 0) {
         throw new IOException("redis-cli --cluster create failed: " + output.strip());
       }
-      LocalRedisCluster cluster = new LocalRedisCluster(nodes);
+      LocalRedisCluster cluster = new LocalRedisCluster(nodes, tlsPorts);
       long deadline = System.nanoTime() + READY_WAIT.toNanos();
       while (!cluster.ready()) {
         if (System.nanoTime() > deadline) {
@@ -60,7 +88,7 @@ final class LocalRedisCluster implements AutoCloseable {
   private boolean ready() throws IOException {
     for (LocalRedis node : nodes) {
       String info = (String) node.command("CLUSTER", "INFO");
-      if (!info.contains("cluster_state:ok") || !info.contains("cluster_known_nodes:3")) {
+      if (!info.contains("cluster_state:ok") || !info.contains("cluster_known_nodes:" + nodes.size())) {
         return false;
       }
     }
@@ -81,9 +109,58 @@ final class LocalRedisCluster implements AutoCloseable {
     return scheme + "://" + String.join(",", hosts);
   }
 
-  /** The three masters, each reachable on its own for {@code KEYS}, {@code PTTL}, {@code CLUSTER} commands. */
+  /** {@code rediss-cluster://127.0.0.1:T1,127.0.0.1:T2,127.0.0.1:T3}, the masters' TLS ports ({@link #startTls}). */
+  String tlsUri() {
+    if (tlsPorts.isEmpty()) {
+      throw new IllegalStateException("started without TLS");
+    }
+    List<String> hosts = new ArrayList<>();
+    for (int port : tlsPorts) {
+      hosts.add("127.0.0.1:" + port);
+    }
+    return "rediss-cluster://" + String.join(",", hosts);
+  }
+
+  /** The masters, each reachable on its own for {@code KEYS}, {@code PTTL}, {@code CLUSTER} commands. */
   List<LocalRedis> nodes() {
-    return nodes;
+    return List.copyOf(nodes);
+  }
+
+  /** Starts one more master (without TLS), owning no slot, and waits until every master knows it. */
+  LocalRedis addMaster() throws IOException, InterruptedException {
+    LocalRedis node = LocalRedis.startClusterEnabled();
+    for (LocalRedis known : nodes) { // each master meets it at once, rather than hearing of it by gossip
+      known.command("CLUSTER", "MEET", "127.0.0.1", String.valueOf(node.port()));
+    }
+    nodes.add(node);
+    long deadline = System.nanoTime() + READY_WAIT.toNanos();
+    while (!ready()) {
+      if (System.nanoTime() > deadline) {
+        throw new IOException("the new master did not join within " + READY_WAIT.toSeconds() + " s");
+      }
+      Thread.sleep(20);
+    }
+    return node;
+  }
+
+  /**
+   * Moves an empty slot from one master to another the way resharding does (importing, migrating, then every
+   * master told the new owner), and returns once both say so. The Cluster's clients still hold the old map.
+   */
+  void moveSlot(long slot, LocalRedis from, LocalRedis to) throws IOException {
+    String s = String.valueOf(slot);
+    String fromId = id(from);
+    String toId = id(to);
+    to.command("CLUSTER", "SETSLOT", s, "IMPORTING", fromId);
+    from.command("CLUSTER", "SETSLOT", s, "MIGRATING", toId);
+    to.command("CLUSTER", "SETSLOT", s, "NODE", toId);
+    from.command("CLUSTER", "SETSLOT", s, "NODE", toId);
+    for (LocalRedis n : nodes) {
+      n.command("CLUSTER", "SETSLOT", s, "NODE", toId);
+    }
+    if (!owns(to, slot) || owns(from, slot)) {
+      throw new IOException("slot " + slot + " did not move");
+    }
   }
 
   /** Empties every master. */

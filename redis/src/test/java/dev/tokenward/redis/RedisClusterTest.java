@@ -203,19 +203,8 @@ class RedisClusterTest {
     String fullKey = "tokenward:dpop:" + key;
     LocalRedis from = cluster.owner(fullKey);
     LocalRedis to = cluster.nodes().stream().filter(n -> n != from).findFirst().orElseThrow();
-    String slot = (String) from.command("CLUSTER", "KEYSLOT", fullKey);
-    String fromId = LocalRedisCluster.id(from);
-    String toId = LocalRedisCluster.id(to);
-    // the resharding procedure for an empty slot: importing, migrating, then every master told the new owner
-    to.command("CLUSTER", "SETSLOT", slot, "IMPORTING", fromId);
-    from.command("CLUSTER", "SETSLOT", slot, "MIGRATING", toId);
-    to.command("CLUSTER", "SETSLOT", slot, "NODE", toId);
-    from.command("CLUSTER", "SETSLOT", slot, "NODE", toId);
-    for (LocalRedis n : cluster.nodes()) {
-      n.command("CLUSTER", "SETSLOT", slot, "NODE", toId);
-    }
-    assertThat(LocalRedisCluster.owns(to, Long.parseLong(slot))).isTrue();
-    assertThat(LocalRedisCluster.owns(from, Long.parseLong(slot))).isFalse();
+    long slot = Long.parseLong((String) from.command("CLUSTER", "KEYSLOT", fullKey));
+    cluster.moveSlot(slot, from, to);
 
     // the state's map still names the old master, which answers MOVED: the client follows it
     assertThat(state.dpopReplayStore().firstUse(key, until)).isTrue();
