@@ -18,6 +18,7 @@ final class LocalRedisCluster implements AutoCloseable {
 
   private final List<LocalRedis> nodes;
   private final List<Integer> tlsPorts; // empty without TLS
+  private final List<LocalRedis> replicas = new ArrayList<>();
 
   private LocalRedisCluster(List<LocalRedis> nodes, List<Integer> tlsPorts) {
     this.nodes = new ArrayList<>(nodes);
@@ -88,7 +89,7 @@ final class LocalRedisCluster implements AutoCloseable {
   private boolean ready() throws IOException {
     for (LocalRedis node : nodes) {
       String info = (String) node.command("CLUSTER", "INFO");
-      if (!info.contains("cluster_state:ok") || !info.contains("cluster_known_nodes:" + nodes.size())) {
+      if (!info.contains("cluster_state:ok") || !info.contains("cluster_known_nodes:" + (nodes.size() + replicas.size()))) {
         return false;
       }
     }
@@ -141,6 +142,57 @@ final class LocalRedisCluster implements AutoCloseable {
       Thread.sleep(20);
     }
     return node;
+  }
+
+  /**
+   * Starts a replica of {@code master} (not counted among {@link #nodes()}, closed with the Cluster) and waits
+   * until it is in sync with it.
+   */
+  LocalRedis addReplicaOf(LocalRedis master) throws IOException, InterruptedException {
+    master.command("CONFIG", "SET", "repl-diskless-sync-delay", "0"); // Redis waits 5 s for more replicas by default
+    LocalRedis node = LocalRedis.startClusterEnabled();
+    replicas.add(node);
+    for (LocalRedis known : nodes) {
+      known.command("CLUSTER", "MEET", "127.0.0.1", String.valueOf(node.port()));
+    }
+    long deadline = System.nanoTime() + READY_WAIT.toNanos();
+    String masterId = id(master);
+    while (true) {
+      try {
+        if ("OK".equals(node.command("CLUSTER", "REPLICATE", masterId))) {
+          break;
+        }
+      } catch (IOException notKnownYet) {
+        // ERR Unknown node: the handshake is still under way
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("the replica was not accepted within " + READY_WAIT.toSeconds() + " s");
+      }
+      Thread.sleep(20);
+    }
+    String replicaId = id(node);
+    while (!((String) node.command("INFO", "replication")).contains("master_link_status:up")
+        || !everyMasterSees(replicaId + " 127.0.0.1:" + node.port(), "slave " + masterId)) {
+      if (System.nanoTime() > deadline) {
+        throw new IOException("the replica did not sync within " + READY_WAIT.toSeconds() + " s");
+      }
+      Thread.sleep(20);
+    }
+    return node;
+  }
+
+  /** Whether every master's {@code CLUSTER NODES} has a line starting with {@code start} and containing {@code part}. */
+  private boolean everyMasterSees(String start, String part) throws IOException {
+    for (LocalRedis master : nodes) {
+      boolean seen = false;
+      for (String line : ((String) master.command("CLUSTER", "NODES")).split("\n")) {
+        seen |= line.startsWith(start) && line.contains(part) && !line.contains("handshake");
+      }
+      if (!seen) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -220,6 +272,7 @@ final class LocalRedisCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    replicas.forEach(LocalRedis::close);
     nodes.forEach(LocalRedis::close);
   }
 }
