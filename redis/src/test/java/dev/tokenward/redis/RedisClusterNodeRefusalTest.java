@@ -16,6 +16,7 @@ import dev.tokenward.test.TestIssuer;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +61,25 @@ class RedisClusterNodeRefusalTest {
           .hasMessageContaining("is a node of a Redis Cluster");
       try (RedisSharedState state = RedisSharedState.builder().uri(plain.uri()).resp2().build()) {
         assertThat(state.dpopReplayStore().firstUse("resp2", Instant.now().plusSeconds(60))).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void buildWhenTheUserMayNotRunInfoThenTheHandshakeStillTellsAndRecordsWork() throws Exception {
+    // a least-privilege user: INFO is in @dangerous; HELLO (the handshake) is allowed to every user
+    try (LocalRedis node = LocalRedis.startClusterEnabled(); LocalRedis plain = LocalRedis.start()) {
+      for (LocalRedis r : List.of(node, plain)) {
+        r.command("ACL", "SETUSER", "tw", "on", ">pw", "~tokenward:*", "+@all", "-@dangerous");
+      }
+      assertThat(asUser(plain, "tw", "pw", "INFO server")).as("INFO for that user").startsWith("-NOPERM");
+      assertThatThrownBy(() -> RedisSharedState.builder().uri("redis://tw:pw@127.0.0.1:" + node.port() + "/0").build())
+          .hasMessageContaining("is a node of a Redis Cluster").hasMessageNotContaining("pw@");
+      try (RedisSharedState state = RedisSharedState.builder().uri("redis://tw:pw@127.0.0.1:" + plain.port() + "/0")
+          .build()) {
+        Instant until = Instant.now().plusSeconds(60);
+        assertThat(state.dpopReplayStore().firstUse("acl", until)).isTrue();
+        assertThat(state.dpopReplayStore().firstUse("acl", until)).isFalse();
       }
     }
   }
@@ -182,6 +202,20 @@ class RedisClusterNodeRefusalTest {
   private static Reason refusal(Call call) throws Exception {
     TokenValidationException e = catchRefusal(call);
     return e == null ? null : e.reason();
+  }
+
+  /** The first line of the reply to {@code command} (inline form) sent after {@code AUTH user password}. */
+  private static String asUser(LocalRedis node, String user, String password, String command) throws IOException {
+    try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), node.port())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(("AUTH " + user + " " + password + "\r\n" + command + "\r\n").getBytes());
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+      String auth = in.readLine();
+      if (!"+OK".equals(auth)) {
+        throw new IOException("AUTH answered " + auth);
+      }
+      return in.readLine();
+    }
   }
 
   /** The clients connected to {@code node}, less the probe itself. */
