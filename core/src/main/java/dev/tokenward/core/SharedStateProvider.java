@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Opens a {@link SharedState} from a URI, found by {@link java.util.ServiceLoader}: how a setting read
  * by core ({@code TOKENWARD_REDIS_URI}) reaches an optional module that core cannot depend on.
- * {@code tokenward-redis} registers one for {@code redis://} and {@code rediss://}. When no provider
+ * {@code tokenward-redis} registers one for {@code redis://}, {@code rediss://}, {@code redis-sentinel://},
+ * {@code redis-cluster://} and {@code rediss-cluster://}. When no provider
  * on the class path serves the URI's scheme, the validator refuses to start, naming the module to
  * add: replay protection across replicas is never quietly replaced by a per-process store.
  */

@@ -135,7 +135,8 @@ public final class StandardSettings {
    * refuses to start). A secret: it may carry a password.
    */
   public static final Setting<String> REDIS_URI = validator("sharedState", Setting.secret("redis-uri",
-      "redis://[:password@]host:port[/db] (rediss:// for TLS) shared by every replica for DPoP replay records and "
+      "redis://[:password@]host:port[/db] (rediss:// for TLS; redis-sentinel://...#master, redis-cluster://host:port,"
+      + "host:port...) shared by every replica for DPoP replay records and "
       + "userinfo/introspection answers; needs dev.tokenward:tokenward-redis (unset: in-process only)"),
       AccessTokenValidator.Builder::sharedState);
 

@@ -5,8 +5,8 @@ import dev.tokenward.core.SharedStateProvider;
 import java.util.List;
 
 /**
- * Opens a {@link RedisSharedState} for {@code redis://}, {@code rediss://} and {@code redis-sentinel://}
- * URIs: registered in
+ * Opens a {@link RedisSharedState} for {@code redis://}, {@code rediss://}, {@code redis-sentinel://},
+ * {@code redis-cluster://} and {@code rediss-cluster://} URIs: registered in
  * {@code META-INF/services}, so {@code TOKENWARD_REDIS_URI} (read by core, which cannot name this
  * module) reaches it when this jar is on the class path. Not for direct use.
  */

@@ -27,18 +27,40 @@ public final class LocalRedis implements AutoCloseable {
 
   private final int port;
   private final Path dir;
+  private final List<String> options;
   private Process process;
 
-  private LocalRedis(int port, Path dir) {
+  private LocalRedis(int port, Path dir, List<String> options) {
     this.port = port;
     this.dir = dir;
+    this.options = List.copyOf(options);
   }
 
   /** Starts a redis-server on a free loopback port; fails (never skips) when the binary is missing. */
   public static LocalRedis start() throws IOException {
+    return start(List.of());
+  }
+
+  /**
+   * Starts a redis-server with {@code --cluster-enabled yes} (its node file in its own directory): a
+   * Cluster node that owns no slot until it is made part of a Cluster ({@link LocalRedisCluster}).
+   */
+  static LocalRedis startClusterEnabled() throws IOException {
+    return startClusterEnabled(List.of());
+  }
+
+  /** As {@link #startClusterEnabled()}, with more redis-server options (TLS, say). */
+  static LocalRedis startClusterEnabled(List<String> more) throws IOException {
+    List<String> options = new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+        "--cluster-node-timeout", "5000"));
+    options.addAll(more);
+    return start(options);
+  }
+
+  private static LocalRedis start(List<String> options) throws IOException {
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
-      LocalRedis redis = new LocalRedis(freePort(), Files.createTempDirectory("tokenward-redis"));
+      LocalRedis redis = new LocalRedis(freePort(), Files.createTempDirectory("tokenward-redis"), options);
       try {
         redis.launch();
         return redis;
@@ -130,8 +152,11 @@ public final class LocalRedis implements AutoCloseable {
   }
 
   private void launch() throws IOException {
-    ProcessBuilder pb = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--loglevel", "warning", "--daemonize", "no");
+    List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind",
+        "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--loglevel", "warning",
+        "--daemonize", "no"));
+    command.addAll(options);
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true);
     pb.redirectOutput(dir.resolve("redis.log").toFile());
     try {
@@ -171,7 +196,8 @@ public final class LocalRedis implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  /** A loopback port that nothing listens on now. */
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }

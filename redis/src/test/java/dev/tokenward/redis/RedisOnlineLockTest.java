@@ -22,11 +22,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The single flight across replicas for a new opaque token ({@code SET <prefix>online-lock:<key> <nonce> NX PX}),
@@ -34,34 +31,10 @@ import org.junit.jupiter.api.Test;
  * same instant, a dead lock holder that delays the others by at most their wait, and Redis down as before.
  */
 class RedisOnlineLockTest {
-  private static LocalRedis redis;
-  private static TestIssuer issuer;
-  private final List<AutoCloseable> closeAfter = new ArrayList<>();
-
-  @BeforeAll
-  static void start() throws IOException {
-    redis = LocalRedis.start();
-    issuer = TestIssuer.defaults().start();
-  }
-
-  @AfterAll
-  static void stopAll() {
-    issuer.close();
-    redis.close();
-  }
-
-  @BeforeEach
-  void empty() throws Exception {
-    redis.command("FLUSHALL");
-    issuer.reset();
-  }
-
-  @AfterEach
-  void closeEach() throws Exception {
-    for (AutoCloseable c : closeAfter) {
-      c.close();
-    }
-  }
+  @RegisterExtension
+  static final RedisFixture fixture = RedisFixture.server();
+  private final LocalRedis redis = fixture.redis();
+  private final TestIssuer issuer = fixture.issuer();
 
   /** Counts the shared-answer events of one replica. */
   static final class SharedCounts implements ValidationListener {
@@ -92,9 +65,7 @@ class RedisOnlineLockTest {
   }
 
   private RedisSharedState state() {
-    RedisSharedState s = RedisSharedState.builder().uri(redis.uri()).commandTimeout(Duration.ofSeconds(5)).build();
-    closeAfter.add(s);
-    return s;
+    return fixture.state(Duration.ofSeconds(5));
   }
 
   /** A replica whose calls to the issuer time out after {@code callTimeout}: the lock's time and the others' wait. */
@@ -102,8 +73,7 @@ class RedisOnlineLockTest {
     AccessTokenValidator v = issuer.validatorBuilder().sharedOnlineCache(cache)
         .httpClient(new OkHttpClient.Builder().callTimeout(callTimeout).build())
         .opaqueTokens(OpaqueTokenPolicy.USERINFO).listener(listener).build();
-    closeAfter.add(v);
-    return v;
+    return fixture.closeAfter(v);
   }
 
   private AccessTokenValidator replica(ValidationListener listener) {

@@ -90,7 +90,7 @@ class RedisSentinelTest {
   @Test
   void uriWhenTheSchemeIsNotServedThenFailsNamingTheSchemeNeverTheUri() {
     for (String uri : List.of("rediss-sentinel://:hunter2@127.0.0.1:26379/0#m", "redis-socket:///tmp/hunter2.sock",
-        "redis-cluster://:hunter2@127.0.0.1:7000")) {
+        "memcached://:hunter2@127.0.0.1:11211")) {
       String scheme = uri.substring(0, uri.indexOf("://"));
       assertThatThrownBy(() -> RedisSharedState.builder().uri(uri)).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("the scheme " + scheme + ":// is not supported").hasMessageNotContaining("hunter2");

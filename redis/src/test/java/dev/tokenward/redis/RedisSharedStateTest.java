@@ -23,56 +23,26 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** tokenward-redis against a real redis-server (started by {@link LocalRedis}), never a mock. */
 class RedisSharedStateTest {
   private static final String URL = "https://api.example.test/api/private";
-  private static LocalRedis redis;
-  private static TestIssuer issuer;
-  private final List<AutoCloseable> closeAfter = new ArrayList<>();
-
-  @BeforeAll
-  static void start() throws IOException {
-    redis = LocalRedis.start();
-    issuer = TestIssuer.defaults().start();
-  }
-
-  @AfterAll
-  static void stopAll() {
-    issuer.close();
-    redis.close();
-  }
-
-  @BeforeEach
-  void empty() throws Exception {
-    redis.command("FLUSHALL");
-    issuer.reset();
-  }
-
-  @org.junit.jupiter.api.AfterEach
-  void closeEach() throws Exception {
-    for (AutoCloseable c : closeAfter) {
-      c.close();
-    }
-  }
+  @RegisterExtension
+  static final RedisFixture fixture = RedisFixture.server();
+  private final LocalRedis redis = fixture.redis();
+  private final TestIssuer issuer = fixture.issuer();
 
   private RedisSharedState state() {
-    RedisSharedState s = RedisSharedState.builder().uri(redis.uri()).commandTimeout(Duration.ofSeconds(2)).build();
-    closeAfter.add(s);
-    return s;
+    return fixture.state(Duration.ofSeconds(2));
   }
 
   /** A replica: a validator of the test issuer's tokens sharing state on the test's Redis. */
   private AccessTokenValidator replica() {
-    AccessTokenValidator v = issuer.validatorBuilder()
+    return fixture.closeAfter(issuer.validatorBuilder()
         .sharedState(RedisSharedState.builder().uri(redis.uri()).commandTimeout(Duration.ofSeconds(2)).build())
-        .opaqueTokens(dev.tokenward.core.OpaqueTokenPolicy.USERINFO).build();
-    closeAfter.add(v);
-    return v;
+        .opaqueTokens(dev.tokenward.core.OpaqueTokenPolicy.USERINFO).build());
   }
 
   private static TokenRequest dpopRequest(String token, String proof) {
@@ -259,7 +229,7 @@ class RedisSharedStateTest {
         .isInstanceOf(IOException.class);
   }
 
-  private static String clientCount() throws IOException {
+  private String clientCount() throws IOException {
     // connected_clients counts the probe itself: subtract it
     for (String line : ((String) redis.command("INFO", "clients")).split("\r\n")) {
       if (line.startsWith("connected_clients:")) {

@@ -3,19 +3,17 @@ package dev.tokenward.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tokenward.test.TestCertificateAuthority;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code rediss://} against a real redis-server speaking only TLS (its certificate issued for 127.0.0.1 by
- * the test kit's {@link TestCertificateAuthority}): records travel when the JVM's trust store holds the
+ * the test kit's test authority, {@link RedisTlsFiles}): records travel when the JVM's trust store holds the
  * authority, and nothing passes when it does not. The trust store is the JVM's default, named for these
  * tests by {@code javax.net.ssl.trustStore} and restored afterwards.
  */
@@ -37,25 +35,14 @@ class RedisTlsTest {
   @BeforeEach
   void startTlsRedis() throws Exception {
     dir = Files.createTempDirectory("tokenward-redis-tls");
-    TestCertificateAuthority ca = TestCertificateAuthority.create("tokenward test Redis CA");
-    TestCertificateAuthority.Issued server = ca.issueServer();
-    Files.writeString(dir.resolve("ca.pem"), pem("CERTIFICATE", ca.certificate().getEncoded()));
-    Files.writeString(dir.resolve("server.pem"), pem("CERTIFICATE", server.certificate().getEncoded()));
-    Files.writeString(dir.resolve("server.key"), pem("PRIVATE KEY", server.privateKey().getEncoded()));
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", ca.certificate());
-    try (OutputStream out = Files.newOutputStream(dir.resolve("trust.p12"))) {
-      trust.store(out, "changeit".toCharArray());
-    }
+    RedisTlsFiles tls = RedisTlsFiles.write(dir);
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    ProcessBuilder pb = new ProcessBuilder("redis-server", "--port", "0", "--tls-port", String.valueOf(port),
-        "--bind", "127.0.0.1", "--tls-cert-file", dir.resolve("server.pem").toString(), "--tls-key-file",
-        dir.resolve("server.key").toString(), "--tls-ca-cert-file", dir.resolve("ca.pem").toString(),
-        "--tls-auth-clients", "no", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-        "--loglevel", "warning");
+    List<String> command = new ArrayList<>(List.of("redis-server", "--port", "0", "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no", "--dir", dir.toString(), "--loglevel", "warning"));
+    command.addAll(tls.serverOptions(port));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true);
     pb.redirectOutput(dir.resolve("redis.log").toFile());
     redis = pb.start();
@@ -85,7 +72,7 @@ class RedisTlsTest {
   @Test
   void uriWhenRedissAndTheAuthorityIsTrustedThenRecordsTravelOverTls() throws Exception {
     System.setProperty("javax.net.ssl.trustStore", dir.resolve("trust.p12").toString());
-    System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+    System.setProperty("javax.net.ssl.trustStorePassword", RedisTlsFiles.TRUST_STORE_PASSWORD);
     try (RedisSharedState state = RedisSharedState.builder().uri("rediss://127.0.0.1:" + port + "/0")
         .commandTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5)).build()) {
       Instant until = Instant.now().plusSeconds(60);
@@ -132,10 +119,5 @@ class RedisTlsTest {
     } else {
       System.setProperty(name, value);
     }
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
   }
 }
