@@ -31,9 +31,11 @@ final class IssuerHttp {
    * Uses the application's client (timeouts, proxies, TLS) with OkHttp's own redirect following
    * turned off: a call that carries a token follows no redirect, and discovery and JWKS follow only
    * redirects on the same origin ({@link #getDocument}), so no other host can answer for the issuer.
+   * A client that already follows none (the default one) is used as it is, not copied per validator.
    */
   IssuerHttp(OkHttpClient client) {
-    this.client = client.newBuilder().followRedirects(false).followSslRedirects(false).build();
+    this.client = !client.followRedirects() && !client.followSslRedirects() ? client
+        : client.newBuilder().followRedirects(false).followSslRedirects(false).build();
   }
 
   /**

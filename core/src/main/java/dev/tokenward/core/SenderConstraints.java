@@ -33,6 +33,7 @@ final class SenderConstraints {
   private final long maxAgeSeconds;
   private final String algs;
   private final Set<DpopPolicy> issuerPolicies;
+  private final DpopPolicy onlyIssuerPolicy; // every issuer's policy when they agree, else null: read per request
   private final boolean anyIssuerNonce;
 
   SenderConstraints(AccessTokenValidator validator, Options o, DpopReplayStore shared, List<TrustedIssuer> issuers,
@@ -49,6 +50,7 @@ final class SenderConstraints {
     this.maxAgeSeconds = o.maxAge.toSeconds();
     this.algs = String.join(" ", o.algorithms);
     this.issuerPolicies = issuers.stream().map(t -> t.dpopPolicy).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    this.onlyIssuerPolicy = issuerPolicies.size() == 1 ? issuerPolicies.iterator().next() : null;
     this.anyIssuerNonce = issuers.stream().anyMatch(t -> t.dpopNonceRequired && t.dpopPolicy != DpopPolicy.OFF);
   }
 
@@ -89,7 +91,7 @@ final class SenderConstraints {
   VerifiedToken validate(TokenRequest request) throws TokenValidationException {
     SenderConstraint constraint = request.senderConstraint().orElse(null);
     DpopPolicy endpoint = constraint == SenderConstraint.DPOP ? DpopPolicy.REQUIRED : request.dpopPolicy().orElse(null);
-    DpopPolicy known = endpoint != null ? endpoint : issuerPolicies.size() == 1 ? issuerPolicies.iterator().next() : null;
+    DpopPolicy known = endpoint != null ? endpoint : onlyIssuerPolicy;
     Credentials credentials;
     try {
       credentials = credentials(request.authorization(), validator);
