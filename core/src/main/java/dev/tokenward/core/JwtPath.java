@@ -42,6 +42,8 @@ final class JwtPath {
     TokenHash hash = null;
     if (tokenCache != null) {
       if (key != null) {
+        // a key made from another token would answer for that token; the tests run with assertions on
+        assert key.equals(cacheKey(token)) : "a cache key made from another token";
         hash = key;
       } else {
         bytes = ParsedJws.bytesOf(token);

@@ -252,8 +252,8 @@ final class SenderConstraints {
 
   /** The URI {@code htu} must name: the request's, rebased on the external base URL when one is configured. */
   private String requestUri(TokenRequest request) throws TokenValidationException {
-    String raw = externalBaseUrl == null ? request.uri().toString() : Htu.rebase(request.uri(), externalBaseUrl);
     try {
+      String raw = externalBaseUrl == null ? request.uri().toString() : Htu.rebase(request.uri(), externalBaseUrl);
       return Htu.normalize(raw);
     } catch (IllegalArgumentException e) {
       throw new TokenValidationException(Reason.INVALID_REQUEST, "the request URI cannot be normalised: " + e.getMessage());

@@ -115,7 +115,7 @@ public final class StandardSettings {
       .withDefault(java.time.Duration.ofSeconds(300)), AccessTokenValidator.Builder::dpopMaxAge);
   /** The secret DPoP server nonces are computed with, shared by every replica. */
   public static final Setting<String> DPOP_NONCE_SECRET = validator("dpopNonceSecret", Setting.secret("dpop-nonce-secret",
-      "secret of at least 32 bytes for DPoP server nonces, the same on every replica (unset: random per process)"),
+      "secret of at least 32 bytes for DPoP server nonces, the same on every replica (unset: random per validator)"),
       (b, v) -> b.dpopNonceSecret(v.getBytes(StandardCharsets.UTF_8)));
   /** The external base URL behind a proxy. */
   public static final Setting<String> BASE_URL = validator("externalBaseUrl", Setting.url("base-url",

@@ -169,8 +169,9 @@ public final class TokenRequest {
     }
 
     /**
-     * Whether {@code s} is an {@code http} or {@code https} URI of the plainest form: a host name or
-     * IPv4 address, an optional port, then path and query of unreserved, sub-delimiter, {@code :},
+     * Whether {@code s} is an {@code http} or {@code https} URI of the plainest form: the characters
+     * of a host name or IPv4 address (which {@code java.net.URI} may read as a registry authority, as
+     * the eager parse did), an optional port, then path and query of unreserved, sub-delimiter, {@code :},
      * {@code @}, {@code /}, {@code ?} characters and well-formed percent escapes, no fragment. Every
      * such string parses as an absolute URI with an authority, which {@code TokenRequestTest} checks
      * over many generated ones; anything else is parsed at once and refused as before. A filter

@@ -79,6 +79,19 @@ class DpopNonceTest {
   }
 
   @Test
+  void validateWhenNoSecretIsSetThenEachValidatorHasItsOwnEvenFromOneBuilder() throws Exception {
+    AccessTokenValidator.Builder builder = DpopTestSupport.validator(issuer, clock).dpopNonce(true)
+        .dpopNonceRotation(Duration.ofSeconds(60));
+    AccessTokenValidator first = builder.build();
+    AccessTokenValidator second = builder.build();
+    String nonce = askForNonce(first);
+    assertThat(first.validate(dpop(token, proof("GET", URI, token).claim("nonce", nonce).sign())).subject())
+        .isEqualTo("auth0|user-1");
+    assertRefused(() -> second.validate(dpop(token, proof("GET", URI, token).claim("nonce", nonce).sign())),
+        Reason.DPOP_NONCE_REQUIRED); // replicas that must accept each other's nonces set dpopNonceSecret
+  }
+
+  @Test
   void validateWhenTheNonceIsForgedThenRefused() {
     AccessTokenValidator v = replica(SECRET);
     String genuine = askForNonce(v);

@@ -42,7 +42,7 @@ class RequestTokenCheckTest {
     assertThat(validator.validate(bearer(token)).subject()).isNotNull(); // its twin is verified (and cached)
     assertThat(validator.validate(bearer(token)).subject()).isNotNull(); // a hit: the check skipped, same answer
     for (String twin : new String[] {token + "!", token.replace('.', ','), token + "\u00e9", "\u00e9" + token,
-        token.substring(0, 10) + "\u0100" + token.substring(11)}) { // U+0100 becomes '?' in the hashed bytes
+        token.substring(0, 10) + "\u0100" + token.substring(11)}) { // a char above U+00FF: '?' in the hashed bytes
       assertRefused(() -> validator.validate(bearer(twin)), Reason.INVALID_REQUEST)
           .hasMessageContaining("b64token alphabet in the Authorization header");
     }
@@ -51,7 +51,7 @@ class RequestTokenCheckTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
-  void validateWhenTheHeadersTokenIsLongerThanTheLimitThenMalformedWithoutHashingIt(boolean tokenCache) {
+  void validateWhenTheHeadersTokenIsLongerThanTheLimitThenMalformedAndItsTwinInvalidRequest(boolean tokenCache) {
     AccessTokenValidator validator = validator(tokenCache);
     String token = issuer.jwt().claim("pad", "x".repeat(20_000)).sign();
     assertRefused(() -> validator.validate(bearer(token)), Reason.MALFORMED).hasMessageContaining("more than the limit");

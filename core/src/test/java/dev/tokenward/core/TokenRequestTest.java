@@ -54,7 +54,7 @@ class TokenRequestTest {
     boolean valid;
     try {
       java.net.URI parsed = new java.net.URI(uri);
-      valid = parsed.getRawAuthority() != null && parsed.getScheme().equalsIgnoreCase(parsed.getScheme())
+      valid = parsed.getRawAuthority() != null && parsed.getScheme() != null
           && (parsed.getScheme().equalsIgnoreCase("http") || parsed.getScheme().equalsIgnoreCase("https"));
     } catch (java.net.URISyntaxException e) {
       valid = false;
