@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class LazyTest {
 
@@ -57,6 +58,57 @@ class LazyTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  @Timeout(10)
+  void getWhenThreadsArriveWhileTheValueIsBeingMadeThenTheyWaitForThatValue() throws Exception {
+    AtomicInteger made = new AtomicInteger();
+    CountDownLatch making = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Lazy<Object> lazy = new Lazy<>(() -> {
+      made.incrementAndGet();
+      making.countDown();
+      try {
+        release.await(); // held inside the maker until every other thread has arrived
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return new Object();
+    });
+    List<Object> got = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread maker = daemon(() -> got.add(lazy.get()));
+    List<Thread> late = new ArrayList<>();
+    try {
+      making.await();
+      for (int i = 0; i < 4; i++) {
+        late.add(daemon(() -> got.add(lazy.get())));
+      }
+      // every late thread must be blocked on the lock, not making a value of its own (a lock-free check-then-set
+      // would have them wait on the latch inside the maker instead, and this loop would run into the timeout)
+      while (late.stream().anyMatch(t -> t.getState() != Thread.State.BLOCKED)) {
+        if (Thread.interrupted()) { // the timeout's interrupt
+          throw new InterruptedException("the late threads never blocked on the lock");
+        }
+        Thread.onSpinWait();
+      }
+    } finally {
+      release.countDown(); // also when the timeout interrupts the wait: no thread is left behind
+    }
+    maker.join();
+    for (Thread t : late) {
+      t.join();
+    }
+    assertThat(made).hasValue(1);
+    assertThat(got).hasSize(5);
+    assertThat(got).allSatisfy(v -> assertThat(v).isSameAs(got.get(0)));
+  }
+
+  private static Thread daemon(Runnable r) {
+    Thread t = new Thread(r, "lazy-test");
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   @Test
