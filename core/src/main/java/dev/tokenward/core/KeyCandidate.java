@@ -50,8 +50,7 @@ final class KeyCandidate {
   private final String family; // "RSA", "EC:P-256", "OKP:Ed25519", "HMAC"
   private final String keyAlgorithm; // the JWK's own alg, or null
   private final BigInteger curveOrder; // EC only
-  private volatile Keys keys; // the JCA form, made on first use; an HMAC secret's at once
-  private volatile boolean unusable; // its conversion failed: it verifies nothing (logged once)
+  private final Lazy<Keys> keys; // the JCA form, made on first use; UNUSABLE if it cannot be made
   private final ThreadLocal<Signature[]> perThread = ThreadLocal.withInitial(() -> new Signature[3]);
 
   /**
@@ -61,13 +60,16 @@ final class KeyCandidate {
   private record Keys(PublicKey rsa, PublicKey ec, PublicKey ed, JWSVerifier verifier) {
   }
 
+  /** A key the JCA refused at first use: it verifies nothing. */
+  private static final Keys UNUSABLE = new Keys(null, null, null, null);
+
   private KeyCandidate(JWK jwk, String family, String keyAlgorithm, BigInteger curveOrder, Keys keys) {
     this.jwk = jwk;
     this.keyId = jwk == null ? null : jwk.getKeyID();
     this.family = family;
     this.keyAlgorithm = keyAlgorithm;
     this.curveOrder = curveOrder;
-    this.keys = keys;
+    this.keys = keys != null ? new Lazy<>(() -> keys) : new Lazy<>(this::convertOrUnusable);
   }
 
   /** A candidate for a public JWK, or an explanation of why the key is unusable. */
@@ -195,8 +197,8 @@ final class KeyCandidate {
 
   /** The signature covers {@code input[0, length)}; the segment (or the token to cut it from) is only for nimbus's verifiers. */
   private boolean verify(String alg, byte[] input, int length, byte[] signature, ParsedJws jws, String segment) {
-    Keys k = usableKeys();
-    if (k == null) {
+    Keys k = keys.get();
+    if (k == UNUSABLE) {
       return false;
     }
     try {
@@ -223,22 +225,13 @@ final class KeyCandidate {
     }
   }
 
-  /**
-   * This key's JCA form, made on first use (two threads that race make equal keys), or null (and one
-   * warning) if it cannot be made: such a key verifies nothing.
-   */
-  private Keys usableKeys() {
-    Keys k = keys;
-    if (k != null || unusable) {
-      return k;
-    }
+  /** This key's JCA form, or {@link #UNUSABLE} (and one warning) if it cannot be made. */
+  private Keys convertOrUnusable() {
     try {
-      keys = k = convert();
-      return k;
+      return convert();
     } catch (GeneralSecurityException | JOSEException | RuntimeException e) {
-      unusable = true;
       log.warn("Key {} cannot verify signatures and is not used: {}", Json.shown(keyId), e.toString());
-      return null;
+      return UNUSABLE;
     }
   }
 
