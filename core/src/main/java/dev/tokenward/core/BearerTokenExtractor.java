@@ -1,6 +1,5 @@
 package dev.tokenward.core;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -57,31 +56,9 @@ public final class BearerTokenExtractor {
    */
   public Optional<String> extract(Collection<String> authorizationHeaders, List<String> queryValues,
       List<String> formValues) throws TokenValidationException {
-    List<String> found = new ArrayList<>(1);
-    if (authorizationHeaders != null && !authorizationHeaders.isEmpty()) {
-      if (authorizationHeaders.size() > 1) {
-        throw invalid("the request has " + authorizationHeaders.size() + " Authorization headers; send exactly one");
-      }
-      String header = authorizationHeaders.iterator().next();
-      String token = fromHeader(header == null ? "" : header);
-      if (token != null) {
-        found.add(token);
-      }
-    }
-    if (allowQueryParameter && queryValues != null) {
-      for (String v : queryValues) {
-        found.add(checkedValue(v, "the access_token query parameter"));
-      }
-    }
-    if (allowFormParameter && formValues != null) {
-      for (String v : formValues) {
-        found.add(checkedValue(v, "the access_token form parameter"));
-      }
-    }
-    if (found.size() > 1) {
-      throw invalid("the request carries a token in more than one place; RFC 6750 allows exactly one");
-    }
-    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    String header = headerToken(authorizationHeaders);
+    String parameter = parameterToken(queryValues, formValues, header != null);
+    return Optional.ofNullable(header != null ? header : parameter);
   }
 
   /**
@@ -96,15 +73,54 @@ public final class BearerTokenExtractor {
    */
   public List<String> authorization(List<String> authorizationHeaders, List<String> queryValues,
       List<String> formValues) throws TokenValidationException {
-    Optional<String> extracted = extract(authorizationHeaders, queryValues, formValues);
-    if (extracted.isEmpty() || extract(authorizationHeaders).isPresent()) {
+    String header = headerToken(authorizationHeaders); // the header is read once, for both questions
+    String parameter = parameterToken(queryValues, formValues, header != null);
+    if (parameter == null) { // the token is in the header, or nowhere
       return authorizationHeaders;
     }
-    if (!authorizationHeaders.isEmpty()) { // another scheme beside a token in a parameter
+    if (authorizationHeaders != null && !authorizationHeaders.isEmpty()) { // another scheme beside a parameter's token
       throw invalid("the request carries credentials in the Authorization header and a token in a parameter; "
           + "send exactly one");
     }
-    return List.of("Bearer " + extracted.get());
+    return List.of("Bearer " + parameter);
+  }
+
+  /** The {@code Bearer} token of the one {@code Authorization} header, or null for none or another scheme. */
+  private static String headerToken(Collection<String> authorizationHeaders) throws TokenValidationException {
+    if (authorizationHeaders == null || authorizationHeaders.isEmpty()) {
+      return null;
+    }
+    if (authorizationHeaders.size() > 1) {
+      throw invalid("the request has " + authorizationHeaders.size() + " Authorization headers; send exactly one");
+    }
+    String header = authorizationHeaders.iterator().next();
+    return fromHeader(header == null ? "" : header);
+  }
+
+  /**
+   * The token of an allowed parameter, or null for none; every value is checked, then more than
+   * one token, counting the header's, is refused.
+   */
+  private String parameterToken(List<String> queryValues, List<String> formValues, boolean inHeader)
+      throws TokenValidationException {
+    String token = null;
+    int found = inHeader ? 1 : 0;
+    if (allowQueryParameter && queryValues != null) {
+      for (String v : queryValues) {
+        token = checkedValue(v, "the access_token query parameter");
+        found++;
+      }
+    }
+    if (allowFormParameter && formValues != null) {
+      for (String v : formValues) {
+        token = checkedValue(v, "the access_token form parameter");
+        found++;
+      }
+    }
+    if (found > 1) {
+      throw invalid("the request carries a token in more than one place; RFC 6750 allows exactly one");
+    }
+    return token;
   }
 
   /** The token of a {@code Bearer} header, or null for another scheme. */

@@ -92,6 +92,68 @@ class BearerTokenExtractorTest {
   }
 
   @Test
+  void authorizationWhenBearerHeaderBesideAParameterTokenThenRefusedAsTwoPlaces() {
+    BearerTokenExtractor both = BearerTokenExtractor.of(true, true);
+    assertRefused(() -> both.authorization(List.of("Bearer abc"), List.of("def"), null), Reason.INVALID_REQUEST)
+        .hasMessage("the request carries a token in more than one place; RFC 6750 allows exactly one");
+    assertRefused(() -> both.authorization(List.of("Bearer abc"), null, List.of("def")), Reason.INVALID_REQUEST)
+        .hasMessage("the request carries a token in more than one place; RFC 6750 allows exactly one");
+    assertRefused(() -> both.authorization(List.of(), List.of("abc"), List.of("abc")), Reason.INVALID_REQUEST)
+        .hasMessage("the request carries a token in more than one place; RFC 6750 allows exactly one");
+    assertRefused(() -> both.authorization(List.of("Basic dXNlcg=="), null, List.of("abc")), Reason.INVALID_REQUEST)
+        .hasMessage("the request carries credentials in the Authorization header and a token in a parameter; "
+            + "send exactly one");
+  }
+
+  @Test
+  void authorizationWhenAHeaderOrAParameterIsMalformedThenItIsNamedFirstInOrder() {
+    BearerTokenExtractor both = BearerTokenExtractor.of(true, true);
+    assertRefused(() -> both.authorization(List.of("Bearer a", "Bearer b"), List.of("abc"), null), Reason.INVALID_REQUEST)
+        .hasMessage("the request has 2 Authorization headers; send exactly one");
+    assertRefused(() -> both.authorization(List.of("Bearer"), List.of("abc"), null), Reason.INVALID_REQUEST)
+        .hasMessage("empty token in the Authorization header");
+    assertRefused(() -> both.authorization(List.of("Bearer abc"), List.of(""), null), Reason.INVALID_REQUEST)
+        .as("a malformed parameter is named before the count of places")
+        .hasMessage("empty token in the access_token query parameter");
+    assertRefused(() -> both.authorization(List.of(), null, List.of("a b")), Reason.INVALID_REQUEST)
+        .hasMessage("a character outside the RFC 6750 b64token alphabet in the access_token form parameter");
+  }
+
+  @Test
+  void authorizationWhenParameterNotAllowedThenItNeitherCountsNorIsChecked() throws Exception {
+    assertThat(BearerTokenExtractor.of(false, true).authorization(List.of("Bearer abc"), List.of("a b"), null))
+        .containsExactly("Bearer abc");
+    assertThat(BearerTokenExtractor.of(true, false).authorization(List.of("Basic dXNlcg=="), null, List.of("abc")))
+        .containsExactly("Basic dXNlcg==");
+  }
+
+  @Test
+  void authorizationWhenHeadersAreNullThenAParameterTokenIsABearerCredential() throws Exception {
+    assertThat(BearerTokenExtractor.of(true, false).authorization(null, List.of("abc"), null))
+        .containsExactly("Bearer abc");
+    assertThat(BearerTokenExtractor.of(true, false).authorization(null, null, null)).isNull();
+  }
+
+  @Test
+  void authorizationWhenParametersAllowedThenTheHeaderIsReadOnce() throws Exception {
+    int[] reads = new int[1];
+    List<String> header = new java.util.AbstractList<>() {
+      @Override
+      public String get(int index) {
+        reads[0]++;
+        return "Bearer abc";
+      }
+
+      @Override
+      public int size() {
+        return 1;
+      }
+    };
+    assertThat(BearerTokenExtractor.of(true, true).authorization(header, List.of(), List.of())).isSameAs(header);
+    assertThat(reads[0]).isEqualTo(1);
+  }
+
+  @Test
   void isB64TokenWhenEveryCharacterIsTriedThenExactlyRfc6750sAlphabetPasses() {
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/";
     int passed = 0;
