@@ -50,6 +50,7 @@ final class KeyCandidate {
   private final String family; // "RSA", "EC:P-256", "OKP:Ed25519", "HMAC"
   private final String keyAlgorithm; // the JWK's own alg, or null
   private final BigInteger curveOrder; // EC only
+  private final RSAPublicKeySpec rsaSpec; // RSA only: n and e as decoded and checked when the JWKS was read
   private final Lazy<Keys> keys; // the JCA form, made on first use; UNUSABLE if it cannot be made
   private final ThreadLocal<Signature[]> perThread = ThreadLocal.withInitial(() -> new Signature[3]);
 
@@ -63,12 +64,14 @@ final class KeyCandidate {
   /** A key the JCA refused at first use: it verifies nothing. */
   private static final Keys UNUSABLE = new Keys(null, null, null, null);
 
-  private KeyCandidate(JWK jwk, String family, String keyAlgorithm, BigInteger curveOrder, Keys keys) {
+  private KeyCandidate(JWK jwk, String family, String keyAlgorithm, BigInteger curveOrder, RSAPublicKeySpec rsaSpec,
+      Keys keys) {
     this.jwk = jwk;
     this.keyId = jwk == null ? null : jwk.getKeyID();
     this.family = family;
     this.keyAlgorithm = keyAlgorithm;
     this.curveOrder = curveOrder;
+    this.rsaSpec = rsaSpec;
     this.keys = keys != null ? new Lazy<>(() -> keys) : new Lazy<>(this::convertOrUnusable);
   }
 
@@ -89,12 +92,14 @@ final class KeyCandidate {
         throw new IllegalArgumentException("its modulus 'n' has a leading zero octet, which RFC 7518 section 6.3.1.1 "
             + "forbids (a padded modulus can pass for a longer key)");
       }
-      int bits = new BigInteger(1, n).bitLength();
+      BigInteger modulus = new BigInteger(1, n);
+      int bits = modulus.bitLength();
       if (bits < MIN_RSA_BITS) {
         throw new IllegalArgumentException("it is an RSA key of " + bits + " bits; at least " + MIN_RSA_BITS + " are required");
       }
-      unsignedOctets(rsa.getPublicExponent(), "e");
-      return new KeyCandidate(jwk, "RSA", alg, null, null);
+      BigInteger exponent = new BigInteger(1, unsignedOctets(rsa.getPublicExponent(), "e"));
+      // kept decoded for convert(): the JCA key is made from the very values checked here, without decoding n again
+      return new KeyCandidate(jwk, "RSA", alg, null, new RSAPublicKeySpec(modulus, exponent), null);
     }
     if (jwk instanceof ECKey ec) {
       // nimbus checked at parse time that the point is on the curve
@@ -103,23 +108,21 @@ final class KeyCandidate {
       if (order == null) {
         throw new IllegalArgumentException("its curve " + curve + " is not supported");
       }
-      return new KeyCandidate(jwk, "EC:" + curve.getName(), alg, order, null);
+      return new KeyCandidate(jwk, "EC:" + curve.getName(), alg, order, null, null);
     }
     if (jwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
       if (okp.getDecodedX().length != 32) {
         throw new IllegalArgumentException("its 'x' is not 32 octets long, as an Ed25519 public key is");
       }
-      return new KeyCandidate(jwk, "OKP:Ed25519", alg, null, null);
+      return new KeyCandidate(jwk, "OKP:Ed25519", alg, null, null, null);
     }
     throw new IllegalArgumentException("its type " + jwk.getKeyType() + " cannot verify signatures");
   }
 
   private Keys convert() throws GeneralSecurityException, JOSEException {
-    if (jwk instanceof RSAKey rsa) {
-      // the same key RSAKey.toRSAPublicKey() builds, from octets read by the JDK's faster decoder
-      RSAPublicKey key = (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
-          new BigInteger(1, unsignedOctets(rsa.getModulus(), "n")),
-          new BigInteger(1, unsignedOctets(rsa.getPublicExponent(), "e"))));
+    if (rsaSpec != null) {
+      // the same key RSAKey.toRSAPublicKey() builds, from the n and e fromJwk decoded and checked
+      RSAPublicKey key = (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(rsaSpec);
       return new Keys(key, null, null, new RSASSAVerifier(key));
     }
     if (jwk instanceof ECKey ec) {
@@ -151,7 +154,7 @@ final class KeyCandidate {
   /** A candidate for an HMAC secret; the builder has checked its length. */
   static KeyCandidate fromSecret(byte[] secret) {
     try {
-      return new KeyCandidate(null, "HMAC", null, null, new Keys(null, null, null, new MACVerifier(secret)));
+      return new KeyCandidate(null, "HMAC", null, null, null, new Keys(null, null, null, new MACVerifier(secret)));
     } catch (JOSEException e) {
       throw new IllegalArgumentException("HMAC secret: " + e.getMessage(), e);
     }
