@@ -7,13 +7,16 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What a test has done to the issuer's endpoints: which are down, how long each waits before
- * answering, and how many requests each has received. Thread-safe; read on every request.
+ * What a test has done to the issuer's endpoints: which are down or cut off, how long each waits
+ * before answering, and how many requests each has received. Thread-safe; read on every request.
  */
 final class EndpointControls {
 
+    /** What an endpoint does with a request: answer it, answer 503, or close the connection unanswered. */
+    enum State { UP, DOWN, CUT_OFF }
+
     private final Map<IssuerEndpoint, AtomicInteger> counts = new EnumMap<>(IssuerEndpoint.class);
-    private final Map<IssuerEndpoint, Boolean> down = new EnumMap<>(IssuerEndpoint.class);
+    private final Map<IssuerEndpoint, State> states = new EnumMap<>(IssuerEndpoint.class);
     private final Map<IssuerEndpoint, Duration> delays = new EnumMap<>(IssuerEndpoint.class);
 
     EndpointControls() {
@@ -22,23 +25,23 @@ final class EndpointControls {
         }
     }
 
-    /** Counts the request, then waits for the configured delay. Returns true when the endpoint is down. */
-    boolean arrive(IssuerEndpoint endpoint) throws InterruptedException {
+    /** Counts the request, then waits for the configured delay. Returns what the endpoint does with it. */
+    State arrive(IssuerEndpoint endpoint) throws InterruptedException {
         counts.get(endpoint).incrementAndGet();
         Duration delay;
-        boolean isDown;
+        State state;
         synchronized (this) {
             delay = delays.get(endpoint);
-            isDown = Boolean.TRUE.equals(down.get(endpoint));
+            state = states.getOrDefault(endpoint, State.UP);
         }
         if (delay != null) {
             Thread.sleep(delay.toMillis());
         }
-        return isDown;
+        return state;
     }
 
-    synchronized void down(IssuerEndpoint endpoint, boolean isDown) {
-        down.put(Objects.requireNonNull(endpoint, "endpoint"), isDown);
+    synchronized void state(IssuerEndpoint endpoint, State state) {
+        states.put(Objects.requireNonNull(endpoint, "endpoint"), Objects.requireNonNull(state, "state"));
     }
 
     synchronized void delay(IssuerEndpoint endpoint, Duration delay) {
@@ -57,7 +60,7 @@ final class EndpointControls {
     }
 
     synchronized void reset() {
-        down.clear();
+        states.clear();
         delays.clear();
         counts.values().forEach(c -> c.set(0));
     }

@@ -63,7 +63,13 @@ final class HttpEndpoints implements HttpHandler {
         String path = ex.getRequestURI().getPath();
         try {
             IssuerEndpoint endpoint = IssuerEndpoint.ofPath(path);
-            if (endpoint != null && controls.arrive(endpoint)) {
+            EndpointControls.State state = endpoint == null ? EndpointControls.State.UP : controls.arrive(endpoint);
+            if (state == EndpointControls.State.CUT_OFF) {
+                // closing an exchange that sent no status makes the JDK's server drop the connection:
+                // the client meets an I/O error, as when the issuer cannot be reached
+                return;
+            }
+            if (state == EndpointControls.State.DOWN) {
                 discardRest(ex.getRequestBody());
                 ex.getResponseHeaders().set("Retry-After", "1");
                 send(ex, 503, error("temporarily_unavailable", "This endpoint was taken down by the test"));

@@ -87,7 +87,8 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  * For the hard cases: {@link #rotateKeys()}, {@link #publishNewKey()} / {@link #useKey} /
- * {@link #retireKey}, {@link #takeDown} / {@link #bringUp}, {@link #delay} and {@link #requestCount}.
+ * {@link #retireKey}, {@link #takeDown} / {@link #cutOff} / {@link #bringUp}, {@link #delay} and
+ * {@link #requestCount}.
  * In JUnit 5, {@link TestIssuerExtension} starts and stops it.
  * Starting prints nothing; tokens are never logged. Instances are thread-safe.
  */
@@ -343,12 +344,22 @@ public final class TestIssuer implements AutoCloseable {
      * until {@link #bringUp} (or {@link #reset}). Requests are still counted.
      */
     public void takeDown(IssuerEndpoint endpoint) {
-        controls.down(endpoint, true);
+        controls.state(endpoint, EndpointControls.State.DOWN);
     }
 
-    /** Brings an endpoint taken down back. */
+    /**
+     * Cuts an endpoint off: the connection of each request is closed without an answer, so the caller
+     * meets an I/O error as when the issuer cannot be reached, until {@link #bringUp} (or
+     * {@link #reset}). The port stays bound, so the issuer comes back at the same URL with no other
+     * process able to take it meanwhile. Requests are still counted.
+     */
+    public void cutOff(IssuerEndpoint endpoint) {
+        controls.state(endpoint, EndpointControls.State.CUT_OFF);
+    }
+
+    /** Brings an endpoint taken down or cut off back. */
     public void bringUp(IssuerEndpoint endpoint) {
-        controls.down(endpoint, false);
+        controls.state(endpoint, EndpointControls.State.UP);
     }
 
     /**

@@ -93,6 +93,34 @@ class ControlsTest {
     }
 
     @Test
+    void cutOffJwksThenTheConnectionClosesUnansweredAndBringUpAnswersAtTheSamePort() throws Exception {
+        int port = issuer.port();
+        issuer.cutOff(IssuerEndpoint.JWKS);
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest jwks = HttpRequest.newBuilder(URI.create(issuer.jwksUri())).timeout(Duration.ofSeconds(10)).build();
+        assertThatThrownBy(() -> client.send(jwks, HttpResponse.BodyHandlers.ofString()))
+                .as("no status, no body: an I/O error").isInstanceOf(java.io.IOException.class)
+                .isNotInstanceOf(HttpTimeoutException.class);
+        assertThat(issuer.requestCount(IssuerEndpoint.JWKS)).isPositive();
+        assertThat(Http.get(issuer.discoveryUri()).status()).as("other endpoints keep answering").isEqualTo(200);
+
+        try (AccessTokenValidator v = issuer.validatorBuilder().issuerRetryBackoff(Duration.ofMillis(1)).build()) {
+            assertThatThrownBy(() -> v.validate(issuer.jwt().sign())).isInstanceOf(TokenValidationException.class)
+                    .hasMessageContaining(issuer.jwksUri()).hasMessageContaining("could not be reached")
+                    .extracting(e -> ((TokenValidationException) e).reason()).isEqualTo(Reason.ISSUER_UNAVAILABLE);
+
+            issuer.bringUp(IssuerEndpoint.JWKS);
+
+            assertThat(v.validate(issuer.jwt().sign()).subject()).isEqualTo(JwtBuilder.DEFAULT_SUBJECT);
+        }
+        assertThat(issuer.port()).isEqualTo(port);
+        assertThat(Http.get(issuer.jwksUri()).status()).isEqualTo(200);
+        issuer.cutOff(IssuerEndpoint.JWKS);
+        issuer.reset();
+        assertThat(Http.get(issuer.jwksUri()).status()).as("reset brings a cut-off endpoint back").isEqualTo(200);
+    }
+
+    @Test
     void takeDownUserinfoThenOpaqueTokensUnavailable() {
         String opaque = issuer.opaque().scopes("read:messages").issue();
         issuer.takeDown(IssuerEndpoint.USERINFO);
