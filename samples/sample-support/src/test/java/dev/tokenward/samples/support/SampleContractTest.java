@@ -267,11 +267,24 @@ public abstract class SampleContractTest {
     return ((List<?>) jsonArray).stream().map(String.class::cast).toList();
   }
 
-  protected static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+  /**
+   * A test issuer on a port of its own, bound for the whole test, whose every endpoint is cut off
+   * (connections closed unanswered, {@link TestIssuer#cutOff}): the sample meets network trouble
+   * at a URL where the test later brings a working issuer back ({@link #bringUpEverything}). No
+   * port is ever freed and bound again, so nothing else can take it in between.
+   */
+  protected static TestIssuer unreachableIssuer() {
+    TestIssuer unreachable = TestIssuer.defaults().start();
+    for (IssuerEndpoint e : IssuerEndpoint.values()) {
+      unreachable.cutOff(e);
+    }
+    return unreachable;
+  }
+
+  /** Every endpoint of an {@link #unreachableIssuer()} answers again, at the same URL. */
+  protected static void bringUpEverything(TestIssuer unreachable) {
+    for (IssuerEndpoint e : IssuerEndpoint.values()) {
+      unreachable.bringUp(e);
     }
   }
 
@@ -311,9 +324,22 @@ public abstract class SampleContractTest {
     }
 
     @Test
-    void aGivenPortIsUsed() {
-      int port = freePort();
-      try (Started s = start(issuerEnv(PORT, Integer.toString(port)))) {
+    void aGivenPortIsUsed() throws IOException {
+      // the sample binds PORT itself, so a port seen free here can be taken before it does: only that
+      // start failure (naming PORT, as aPortInUseIsAStartFailureNamingPort shows) is tried again on another port
+      int port = 0;
+      Launched l = null;
+      for (int attempt = 1; attempt <= 3; attempt++) {
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+          port = probe.getLocalPort();
+        }
+        l = launch(issuerEnv(PORT, Integer.toString(port)));
+        if (l.outcome().exitCode() != SampleLauncher.EXIT_START_FAILURE || !l.err().contains("PORT")) {
+          break;
+        }
+      }
+      assertThat(l.outcome().exitCode()).as("exit code; stderr: %s", l.err()).isZero();
+      try (Started s = new Started(l.outcome().sample(), l.out())) {
         assertThat(s.running().port()).isEqualTo(port);
         assertThat(s.output()).contains("listening on http://127.0.0.1:" + port);
         assertThat(ContractHttp.get(s.base(), "/health").status()).isEqualTo(200);
@@ -741,8 +767,9 @@ public abstract class SampleContractTest {
   class HealthWhenIssuerUnreachable {
     @Test
     void healthDownReadyUnavailableThenBothRecoverWhenTheIssuerAnswers() throws Exception {
-      int port = freePort();
-      try (Started s = start(env(ISSUER, "http://127.0.0.1:" + port + "/", AUDIENCE, DEFAULT_API))) {
+      try (TestIssuer back = unreachableIssuer();
+           Started s = start(env(ISSUER, "http://127.0.0.1:" + back.port() + "/", AUDIENCE, DEFAULT_API))) {
+        int port = back.port();
         Answer health = ContractHttp.get(s.base(), Endpoint.HEALTH.path());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (issuerField(health, "lastError") == null && System.nanoTime() < deadline) {
@@ -753,24 +780,24 @@ public abstract class SampleContractTest {
         assertThat(health.json().get("status")).isEqualTo("DOWN");
         assertThat(issuerField(health, "status")).isEqualTo("DOWN");
         assertThat(((Number) issuerField(health, "keys")).intValue()).isZero();
-        assertThat((String) issuerField(health, "lastError")).contains("127.0.0.1:" + port);
+        assertThat((String) issuerField(health, "lastError")).as("network trouble, not an HTTP answer")
+            .contains("127.0.0.1:" + port).contains("could not be reached");
         Answer ready = ContractHttp.get(s.base(), SampleResponses.READY_PATH);
         assertThat(ready.status()).isEqualTo(503);
         assertThat(ready.json().get("status")).isEqualTo("DOWN");
 
-        try (TestIssuer back = TestIssuer.defaultsBuilder().port(port).build().start()) {
-          deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-          while (ready.status() == 503 && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            ready = ContractHttp.get(s.base(), SampleResponses.READY_PATH);
-          }
-          assertThat(ready.status()).as("ready once the issuer answers, without a restart").isEqualTo(200);
-          health = ContractHttp.get(s.base(), Endpoint.HEALTH.path());
-          assertThat(issuerField(health, "status")).isEqualTo("UP");
-          assertThat(issuerField(health, "lastError")).isNull();
-          String token = back.accessToken(DEMO_CLIENT, DEFAULT_API);
-          assertVerified(call(s, Endpoint.PRIVATE, token), token, "jwt");
+        bringUpEverything(back);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (ready.status() == 503 && System.nanoTime() < deadline) {
+          Thread.sleep(250);
+          ready = ContractHttp.get(s.base(), SampleResponses.READY_PATH);
         }
+        assertThat(ready.status()).as("ready once the issuer answers, without a restart").isEqualTo(200);
+        health = ContractHttp.get(s.base(), Endpoint.HEALTH.path());
+        assertThat(issuerField(health, "status")).isEqualTo("UP");
+        assertThat(issuerField(health, "lastError")).isNull();
+        String token = back.accessToken(DEMO_CLIENT, DEFAULT_API);
+        assertVerified(call(s, Endpoint.PRIVATE, token), token, "jwt");
       }
     }
 
@@ -1164,27 +1191,23 @@ public abstract class SampleContractTest {
   class IssuerUnavailable {
     @Test
     void startsAnswers503AndServesOnceTheIssuerAnswers() throws Exception {
-      int port = freePort();
-      String early;
-      try (TestIssuer gone = TestIssuer.defaultsBuilder().port(port).build().start()) {
-        early = gone.accessToken(DEMO_CLIENT, DEFAULT_API);
-      }
-      try (Started s = start(env(ISSUER, "http://127.0.0.1:" + port + "/", AUDIENCE, DEFAULT_API))) {
+      try (TestIssuer back = unreachableIssuer();
+           Started s = start(env(ISSUER, "http://127.0.0.1:" + back.port() + "/", AUDIENCE, DEFAULT_API))) {
+        String early = back.accessToken(DEMO_CLIENT, DEFAULT_API); // minted in the test, not at the cut-off endpoint
         assertThat(s.output()).contains("listening on");
         Answer down = call(s, Endpoint.PRIVATE, early);
         assertRefused(down, 503, "temporarily_unavailable", early);
         assertThat(down.header("Retry-After")).get().asString().matches("[1-9][0-9]*");
 
-        try (TestIssuer back = TestIssuer.defaultsBuilder().port(port).build().start()) {
-          String token = back.accessToken(DEMO_CLIENT, DEFAULT_API);
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-          Answer a = call(s, Endpoint.PRIVATE, token);
-          while (a.status() == 503 && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            a = call(s, Endpoint.PRIVATE, token);
-          }
-          assertVerified(a, token, "jwt");
+        bringUpEverything(back);
+        String token = back.accessToken(DEMO_CLIENT, DEFAULT_API);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Answer a = call(s, Endpoint.PRIVATE, token);
+        while (a.status() == 503 && System.nanoTime() < deadline) {
+          Thread.sleep(250);
+          a = call(s, Endpoint.PRIVATE, token);
         }
+        assertVerified(a, token, "jwt");
       }
     }
   }
