@@ -47,11 +47,7 @@ final class LocalRedisCluster implements AutoCloseable {
         if (tls == null) {
           nodes.add(LocalRedis.startClusterEnabled());
         } else {
-          int tlsPort = LocalRedis.freePort();
-          List<String> options = new ArrayList<>(tls.serverOptions(tlsPort));
-          options.addAll(List.of("--tls-cluster", "yes"));
-          nodes.add(LocalRedis.startClusterEnabled(options));
-          tlsPorts.add(tlsPort);
+          nodes.add(startTlsNode(tls, tlsPorts));
         }
       }
       List<String> create = new ArrayList<>(List.of("redis-cli"));
@@ -84,6 +80,28 @@ final class LocalRedisCluster implements AutoCloseable {
       }
       throw e instanceof IOException io ? io : new IOException("starting the cluster: " + e, e);
     }
+  }
+
+  /**
+   * A TLS Cluster node, its TLS port added to {@code tlsPorts}. That port is found free here but bound
+   * by redis-server, so another process can take it in between: a node that cannot start is tried
+   * again with another TLS port (and plain port), three times at most.
+   */
+  private static LocalRedis startTlsNode(RedisTlsFiles tls, List<Integer> tlsPorts) throws IOException {
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int tlsPort = LocalRedis.freePort();
+      List<String> options = new ArrayList<>(tls.serverOptions(tlsPort));
+      options.addAll(List.of("--tls-cluster", "yes"));
+      try {
+        LocalRedis node = LocalRedis.startClusterEnabled(options);
+        tlsPorts.add(tlsPort);
+        return node;
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw last;
   }
 
   private boolean ready() throws IOException {

@@ -1,8 +1,6 @@
 package dev.tokenward.redis;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,12 +27,33 @@ final class LocalSentinel implements AutoCloseable {
     this.process = process;
   }
 
-  /** Starts a sentinel monitoring {@code master} (quorum 1, a master is down after 1 s without an answer). */
+  /**
+   * Starts a sentinel monitoring {@code master} (quorum 1, a master is down after 1 s without an answer).
+   * Its port is found free here but bound by redis-server, so another process can take it in between:
+   * a sentinel that exits at start is tried again on another port, three times at most (as {@link LocalRedis}).
+   */
   static LocalSentinel monitoring(LocalRedis master) throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
+    ExitedAtStart last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        return monitoring(master, LocalRedis.freePort());
+      } catch (ExitedAtStart e) {
+        last = e;
+      }
     }
+    throw last;
+  }
+
+  /** A sentinel that exited before it answered, most often because its port was taken. */
+  private static final class ExitedAtStart extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ExitedAtStart(String message) {
+      super(message);
+    }
+  }
+
+  private static LocalSentinel monitoring(LocalRedis master, int port) throws IOException {
     Path dir = Files.createTempDirectory("tokenward-sentinel");
     Path conf = dir.resolve("sentinel.conf");
     Files.writeString(conf, String.join("\n",
@@ -61,7 +80,7 @@ final class LocalSentinel implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         sentinel.close();
-        throw new IOException("redis-server --sentinel exited at start: " + sentinel.log());
+        throw new ExitedAtStart("redis-server --sentinel exited at start on port " + port + ": " + sentinel.log());
       }
       try {
         if ("PONG".equals(sentinel.command("PING"))) {

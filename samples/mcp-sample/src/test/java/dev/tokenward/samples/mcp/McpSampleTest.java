@@ -56,24 +56,35 @@ class McpSampleTest {
   /**
    * As an MCP deployment is set up: the resource identifier is the MCP server's URL, the issuer has
    * an API of that identifier, and the server accepts exactly that audience. The port is chosen
-   * first, since the identifier names it.
+   * first, since the identifier names it; the sample binds it itself, so a port seen free here can be
+   * taken before it does: then (the start failure naming PORT) all of it is set up again on another
+   * port, three times at most.
    */
   @BeforeAll
   static void start() throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
+    for (int attempt = 1; sample == null; attempt++) {
+      int port;
+      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = probe.getLocalPort();
+      }
+      resource = "http://127.0.0.1:" + port + McpSample.MCP_PATH;
+      issuer = TestIssuer.defaultsBuilder()
+          .api(resource, TestIssuer.READ_MESSAGES, TestIssuer.ADMIN_ALL)
+          .client(MCP_CLIENT, MCP_SECRET, c -> c.authorize(resource, TestIssuer.READ_MESSAGES))
+          .client(MCP_ADMIN, MCP_ADMIN_SECRET, c -> c.authorize(resource, TestIssuer.READ_MESSAGES, TestIssuer.ADMIN_ALL))
+          .build()
+          .start();
+      try {
+        sample = SampleLauncher.start(McpSample.NAME, Map.of("PORT", Integer.toString(port),
+                "TOKENWARD_ISSUER", issuer.issuer(), "TOKENWARD_AUDIENCE", resource, "TOKENWARD_RESOURCE", resource),
+            new PrintStream(printed, true, StandardCharsets.UTF_8), McpSample::server, McpQuickstart::print);
+      } catch (IllegalStateException e) {
+        issuer.close();
+        if (attempt == 3 || e.getMessage() == null || !e.getMessage().startsWith("PORT: cannot listen")) {
+          throw e;
+        }
+      }
     }
-    resource = "http://127.0.0.1:" + port + McpSample.MCP_PATH;
-    issuer = TestIssuer.defaultsBuilder()
-        .api(resource, TestIssuer.READ_MESSAGES, TestIssuer.ADMIN_ALL)
-        .client(MCP_CLIENT, MCP_SECRET, c -> c.authorize(resource, TestIssuer.READ_MESSAGES))
-        .client(MCP_ADMIN, MCP_ADMIN_SECRET, c -> c.authorize(resource, TestIssuer.READ_MESSAGES, TestIssuer.ADMIN_ALL))
-        .build()
-        .start();
-    sample = SampleLauncher.start(McpSample.NAME, Map.of("PORT", Integer.toString(port),
-            "TOKENWARD_ISSUER", issuer.issuer(), "TOKENWARD_AUDIENCE", resource, "TOKENWARD_RESOURCE", resource),
-        new PrintStream(printed, true, StandardCharsets.UTF_8), McpSample::server, McpQuickstart::print);
     devSample = SampleLauncher.start(McpSample.NAME, Map.of("PORT", "0"),
         new PrintStream(devPrinted, true, StandardCharsets.UTF_8), McpSample::server, McpQuickstart::print);
   }
