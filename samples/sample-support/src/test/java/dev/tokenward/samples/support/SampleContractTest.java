@@ -334,7 +334,7 @@ public abstract class SampleContractTest {
           port = probe.getLocalPort();
         }
         l = launch(issuerEnv(PORT, Integer.toString(port)));
-        if (l.outcome().exitCode() != SampleLauncher.EXIT_START_FAILURE || !l.err().contains("PORT")) {
+        if (l.outcome().exitCode() != SampleLauncher.EXIT_START_FAILURE || !l.err().contains("PORT: cannot listen")) {
           break;
         }
       }
