@@ -4,17 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +56,7 @@ class RedisTlsTest {
       pb.redirectOutput(dir.resolve("redis.log").toFile());
       redis = pb.start();
       long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-      while (!listening() && redis.isAlive()) {
+      while (!answersPingOverTls() && redis.isAlive()) {
         assertThat(System.nanoTime()).as("redis-server with TLS listening: %s", log()).isLessThan(deadline);
         Thread.sleep(20);
       }
@@ -103,11 +109,27 @@ class RedisTlsTest {
     }
   }
 
-  private boolean listening() {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-      return true;
-    } catch (IOException e) {
+  /**
+   * True once this test's redis-server answers PING over TLS with the test authority's certificate; not
+   * for another process that took the port (a bare connect would count that as ready).
+   */
+  private boolean answersPingOverTls() {
+    try {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      try (InputStream in = Files.newInputStream(dir.resolve("trust.p12"))) {
+        trust.load(in, RedisTlsFiles.TRUST_STORE_PASSWORD.toCharArray());
+      }
+      TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trustManagers.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trustManagers.getTrustManagers(), null);
+      try (Socket s = context.getSocketFactory().createSocket()) {
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+        s.setSoTimeout(2000);
+        s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+        return "+PONG".equals(new String(s.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
+      }
+    } catch (IOException | GeneralSecurityException e) {
       return false;
     }
   }
