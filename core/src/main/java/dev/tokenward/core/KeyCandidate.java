@@ -26,6 +26,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,16 @@ final class KeyCandidate {
   private final BigInteger curveOrder; // EC only
   private final RSAPublicKeySpec rsaSpec; // RSA only: n and e as decoded and checked when the JWKS was read
   private final Lazy<Keys> keys; // the JCA form, made on first use; UNUSABLE if it cannot be made
-  private final ThreadLocal<Signature[]> perThread = ThreadLocal.withInitial(() -> new Signature[3]);
+  // JCA verifiers initialised with this key, STRIPES per algorithm slot (SHA-256/384/512), each taken by one thread at
+  // a time; null for keys that do not take the JCA path
+  private final AtomicReferenceArray<Signature> verifiers;
+
+  /**
+   * Verifier slots per algorithm: a power of two, at least twice the processors (at most 32), so threads running at
+   * the same moment rarely pick the same slot; one that finds its slot taken makes a verifier of its own.
+   */
+  private static final int STRIPES =
+      Integer.highestOneBit(Math.max(1, Math.min(32, 2 * Runtime.getRuntime().availableProcessors())) * 2 - 1);
 
   /**
    * The key in the JCA's form and, where the JCA path is not used, nimbus's verifier. Making them
@@ -73,6 +83,8 @@ final class KeyCandidate {
     this.curveOrder = curveOrder;
     this.rsaSpec = rsaSpec;
     this.keys = keys != null ? new Lazy<>(() -> keys) : new Lazy<>(this::convertOrUnusable);
+    boolean jca = family.equals("RSA") || family.startsWith("EC:P-");
+    this.verifiers = jca ? new AtomicReferenceArray<>(3 * STRIPES) : null;
   }
 
   /** A candidate for a public JWK, or an explanation of why the key is unusable. */
@@ -239,9 +251,9 @@ final class KeyCandidate {
   }
 
   /**
-   * RS256/384/512, the algorithms nearly every issuer uses, verified with a {@link Signature}
-   * initialized once per thread for this key: a JCA verifier returns to its initialized state after
-   * each {@code verify}, so the per-token path skips the provider lookup and key translation.
+   * RS256/384/512, the algorithms nearly every issuer uses, verified with a {@link Signature} kept
+   * initialized for this key (see {@link #verifyWith}): a JCA verifier returns to its initialized
+   * state after each {@code verify}, so the per-token path skips the provider lookup and key translation.
    */
   private boolean verifyPkcs1(String alg, PublicKey rsaKey, byte[] input, int length, byte[] signature) {
     int slot = alg.equals("RS256") ? 0 : alg.equals("RS384") ? 1 : 2;
@@ -262,20 +274,25 @@ final class KeyCandidate {
         input, length, der);
   }
 
+  /**
+   * Verifies with a JCA verifier this key's slots keep initialised, taken for the call and put back after it. Not a
+   * {@link ThreadLocal}: a key's verifiers go with the key, where per-thread ones stayed in every thread's map after
+   * the key was gone (a JWKS rotation, a validator closed) until the map happened to clear them.
+   */
   private boolean verifyWith(int slot, String algorithm, PublicKey key, byte[] input, int length, byte[] signature) {
-    Signature[] signatures = perThread.get();
-    Signature s = signatures[slot];
+    int i = slot * STRIPES + ((int) Thread.currentThread().getId() & (STRIPES - 1));
+    Signature s = verifiers.getAndSet(i, null);
     try {
       if (s == null) {
         s = Signature.getInstance(algorithm);
         s.initVerify(key);
-        signatures[slot] = s;
       }
       s.update(input, 0, length);
-      return s.verify(signature);
+      boolean valid = s.verify(signature); // a JCA verifier is back in its initialised state after verify
+      verifiers.set(i, s);
+      return valid;
     } catch (GeneralSecurityException | RuntimeException e) {
-      signatures[slot] = null; // do not trust its state after a failure
-      return false;
+      return false; // and the verifier is not put back: its state after a failure is not trusted
     }
   }
 

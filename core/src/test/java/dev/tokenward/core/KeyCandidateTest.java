@@ -59,6 +59,50 @@ class KeyCandidateTest {
     assertThat(key.verify("RS256", INPUT, rs256(pair, INPUT))).isFalse();
   }
 
+  @Test
+  void verifyWhenManyThreadsShareOneKeyThenEveryAnswerIsItsOwn() throws Exception {
+    KeyPair pair = generate(2048);
+    KeyCandidate key = KeyCandidate.fromJwk(new RSAKey.Builder((RSAPublicKey) pair.getPublic()).keyID("k").build());
+    byte[] tampered = INPUT.clone();
+    tampered[3] ^= 1;
+    String rs256 = rs256(pair, INPUT);
+    String rs384 = sign("SHA384withRSA", pair, INPUT);
+    String truncated = rs256.substring(0, 100); // the JCA throws on a signature of the wrong length
+    int threads = 8;
+    int rounds = 150;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int offset = t;
+        results.add(pool.submit(() -> {
+          start.await();
+          for (int r = 0; r < rounds; r++) {
+            int which = (r + offset) % 5;
+            boolean answer = switch (which) {
+              case 0 -> key.verify("RS256", INPUT, rs256);
+              case 1 -> !key.verify("RS256", tampered, rs256);
+              case 2 -> key.verify("RS384", INPUT, rs384);
+              case 3 -> !key.verify("RS384", INPUT, rs256);
+              default -> !key.verify("RS256", INPUT, truncated);
+            };
+            if (!answer) {
+              return "round " + r + ", case " + which + " answered wrongly";
+            }
+          }
+          return "ok";
+        }));
+      }
+      start.countDown();
+      for (java.util.concurrent.Future<String> result : results) {
+        assertThat(result.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("ok");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private static KeyPair generate(int bits) throws Exception {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(bits);
@@ -66,7 +110,11 @@ class KeyCandidateTest {
   }
 
   private static String rs256(KeyPair pair, byte[] input) throws Exception {
-    Signature s = Signature.getInstance("SHA256withRSA");
+    return sign("SHA256withRSA", pair, input);
+  }
+
+  private static String sign(String algorithm, KeyPair pair, byte[] input) throws Exception {
+    Signature s = Signature.getInstance(algorithm);
     s.initSign(pair.getPrivate());
     s.update(input);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(s.sign());
