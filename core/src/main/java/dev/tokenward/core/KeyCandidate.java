@@ -59,7 +59,8 @@ final class KeyCandidate {
 
   /**
    * Verifier slots per algorithm: a power of two, at least twice the processors (at most 32), so threads running at
-   * the same moment rarely pick the same slot; one that finds its slot taken makes a verifier of its own.
+   * the same moment rarely pick the same slot; one that finds its slot empty takes the next kept verifier, and makes
+   * one of its own only when none is free.
    */
   private static final int STRIPES =
       Integer.highestOneBit(Math.max(1, Math.min(32, 2 * Runtime.getRuntime().availableProcessors())) * 2 - 1);
@@ -280,8 +281,15 @@ final class KeyCandidate {
    * the key was gone (a JWKS rotation, a validator closed) until the map happened to clear them.
    */
   private boolean verifyWith(int slot, String algorithm, PublicKey key, byte[] input, int length, byte[] signature) {
-    int i = slot * STRIPES + ((int) Thread.currentThread().getId() & (STRIPES - 1));
-    Signature s = verifiers.getAndSet(i, null);
+    int base = slot * STRIPES;
+    int home = (int) Thread.currentThread().getId(); // threads start at different slots, so they rarely meet
+    Signature s = null;
+    for (int k = 0; k < STRIPES && s == null; k++) {
+      int i = base + ((home + k) & (STRIPES - 1));
+      if (verifiers.get(i) != null) {
+        s = verifiers.getAndSet(i, null); // ours alone until it is put back; null if another thread took it first
+      }
+    }
     try {
       if (s == null) {
         s = Signature.getInstance(algorithm);
@@ -289,10 +297,19 @@ final class KeyCandidate {
       }
       s.update(input, 0, length);
       boolean valid = s.verify(signature); // a JCA verifier is back in its initialised state after verify
-      verifiers.set(i, s);
+      putBack(base, home, s);
       return valid;
     } catch (GeneralSecurityException | RuntimeException e) {
       return false; // and the verifier is not put back: its state after a failure is not trusted
+    }
+  }
+
+  /** Into the first empty slot from the thread's own; dropped if every slot holds one (at most STRIPES are kept). */
+  private void putBack(int base, int home, Signature s) {
+    for (int k = 0; k < STRIPES; k++) {
+      if (verifiers.compareAndSet(base + ((home + k) & (STRIPES - 1)), null, s)) {
+        return;
+      }
     }
   }
 
