@@ -67,7 +67,7 @@ public final class BearerTokenExtractor {
    * that token as a {@code Bearer} credential, or 400 {@code invalid_request} when the header
    * carries credentials too. Parameters count only where this extractor allows them.
    *
-   * @param authorizationHeaders every {@code Authorization} header value
+   * @param authorizationHeaders every {@code Authorization} header value (null or empty for none)
    * @param queryValues every {@code access_token} query value (null when not read)
    * @param formValues every {@code access_token} form value (null when not read)
    */

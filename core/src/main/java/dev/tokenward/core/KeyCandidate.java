@@ -53,27 +53,28 @@ final class KeyCandidate {
   private final BigInteger curveOrder; // EC only
   private final RSAPublicKeySpec rsaSpec; // RSA only: n and e as decoded and checked when the JWKS was read
   private final Lazy<Keys> keys; // the JCA form, made on first use; UNUSABLE if it cannot be made
-  // JCA verifiers initialised with this key, STRIPES per algorithm slot (SHA-256/384/512), each taken by one thread at
-  // a time; null for keys that do not take the JCA path
-  private final AtomicReferenceArray<Signature> verifiers;
-
   /**
    * Verifier slots per algorithm: a power of two, at least twice the processors (at most 32), so threads running at
    * the same moment rarely pick the same slot; one that finds its slot empty takes the next kept verifier, and makes
    * one of its own only when none is free.
    */
-  private static final int STRIPES =
+  static final int STRIPES =
       Integer.highestOneBit(Math.max(1, Math.min(32, 2 * Runtime.getRuntime().availableProcessors())) * 2 - 1);
 
   /**
    * The key in the JCA's form and, where the JCA path is not used, nimbus's verifier. Making them
    * costs more than a verification; a JWKS often lists keys no token of this service will name.
    */
-  private record Keys(PublicKey rsa, PublicKey ec, PublicKey ed, JWSVerifier verifier) {
+  private record Keys(PublicKey rsa, PublicKey ec, PublicKey ed, JWSVerifier verifier,
+      AtomicReferenceArray<Signature> verifiers) {
+    /** The slots of the JCA verifiers of an RSA or P-256/384/521 key (see {@link #verifyWith}): 3 algorithms. */
+    static AtomicReferenceArray<Signature> slots() {
+      return new AtomicReferenceArray<>(3 * STRIPES);
+    }
   }
 
   /** A key the JCA refused at first use: it verifies nothing. */
-  private static final Keys UNUSABLE = new Keys(null, null, null, null);
+  private static final Keys UNUSABLE = new Keys(null, null, null, null, null);
 
   private KeyCandidate(JWK jwk, String family, String keyAlgorithm, BigInteger curveOrder, RSAPublicKeySpec rsaSpec,
       Keys keys) {
@@ -84,8 +85,6 @@ final class KeyCandidate {
     this.curveOrder = curveOrder;
     this.rsaSpec = rsaSpec;
     this.keys = keys != null ? new Lazy<>(() -> keys) : new Lazy<>(this::convertOrUnusable);
-    boolean jca = family.equals("RSA") || family.startsWith("EC:P-");
-    this.verifiers = jca ? new AtomicReferenceArray<>(3 * STRIPES) : null;
   }
 
   /** A candidate for a public JWK, or an explanation of why the key is unusable. */
@@ -136,17 +135,19 @@ final class KeyCandidate {
     if (rsaSpec != null) {
       // the same key RSAKey.toRSAPublicKey() builds, from the n and e fromJwk decoded and checked
       RSAPublicKey key = (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(rsaSpec);
-      return new Keys(key, null, null, new RSASSAVerifier(key));
+      return new Keys(key, null, null, new RSASSAVerifier(key), Keys.slots());
     }
     if (jwk instanceof ECKey ec) {
       // P-256/384/521 take the JCA path; nimbus's verifier (which checks the point again) only for the others
       boolean jca = family.startsWith("EC:P-");
-      return new Keys(null, jca ? ec.toECPublicKey() : null, null, jca ? null : new ECDSAVerifier(ec.toECPublicKey()));
+      return jca ? new Keys(null, ec.toECPublicKey(), null, null, Keys.slots())
+          : new Keys(null, null, null, new ECDSAVerifier(ec.toECPublicKey()), null);
     }
     byte[] x = ((OctetKeyPair) jwk).getDecodedX();
     byte[] der = Arrays.copyOf(ED25519_X509_PREFIX, ED25519_X509_PREFIX.length + x.length);
     System.arraycopy(x, 0, der, ED25519_X509_PREFIX.length, x.length);
-    return new Keys(null, null, KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der)), null);
+    return new Keys(null, null, KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der)), null,
+        null);
   }
 
   /**
@@ -167,7 +168,7 @@ final class KeyCandidate {
   /** A candidate for an HMAC secret; the builder has checked its length. */
   static KeyCandidate fromSecret(byte[] secret) {
     try {
-      return new KeyCandidate(null, "HMAC", null, null, null, new Keys(null, null, null, new MACVerifier(secret)));
+      return new KeyCandidate(null, "HMAC", null, null, null, new Keys(null, null, null, new MACVerifier(secret), null));
     } catch (JOSEException e) {
       throw new IllegalArgumentException("HMAC secret: " + e.getMessage(), e);
     }
@@ -225,10 +226,10 @@ final class KeyCandidate {
         return s.verify(signature);
       }
       if (k.rsa() != null && alg.startsWith("RS")) {
-        return verifyPkcs1(alg, k.rsa(), input, length, signature);
+        return verifyPkcs1(alg, k, input, length, signature);
       }
       if (k.ec() != null && (alg.equals("ES256") || alg.equals("ES384") || alg.equals("ES512"))) {
-        return ecdsaSignatureInRange(signature) && verifyEcdsa(alg, k.ec(), input, length, signature);
+        return ecdsaSignatureInRange(signature) && verifyEcdsa(alg, k, input, length, signature);
       }
       Base64URL encoded = new FastBase64URL(segment != null ? segment : jws.signatureSegment(), signature);
       if (curveOrder != null && !ecdsaSignatureInRange(signature)) {
@@ -256,10 +257,10 @@ final class KeyCandidate {
    * initialized for this key (see {@link #verifyWith}): a JCA verifier returns to its initialized
    * state after each {@code verify}, so the per-token path skips the provider lookup and key translation.
    */
-  private boolean verifyPkcs1(String alg, PublicKey rsaKey, byte[] input, int length, byte[] signature) {
+  private static boolean verifyPkcs1(String alg, Keys k, byte[] input, int length, byte[] signature) {
     int slot = alg.equals("RS256") ? 0 : alg.equals("RS384") ? 1 : 2;
-    return verifyWith(slot, slot == 0 ? "SHA256withRSA" : slot == 1 ? "SHA384withRSA" : "SHA512withRSA", rsaKey,
-        input, length, signature);
+    return verifyWith(k.verifiers(), slot, slot == 0 ? "SHA256withRSA" : slot == 1 ? "SHA384withRSA" : "SHA512withRSA",
+        k.rsa(), input, length, signature);
   }
 
   /**
@@ -268,19 +269,22 @@ final class KeyCandidate {
    * fast (21+), the provider lookup and key translation nimbus's verifier does per token are a
    * visible share; on 17 they vanish next to the EC arithmetic.
    */
-  private boolean verifyEcdsa(String alg, PublicKey ecKey, byte[] input, int length, byte[] signature) throws JOSEException {
+  private static boolean verifyEcdsa(String alg, Keys k, byte[] input, int length, byte[] signature)
+      throws JOSEException {
     int slot = alg.equals("ES256") ? 0 : alg.equals("ES384") ? 1 : 2;
     byte[] der = com.nimbusds.jose.crypto.impl.ECDSA.transcodeSignatureToDER(signature);
-    return verifyWith(slot, slot == 0 ? "SHA256withECDSA" : slot == 1 ? "SHA384withECDSA" : "SHA512withECDSA", ecKey,
-        input, length, der);
+    return verifyWith(k.verifiers(), slot,
+        slot == 0 ? "SHA256withECDSA" : slot == 1 ? "SHA384withECDSA" : "SHA512withECDSA", k.ec(), input, length, der);
   }
 
   /**
-   * Verifies with a JCA verifier this key's slots keep initialised, taken for the call and put back after it. Not a
-   * {@link ThreadLocal}: a key's verifiers go with the key, where per-thread ones stayed in every thread's map after
-   * the key was gone (a JWKS rotation, a validator closed) until the map happened to clear them.
+   * Verifies with a JCA verifier the key's {@code verifiers} keep initialised ({@link #STRIPES} slots for each of the
+   * three algorithms, row {@code slot}), taken for the call and put back after it. Not a {@link ThreadLocal}: a key's
+   * verifiers go with the key, where per-thread ones stayed in every thread's map after the key was gone (a JWKS
+   * rotation, a validator closed) until the map happened to clear them.
    */
-  private boolean verifyWith(int slot, String algorithm, PublicKey key, byte[] input, int length, byte[] signature) {
+  static boolean verifyWith(AtomicReferenceArray<Signature> verifiers, int slot, String algorithm, PublicKey key,
+      byte[] input, int length, byte[] signature) {
     int base = slot * STRIPES;
     int home = (int) Thread.currentThread().getId(); // threads start at different slots, so they rarely meet
     Signature s = null;
@@ -297,7 +301,7 @@ final class KeyCandidate {
       }
       s.update(input, 0, length);
       boolean valid = s.verify(signature); // a JCA verifier is back in its initialised state after verify
-      putBack(base, home, s);
+      putBack(verifiers, base, home, s);
       return valid;
     } catch (GeneralSecurityException | RuntimeException e) {
       return false; // and the verifier is not put back: its state after a failure is not trusted
@@ -305,7 +309,7 @@ final class KeyCandidate {
   }
 
   /** Into the first empty slot from the thread's own; dropped if every slot holds one (at most STRIPES are kept). */
-  private void putBack(int base, int home, Signature s) {
+  private static void putBack(AtomicReferenceArray<Signature> verifiers, int base, int home, Signature s) {
     for (int k = 0; k < STRIPES; k++) {
       if (verifiers.compareAndSet(base + ((home + k) & (STRIPES - 1)), null, s)) {
         return;

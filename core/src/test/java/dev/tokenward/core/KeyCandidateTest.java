@@ -56,7 +56,37 @@ class KeyCandidateTest {
     RSAKey exponentOne = new RSAKey.Builder(Base64URL.encode(((RSAPublicKey) pair.getPublic()).getModulus()),
         Base64URL.encode(BigInteger.ONE)).keyID("e-is-one").build();
     KeyCandidate key = KeyCandidate.fromJwk(exponentOne);
+    // with e = 1, s^e mod n is s: the PKCS#1 v1.5 encoding of the input's hash, sent as the signature, would verify
+    byte[] forged = pkcs1Sha256Encoding(INPUT, 256);
+    RSAPublicKey real = (RSAPublicKey) pair.getPublic();
+    assertThat(new BigInteger(1, Base64.getUrlDecoder().decode(rs256(pair, INPUT)))
+        .modPow(real.getPublicExponent(), real.getModulus())).as("the encoding a real signature opens to")
+        .isEqualTo(new BigInteger(1, forged));
+    assertThat(key.verify("RS256", INPUT, Base64.getUrlEncoder().withoutPadding().encodeToString(forged)))
+        .as("the forgery an exponent of 1 admits").isFalse();
     assertThat(key.verify("RS256", INPUT, rs256(pair, INPUT))).isFalse();
+  }
+
+  @Test
+  void verifyWithWhenTheJcaThrewThenThatVerifierIsNotUsedAgain() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(256);
+    KeyPair pair = generator.generateKeyPair();
+    Signature signer = Signature.getInstance("SHA256withECDSA");
+    signer.initSign(pair.getPrivate());
+    signer.update(INPUT);
+    byte[] der = signer.sign();
+    java.util.concurrent.atomic.AtomicReferenceArray<Signature> slots =
+        new java.util.concurrent.atomic.AtomicReferenceArray<>(3 * KeyCandidate.STRIPES);
+
+    assertThat(KeyCandidate.verifyWith(slots, 0, "SHA256withECDSA", pair.getPublic(), INPUT, INPUT.length, der))
+        .isTrue();
+    // the JDK's ECDSA verifier throws on a malformed encoding and keeps the input it was given: reused, it would
+    // refuse the next valid signature
+    assertThat(KeyCandidate.verifyWith(slots, 0, "SHA256withECDSA", pair.getPublic(), INPUT, INPUT.length,
+        new byte[] {1, 2, 3})).isFalse();
+    assertThat(KeyCandidate.verifyWith(slots, 0, "SHA256withECDSA", pair.getPublic(), INPUT, INPUT.length, der))
+        .as("the same thread, the same slots, after the failure").isTrue();
   }
 
   @Test
@@ -67,8 +97,8 @@ class KeyCandidateTest {
     tampered[3] ^= 1;
     String rs256 = rs256(pair, INPUT);
     String rs384 = sign("SHA384withRSA", pair, INPUT);
-    String truncated = rs256.substring(0, 100); // the JCA throws on a signature of the wrong length
-    int threads = 8;
+    String truncated = rs256.substring(0, 100); // the JCA refuses a signature of the wrong length
+    int threads = 2 * KeyCandidate.STRIPES + 1; // more threads than slots, whatever the machine: slots are shared
     int rounds = 150;
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
     try {
@@ -101,6 +131,20 @@ class KeyCandidateTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** EMSA-PKCS1-v1_5 of SHA-256(input), {@code length} bytes: 00 01 FF..FF 00 DigestInfo hash. */
+  private static byte[] pkcs1Sha256Encoding(byte[] input, int length) throws Exception {
+    byte[] digestInfo = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, (byte) 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
+        0x05, 0x00, 0x04, 0x20};
+    byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(input);
+    byte[] em = new byte[length];
+    em[1] = 0x01;
+    int tail = digestInfo.length + hash.length;
+    java.util.Arrays.fill(em, 2, length - tail - 1, (byte) 0xff);
+    System.arraycopy(digestInfo, 0, em, length - tail, digestInfo.length);
+    System.arraycopy(hash, 0, em, length - hash.length, hash.length);
+    return em;
   }
 
   private static KeyPair generate(int bits) throws Exception {
