@@ -148,7 +148,7 @@ public final class AccessTokenValidator implements AutoCloseable {
    * request-level path. {@code key}: the token's cache key if the caller made it, else null;
    * {@code requestUri}: read only for an opaque token's issuer resolver (null: unknown).
    */
-  private VerifiedToken verify(String token, TokenHash key, Supplier<URI> requestUri) throws TokenValidationException {
+  private VerifiedToken verify(String token, JwtPath.Key key, Supplier<URI> requestUri) throws TokenValidationException {
     if (closed) {
       throw new IllegalStateException("validate: this AccessTokenValidator is closed; its keys are no longer "
           + "refreshed, so it decides nothing");
@@ -169,15 +169,11 @@ public final class AccessTokenValidator implements AutoCloseable {
 
   /**
    * The token cache's key of a token, for a caller that needs it before {@link #verify} does (the
-   * request-level path); null without a token cache or for a token longer than any accepted.
+   * request-level path), with what the cache holds under it now; null without a token cache or for
+   * a token longer than any accepted.
    */
-  TokenHash tokenCacheKey(String token) {
+  JwtPath.Key tokenCacheKey(String token) {
     return jwtPath.cacheKey(token);
-  }
-
-  /** Whether a token with this key is in the token cache now: verified before, whether still valid or not. */
-  boolean verifiedBefore(TokenHash key) {
-    return jwtPath.cached(key);
   }
 
   /**
@@ -312,7 +308,7 @@ public final class AccessTokenValidator implements AutoCloseable {
   }
 
   /** A token check for the request-level path: a bound token is accepted here, its binding is checked by the caller. */
-  VerifiedToken verifyBoundOrNot(String token, TokenHash key, Supplier<URI> requestUri, boolean online)
+  VerifiedToken verifyBoundOrNot(String token, JwtPath.Key key, Supplier<URI> requestUri, boolean online)
       throws TokenValidationException {
     VerifiedToken verified = verify(token, key, requestUri); // the listener hears of it from validate(TokenRequest)
     try {

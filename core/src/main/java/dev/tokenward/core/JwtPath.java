@@ -31,25 +31,36 @@ final class JwtPath {
   }
 
   /**
+   * A token's cache key as the request path makes it before {@link #validate}: the token's bytes
+   * (one per character, made once for the hash, the parse and the signature), their hash, and what
+   * the cache held under it then ({@code cached}, null for none), so neither is made twice.
+   */
+  record Key(TokenHash hash, byte[] bytes, TokenCache.Entry cached) {}
+
+  /**
    * Validates a token of three segments, from the cache when it was verified before.
    *
    * @param key the token's {@link #cacheKey}, if the caller made it; null to make it here
    */
-  VerifiedToken validate(String token, TokenHash key) throws TokenValidationException {
-    // one byte per character, made once for the hash, the parse and the signature; a character
-    // above U+00FF becomes '?', so such a token's bytes never equal a cached (base64url) token's
-    byte[] bytes = null;
+  VerifiedToken validate(String token, Key key) throws TokenValidationException {
+    // a character above U+00FF becomes '?' in the bytes, so such a token's never equal a cached (base64url) token's
+    byte[] bytes;
     TokenHash hash = null;
-    if (tokenCache != null) {
-      if (key != null) {
-        // a key made from another token would answer for that token; the tests run with assertions on
-        assert key.equals(cacheKey(token)) : "a cache key made from another token";
-        hash = key;
-      } else {
-        bytes = ParsedJws.bytesOf(token);
+    TokenCache.Entry hit = null;
+    if (key != null) {
+      // a key made from another token would answer for that token; the tests run with assertions on
+      assert key.hash().equals(TokenHash.of(ParsedJws.bytesOf(token))) : "a cache key made from another token";
+      bytes = key.bytes();
+      hash = key.hash();
+      hit = key.cached();
+    } else {
+      bytes = ParsedJws.bytesOf(token);
+      if (tokenCache != null) {
         hash = TokenHash.of(bytes);
+        hit = tokenCache.get(hash);
       }
-      TokenCache.Entry hit = tokenCache.get(hash);
+    }
+    if (tokenCache != null) {
       if (hit != null) {
         if (hit.issuer().stillTrusts(hit.token().keyRef)) {
           try {
@@ -70,18 +81,20 @@ final class JwtPath {
         settings.listener.tokenCacheMiss();
       }
     }
-    return verifyJwt(token, bytes != null ? bytes : ParsedJws.bytesOf(token), hash);
+    return verifyJwt(token, bytes, hash);
   }
 
-  /** The token cache's key of a token (as {@link #validate} makes it); null without a cache or past the length limit. */
-  TokenHash cacheKey(String token) {
-    return tokenCache == null || token.length() > settings.maxTokenLength ? null
-        : TokenHash.of(ParsedJws.bytesOf(token));
-  }
-
-  /** Whether the token cache holds this key now. */
-  boolean cached(TokenHash key) {
-    return tokenCache != null && tokenCache.get(key) != null;
+  /**
+   * The token's {@link Key}, looked up in the token cache; null without a cache or past the length
+   * limit (then {@link #validate} refuses the token before hashing it).
+   */
+  Key cacheKey(String token) {
+    if (tokenCache == null || token.length() > settings.maxTokenLength) {
+      return null;
+    }
+    byte[] bytes = ParsedJws.bytesOf(token);
+    TokenHash hash = TokenHash.of(bytes);
+    return new Key(hash, bytes, tokenCache.get(hash));
   }
 
   private VerifiedToken verifyJwt(String token, byte[] bytes, TokenHash hash) throws TokenValidationException {

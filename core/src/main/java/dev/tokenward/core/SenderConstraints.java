@@ -86,7 +86,7 @@ final class SenderConstraints {
   }
 
   /** Scheme "bearer" or "dpop"; the token's cache key, or null (no token cache, or a token too long to hash). */
-  private record Credentials(String scheme, String token, TokenHash key) {}
+  private record Credentials(String scheme, String token, JwtPath.Key key) {}
 
   VerifiedToken validate(TokenRequest request) throws TokenValidationException {
     SenderConstraint constraint = request.senderConstraint().orElse(null);
@@ -320,9 +320,9 @@ final class SenderConstraints {
     }
     // A token verified before passed this check (a JWS's characters are all b64token characters), so its check is
     // skipped: the same answer, without a pass over every character of every request's token, which cost as much as
-    // the hash. The key is made once here for the token cache's lookup too.
-    TokenHash key = validator.tokenCacheKey(value);
-    if ((key == null || !validator.verifiedBefore(key)) && !BearerTokenExtractor.isB64Token(value)) {
+    // the hash. The token's bytes, hash and cache lookup are made once, here, and handed to the token path.
+    JwtPath.Key key = validator.tokenCacheKey(value);
+    if ((key == null || key.cached() == null) && !BearerTokenExtractor.isB64Token(value)) {
       throw new TokenValidationException(Reason.INVALID_REQUEST,
           "a character outside the RFC 6750 b64token alphabet in the Authorization header");
     }
