@@ -1,5 +1,6 @@
 package dev.tokenward.redis;
 
+import static dev.tokenward.redis.Poll.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -74,19 +75,6 @@ class RedisClusterFailoverTest {
       return "PONG".equals(node.command("PING"));
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private interface Check {
-    boolean holds() throws Exception;
-  }
-
-  /** Polls {@code check} until it holds, for at most 30 s (a bound on the wait, not an assertion on time). */
-  private static void awaitTrue(String what, Check check) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!check.holds()) {
-      assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
-      Thread.sleep(50);
     }
   }
 }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,9 +44,7 @@ class RedisTlsTest {
     // the TLS port is found free here but bound by redis-server, so another process can take it in
     // between: a redis-server that exits at start is tried again on another port, three times at most
     for (int attempt = 1; ; attempt++) {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        port = s.getLocalPort();
-      }
+      port = LocalRedis.freePort();
       List<String> command = new ArrayList<>(List.of("redis-server", "--port", "0", "--bind", "127.0.0.1", "--save",
           "", "--appendonly", "no", "--dir", dir.toString(), "--loglevel", "warning"));
       command.addAll(tls.serverOptions(port));
